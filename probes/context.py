@@ -1,0 +1,57 @@
+"""What collectors receive besides the target: limits, trust anchors and a bounded thread pool.
+
+Only `trustsvc` reads the environment; it builds one ProbeContext per process and passes it
+down, so `probes` stays a library with no hidden configuration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from probes.netpolicy import NetworkPolicy
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProbeLimits:
+    """Bounds on every exchange, so a hostile endpoint costs a known amount of time.
+
+    Attributes:
+        family_budget_s: wall-clock budget for one family's collection.
+        network_timeout_s: per-connection connect/read timeout handed to libraries.
+        network_retries: how often a library may retry a failed connection.
+        per_host_connections: concurrent connections sslyze may open to one server.
+    """
+
+    family_budget_s: float = 60.0
+    network_timeout_s: float = 5.0
+    network_retries: int = 1
+    per_host_connections: int = 5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProbeContext:
+    """Shared per-process resources and settings for collectors.
+
+    Blocking libraries (sslyze, python-whois) run in `executor`; its size caps how many stuck
+    threads can pile up, because a thread cannot be cancelled when a budget expires.
+    """
+
+    policy: NetworkPolicy = field(default_factory=NetworkPolicy)
+    limits: ProbeLimits = field(default_factory=ProbeLimits)
+    ca_file: Path | None = None
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe")
+    )
+
+    async def run_blocking(self, fn: Callable[..., T], /, *args: object) -> T:
+        """Run a blocking call in the bounded pool without blocking the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, functools.partial(fn, *args))

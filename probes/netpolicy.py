@@ -1,0 +1,137 @@
+"""Which addresses a stranger's URL may make us connect to (the SSRF guard).
+
+Resolve once, judge every address, pin the approved ones: collectors connect to the pinned
+address only, so a name that re-resolves to 127.0.0.1 a moment later gains nothing. A name
+with several addresses is refused if any one of them is refused, because the caller cannot
+choose which one a client library would use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from probes.errors import TargetRejected, Unreachable
+from probes.target import EndpointUrl, Target
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+# Cloud instance-metadata services: refused even when private targets are allowed, unless an
+# operator lists them in `allowed_networks` explicitly.
+METADATA_ADDRESSES: frozenset[IPAddress] = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack
+        "169.254.170.2",  # AWS ECS task metadata
+        "fd00:ec2::254",  # AWS IPv6
+        "100.100.100.200",  # Alibaba Cloud
+        "192.0.0.192",  # Oracle Cloud
+    )
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NetworkPolicy:
+    """Operator choices about non-public targets; the default refuses all of them.
+
+    Attributes:
+        allow_private: permit loopback, private, link-local, CGNAT and other non-global
+            addresses (tests and single-user set-ups on loopback).
+        allowed_networks: networks permitted whatever their kind, checked first.
+    """
+
+    allow_private: bool = False
+    allowed_networks: tuple[IPNetwork, ...] = ()
+
+    def refusal(self, address: IPAddress) -> str | None:
+        """Say why the address may not be probed, or None when it may."""
+        if any(address in net for net in self.allowed_networks if net.version == address.version):
+            return None
+        if address in METADATA_ADDRESSES:
+            return f"{address} is a cloud metadata address"
+        for embedded in _embedded_ipv4(address):
+            reason = self.refusal(embedded)
+            if reason is not None:
+                return f"{address} embeds {embedded}: {reason}"
+        if address.is_multicast:
+            return f"{address} is a multicast address"
+        if address.is_unspecified:
+            return f"{address} is the unspecified address"
+        if address.is_global:
+            return None
+        if self.allow_private:
+            return None
+        return f"{address} is a {_kind(address)} address"
+
+    def check(self, addresses: list[str]) -> tuple[str, ...]:
+        """Approve every address or raise TargetRejected naming the first refused one."""
+        if not addresses:
+            raise Unreachable("the host has no addresses")
+        approved: list[str] = []
+        for text in addresses:
+            address = ipaddress.ip_address(text)
+            reason = self.refusal(address)
+            if reason is not None:
+                raise TargetRejected(f"target refused by network policy: {reason}")
+            approved.append(address.compressed)
+        return tuple(dict.fromkeys(approved))
+
+
+def _embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+    """IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64) and reaches."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return []
+    found: list[ipaddress.IPv4Address] = []
+    if address.ipv4_mapped is not None:
+        found.append(address.ipv4_mapped)
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.append(address.teredo[1])
+    if address in _NAT64:
+        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return found
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
+
+
+def _kind(address: IPAddress) -> str:
+    if address.is_loopback:
+        return "loopback"
+    if address.is_link_local:
+        return "link-local"
+    if isinstance(address, ipaddress.IPv4Address) and address in _CGNAT:
+        return "carrier-grade NAT"
+    if address.is_reserved:
+        return "reserved"
+    if address.is_private:
+        return "private"
+    return "non-public"
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    """Resolve with the operating system (getaddrinfo), keeping the order it returns."""
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise Unreachable(f"cannot resolve {host}: {exc.strerror}") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+async def resolve_target(
+    endpoint: EndpointUrl, policy: NetworkPolicy, resolver: Resolver = system_resolver
+) -> Target:
+    """Resolve the endpoint's host once and pin the addresses the policy approves."""
+    if endpoint.host_is_ip:
+        addresses = [endpoint.host]
+    else:
+        addresses = await resolver(endpoint.host, endpoint.port)
+    return Target(endpoint=endpoint, addresses=policy.check(addresses))

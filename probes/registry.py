@@ -1,0 +1,23 @@
+"""The one explicit list of probe families; nothing registers itself on import."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from probes.family import FamilySpec
+from probes.model import ProbeSpec
+from probes.tls import TLS_FAMILY
+
+FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (TLS_FAMILY,)
+
+
+def catalogue(families: Sequence[FamilySpec[Any]] = FAMILIES) -> Mapping[str, ProbeSpec]:
+    """Every spec of the given families by id; duplicate ids are a wiring bug."""
+    specs: dict[str, ProbeSpec] = {}
+    for family in families:
+        for spec in family.specs:
+            if spec.id in specs:
+                raise ValueError(f"probe id {spec.id} is declared twice")
+            specs[spec.id] = spec
+    return specs

@@ -1,0 +1,57 @@
+"""Schema migrations in code: `trustsvc db upgrade`, start-up checks, and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An alembic Config pointing at this repository's migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Apply migrations up to `revision` on the engine's database."""
+    await _run(engine, lambda cfg: command.upgrade(cfg, revision))
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Revert migrations down to `revision` ("base" removes everything)."""
+    await _run(engine, lambda cfg: command.downgrade(cfg, revision))
+
+
+async def pending_revision(engine: AsyncEngine) -> str | None:
+    """The head revision when the database is behind it, else None."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    def current(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with engine.connect() as connection:
+        at = await connection.run_sync(current)
+    return None if at == head else head
+
+
+async def _run(engine: AsyncEngine, step: Callable[[Config], None]) -> None:
+    config = alembic_config()
+
+    def run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        step(config)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)

@@ -1,0 +1,79 @@
+"""The stable JSON shape of a scan report; later families add findings, never new shapes.
+
+These msgspec Structs are the wire format of `GET /v1/scans/{id}` and `trustsvc assess
+--format json`, and they generate the OpenAPI schema, so the README's description, the CLI and
+the API cannot disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+EvidenceDoc = dict[str, str | int | float | bool | None]
+
+
+class GateDoc(msgspec.Struct, kw_only=True):
+    """A cap that fired: which rule, the grade it caps at, and why."""
+
+    id: str
+    cap: str
+    verdict: str | None
+    reason: str
+    probe_ids: list[str]
+
+
+class DimensionDoc(msgspec.Struct, kw_only=True):
+    """One dimension: a score, or null when it could not be measured, and why."""
+
+    name: str
+    score: float | None
+    weight: float
+    coverage: float
+    reason: str
+    cited: list[str]
+    evidence: EvidenceDoc
+
+
+class AttemptDoc(msgspec.Struct, kw_only=True):
+    """How one probe family's collection ended."""
+
+    family: str
+    status: str
+    reason: str | None
+    detail: str
+    elapsed_ms: int
+
+
+class FindingDoc(msgspec.Struct, kw_only=True):
+    """One probe's answer; `remediation` is set only when the outcome is the bad one."""
+
+    probe_id: str
+    family: str
+    outcome: str
+    severity: str
+    message: str
+    subject: str | None
+    evidence: EvidenceDoc
+    remediation: str | None
+    references: list[str]
+
+
+class ScanReport(msgspec.Struct, kw_only=True):
+    """Everything one assessment found and concluded."""
+
+    url: str
+    assessed_at: datetime
+    policy_version: str
+    score: int
+    score_measured: int | None
+    grade: str
+    verdict: str
+    confidence: float
+    gates: list[GateDoc]
+    dimensions: list[DimensionDoc]
+    attempts: list[AttemptDoc]
+    findings: list[FindingDoc]
+    scan_id: str | None = None
+    endpoint_id: str | None = None

@@ -1,0 +1,198 @@
+"""Named queries over the tables; callers own the session and its transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from probes.model import Attempt, Finding
+from probes.target import EndpointUrl
+from trustsvc.models import AttemptRow, EndpointRow, FindingRow, ScanRow, ScoreRow
+from trustsvc.reports.build import attempt_doc, finding_doc, score_docs
+from trustsvc.scoring.types import TrustScore
+
+SCAN_RUNNING = "running"
+SCAN_COMPLETED = "completed"
+SCAN_FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredScan:
+    """A scan with everything recorded for it (attempts, findings and its latest score)."""
+
+    scan: ScanRow
+    attempts: Sequence[AttemptRow]
+    findings: Sequence[FindingRow]
+    score: ScoreRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class LatestResult:
+    """The newest completed scan of an endpoint and its score: what a lookup serves."""
+
+    endpoint: EndpointRow
+    scan: ScanRow
+    score: ScoreRow
+
+
+class EndpointRepository:
+    """Endpoints by id, URL and page."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_or_create(self, endpoint: EndpointUrl, now: datetime) -> EndpointRow:
+        """The row for this canonical URL, created on first sight."""
+        row = await self.by_url(endpoint.url)
+        if row is not None:
+            return row
+        row = EndpointRow(
+            id=str(uuid.uuid4()),
+            url=endpoint.url,
+            scheme=endpoint.scheme,
+            host=endpoint.host,
+            port=endpoint.port,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def by_url(self, url: str) -> EndpointRow | None:
+        """The endpoint with this canonical URL, if known."""
+        result = await self.session.execute(select(EndpointRow).where(EndpointRow.url == url))
+        return result.scalar_one_or_none()
+
+    async def get(self, endpoint_id: str) -> EndpointRow | None:
+        """The endpoint with this id, if any."""
+        return await self.session.get(EndpointRow, endpoint_id)
+
+    async def page(self, *, after_url: str | None, limit: int) -> Sequence[EndpointRow]:
+        """Endpoints in URL order after a keyset cursor (stable under concurrent inserts)."""
+        query = select(EndpointRow).order_by(EndpointRow.url).limit(limit)
+        if after_url is not None:
+            query = query.where(EndpointRow.url > after_url)
+        return (await self.session.execute(query)).scalars().all()
+
+
+class ScanRepository:
+    """Scans and their append-only results."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def start(self, endpoint: EndpointRow, *, reason: str, now: datetime) -> ScanRow:
+        """Record that a scan was requested, before any probing happens."""
+        scan = ScanRow(
+            id=str(uuid.uuid4()),
+            endpoint_id=endpoint.id,
+            reason=reason,
+            status=SCAN_RUNNING,
+            requested_at=now,
+            assessed_at=None,
+            error=None,
+        )
+        self.session.add(scan)
+        await self.session.flush()
+        return scan
+
+    async def complete(
+        self,
+        scan: ScanRow,
+        *,
+        assessed_at: datetime,
+        attempts: Sequence[Attempt],
+        findings: Sequence[Finding],
+        score: TrustScore,
+    ) -> None:
+        """Write a scan's results; the caller commits them together or not at all."""
+        scan.status = SCAN_COMPLETED
+        scan.assessed_at = assessed_at
+        self.session.add_all(
+            AttemptRow(scan_id=scan.id, **msgspec.structs.asdict(attempt_doc(a))) for a in attempts
+        )
+        self.session.add_all(
+            FindingRow(scan_id=scan.id, **msgspec.structs.asdict(finding_doc(f))) for f in findings
+        )
+        self.session.add(score_row(scan.id, score, scored_at=assessed_at))
+        await self.session.flush()
+
+    async def fail(self, scan: ScanRow, *, error: str) -> None:
+        """Mark a scan that could not run (kept so a 202 Location never dangles)."""
+        scan.status = SCAN_FAILED
+        scan.error = error
+        await self.session.flush()
+
+    async def get(self, scan_id: str) -> StoredScan | None:
+        """A scan with its attempts, findings and latest score."""
+        scan = await self.session.get(ScanRow, scan_id)
+        if scan is None:
+            return None
+        attempts = await self.session.execute(
+            select(AttemptRow).where(AttemptRow.scan_id == scan_id).order_by(AttemptRow.id)
+        )
+        findings = await self.session.execute(
+            select(FindingRow).where(FindingRow.scan_id == scan_id).order_by(FindingRow.id)
+        )
+        score = await self.session.execute(
+            select(ScoreRow).where(ScoreRow.scan_id == scan_id).order_by(ScoreRow.id.desc())
+        )
+        return StoredScan(
+            scan=scan,
+            attempts=attempts.scalars().all(),
+            findings=findings.scalars().all(),
+            score=score.scalars().first(),
+        )
+
+    async def latest_for_url(self, url: str) -> LatestResult | None:
+        """The newest completed, scored scan of the endpoint with this URL (one query)."""
+        query = (
+            select(EndpointRow, ScanRow, ScoreRow)
+            .join(ScanRow, ScanRow.endpoint_id == EndpointRow.id)
+            .join(ScoreRow, ScoreRow.scan_id == ScanRow.id)
+            .where(EndpointRow.url == url, ScanRow.status == SCAN_COMPLETED)
+            .order_by(ScanRow.assessed_at.desc(), ScoreRow.id.desc())
+            .limit(1)
+        )
+        row = (await self.session.execute(query)).first()
+        if row is None:
+            return None
+        return LatestResult(endpoint=row[0], scan=row[1], score=row[2])
+
+    async def history(
+        self, endpoint_id: str, *, before: datetime | None, limit: int
+    ) -> Sequence[tuple[ScanRow, ScoreRow | None]]:
+        """An endpoint's scans, newest first, with their latest score when completed."""
+        query = (
+            select(ScanRow, ScoreRow)
+            .outerjoin(ScoreRow, ScoreRow.scan_id == ScanRow.id)
+            .where(ScanRow.endpoint_id == endpoint_id)
+            .order_by(ScanRow.requested_at.desc(), ScanRow.id)
+            .limit(limit)
+        )
+        if before is not None:
+            query = query.where(ScanRow.requested_at < before)
+        return [(scan, score) for scan, score in (await self.session.execute(query)).all()]
+
+
+def score_row(scan_id: str, score: TrustScore, *, scored_at: datetime) -> ScoreRow:
+    """The stored form of a score."""
+    gates, dimensions = score_docs(score)
+    return ScoreRow(
+        scan_id=scan_id,
+        policy_version=score.policy_version,
+        scored_at=scored_at,
+        score=score.score,
+        score_measured=score.score_measured,
+        grade=score.grade,
+        verdict=score.verdict.value,
+        confidence=score.confidence,
+        gates=[msgspec.to_builtins(g) for g in gates],
+        dimensions=[msgspec.to_builtins(d) for d in dimensions],
+    )

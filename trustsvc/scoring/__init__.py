@@ -1,0 +1,1 @@
+"""Findings in, explainable score out: pure functions over data, versioned by policy."""

@@ -1,0 +1,26 @@
+"""One evaluator per dimension; a dimension without its own uses severity deductions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+from trustsvc.scoring.dimensions.common import DimensionInput, ScoringBugError
+from trustsvc.scoring.dimensions.generic import evaluate_by_deduction
+from trustsvc.scoring.dimensions.transport import evaluate_transport
+from trustsvc.scoring.types import Dimension, DimensionResult
+
+Evaluator = Callable[[DimensionInput], DimensionResult]
+
+EVALUATORS: Mapping[Dimension, Evaluator] = MappingProxyType(
+    {
+        Dimension.TRANSPORT: evaluate_transport,
+        Dimension.IDENTITY: evaluate_by_deduction,
+        Dimension.ACCESS: evaluate_by_deduction,
+        Dimension.CAPABILITIES: evaluate_by_deduction,
+        Dimension.PROVENANCE: evaluate_by_deduction,
+        Dimension.STABILITY: evaluate_by_deduction,
+    }
+)
+
+__all__ = ["EVALUATORS", "DimensionInput", "Evaluator", "ScoringBugError"]

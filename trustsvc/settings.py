@@ -1,0 +1,88 @@
+"""Settings read from TRUSTSVC_* once, frozen, and passed down explicitly.
+
+Nothing reads the environment at import time: `create_app` and the CLI call `load_settings`,
+and tests build `Settings` directly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from probes.context import ProbeLimits
+from probes.netpolicy import IPNetwork, NetworkPolicy
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class SettingsError(ValueError):
+    """A TRUSTSVC_* variable has a value we cannot use."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProbeSettings:
+    """How probing behaves: the SSRF policy, limits and extra trust anchors."""
+
+    policy: NetworkPolicy = field(default_factory=NetworkPolicy)
+    limits: ProbeLimits = field(default_factory=ProbeLimits)
+    ca_file: Path | None = None
+    blocking_threads: int = 4
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Everything the service needs to run.
+
+    Attributes:
+        database_url: SQLAlchemy async URL; SQLite is the embedded default.
+        auto_migrate: upgrade the schema at start-up; on by default only for SQLite, where
+            the database is a private file and nothing else can be mid-migration.
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    probes: ProbeSettings = field(default_factory=ProbeSettings)
+    auto_migrate: bool = True
+
+
+def load_settings(env: Mapping[str, str]) -> Settings:
+    """Build settings from TRUSTSVC_* variables, failing loudly on unusable values."""
+    database_url = env.get("TRUSTSVC_DATABASE_URL", DEFAULT_DATABASE_URL)
+    limits = ProbeLimits(
+        family_budget_s=_float(env, "TRUSTSVC_FAMILY_BUDGET_S", 60.0),
+        network_timeout_s=_float(env, "TRUSTSVC_NETWORK_TIMEOUT_S", 5.0),
+    )
+    policy = NetworkPolicy(
+        allow_private=env.get("TRUSTSVC_ALLOW_PRIVATE_TARGETS", "").lower() in _TRUE,
+        allowed_networks=_networks(env.get("TRUSTSVC_ALLOWED_NETWORKS", "")),
+    )
+    ca_file = env.get("TRUSTSVC_CA_FILE")
+    return Settings(
+        database_url=database_url,
+        probes=ProbeSettings(
+            policy=policy, limits=limits, ca_file=Path(ca_file) if ca_file else None
+        ),
+        auto_migrate=database_url.startswith("sqlite"),
+    )
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _networks(raw: str) -> tuple[IPNetwork, ...]:
+    try:
+        return tuple(ipaddress.ip_network(part.strip()) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"TRUSTSVC_ALLOWED_NETWORKS: {exc}") from exc
