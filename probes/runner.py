@@ -88,3 +88,23 @@ def _failed(family: FamilySpec[Any], attempt: Attempt) -> tuple[Attempt, list[Fi
     message = f"Not measured: {family.family} collection failed ({attempt.reason}): {attempt.detail}"
     findings = [spec.finding(outcome, message) for spec in family.specs]
     return attempt, findings
+
+
+def unreachable_result(families: Sequence[FamilySpec[Any]], detail: str) -> RunResult:
+    """The result for a host that could not be resolved: every family unreachable."""
+    pairs = [
+        _failed(
+            fam,
+            Attempt(
+                family=fam.family,
+                status=AttemptStatus.ERROR,
+                reason=ErrorReason.UNREACHABLE,
+                detail=detail,
+                elapsed_ms=0,
+            ),
+        )
+        for fam in families
+    ]
+    return RunResult(
+        attempts=tuple(a for a, _ in pairs), findings=tuple(f for _, fs in pairs for f in fs)
+    )

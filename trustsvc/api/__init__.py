@@ -1,0 +1,1 @@
+"""The REST API: thin controllers over the services, wire structs, problem details."""

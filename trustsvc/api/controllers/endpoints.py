@@ -1,0 +1,142 @@
+"""Endpoints the service has seen, and each one's scan history."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from trustsvc.api.errors import ProblemDetails, ProblemError, not_found
+from trustsvc.api.schemas import (
+    EndpointDoc,
+    EndpointPage,
+    LatestSummary,
+    ScanHistoryPage,
+    ScanSummary,
+)
+from trustsvc.api.state import services
+from trustsvc.models import EndpointRow
+from trustsvc.repositories import EndpointRepository, LatestResult, ScanRepository
+
+_PROBLEM = ResponseSpec(ProblemDetails, description="Problem details (RFC 9457)")
+_LIMIT = Parameter(default=50, ge=1, le=500, description="Page size.")
+_CURSOR = Parameter(default=None, max_length=4096, description="`next_cursor` of the last page.")
+
+
+class EndpointsController(Controller):
+    """Browse endpoints and their history."""
+
+    path = "/v1/endpoints"
+    tags = ["endpoints"]  # noqa: RUF012 - Litestar reads a plain class attribute
+
+    @get("/", operation_id="ListEndpoints", summary="Endpoints, in URL order", responses={400: _PROBLEM})
+    async def list_endpoints(
+        self, state: State, limit: int = _LIMIT, cursor: str | None = _CURSOR
+    ) -> EndpointPage:
+        """Keyset-paginated, so pages stay stable while scans add endpoints."""
+        after = _decode_cursor(cursor)
+        async with services(state).sessions() as session:
+            rows = await EndpointRepository(session).page(after_url=after, limit=limit + 1)
+        items = [_endpoint_doc(row) for row in rows[:limit]]
+        more = len(rows) > limit
+        return EndpointPage(items=items, next_cursor=_encode_cursor(rows[limit - 1].url) if more else None)
+
+    @get(
+        "/{endpoint_id:str}",
+        operation_id="GetEndpoint",
+        summary="An endpoint and its latest result",
+        responses={404: _PROBLEM},
+    )
+    async def get_endpoint(self, state: State, endpoint_id: str) -> EndpointDoc:
+        """The endpoint with its newest completed scan, if any."""
+        async with services(state).sessions() as session:
+            row = await EndpointRepository(session).get(endpoint_id)
+            if row is None:
+                raise not_found(f"endpoint {endpoint_id}")
+            latest = await ScanRepository(session).latest_for_url(row.url)
+        return _endpoint_doc(row, latest)
+
+    @get(
+        "/{endpoint_id:str}/scans",
+        operation_id="ListEndpointScans",
+        summary="An endpoint's scan history, newest first",
+        responses={400: _PROBLEM, 404: _PROBLEM},
+    )
+    async def list_scans(
+        self, state: State, endpoint_id: str, limit: int = _LIMIT, cursor: str | None = _CURSOR
+    ) -> ScanHistoryPage:
+        """Every scan, including running and failed ones, with their scores."""
+        before = _decode_time_cursor(cursor)
+        async with services(state).sessions() as session:
+            if await EndpointRepository(session).get(endpoint_id) is None:
+                raise not_found(f"endpoint {endpoint_id}")
+            rows = await ScanRepository(session).history(endpoint_id, before=before, limit=limit + 1)
+        items = [
+            ScanSummary(
+                scan_id=scan.id,
+                status=scan.status,
+                reason=scan.reason,
+                requested_at=scan.requested_at,
+                assessed_at=scan.assessed_at,
+                score=None if score is None else score.score,
+                grade=None if score is None else score.grade,
+                verdict=None if score is None else score.verdict,
+                confidence=None if score is None else score.confidence,
+                policy_version=None if score is None else score.policy_version,
+            )
+            for scan, score in rows[:limit]
+        ]
+        more = len(rows) > limit
+        next_cursor = _encode_cursor(rows[limit - 1][0].requested_at.isoformat()) if more else None
+        return ScanHistoryPage(items=items, next_cursor=next_cursor)
+
+
+def _endpoint_doc(row: EndpointRow, latest: LatestResult | None = None) -> EndpointDoc:
+    summary = None
+    if latest is not None and latest.scan.assessed_at is not None:
+        summary = LatestSummary(
+            scan_id=latest.scan.id,
+            assessed_at=latest.scan.assessed_at,
+            score=latest.score.score,
+            grade=latest.score.grade,
+            verdict=latest.score.verdict,
+            confidence=latest.score.confidence,
+        )
+    return EndpointDoc(
+        id=row.id, url=row.url, host=row.host, port=row.port, created_at=row.created_at, latest=summary
+    )
+
+
+def _encode_cursor(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise _bad_cursor() from exc
+
+
+def _decode_time_cursor(cursor: str | None) -> datetime | None:
+    raw = _decode_cursor(cursor)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise _bad_cursor() from exc
+    if value.tzinfo is None:
+        raise _bad_cursor()
+    return value
+
+
+def _bad_cursor() -> ProblemError:
+    return ProblemError(400, "invalid-cursor", "Invalid cursor", "the cursor is not one we issued")

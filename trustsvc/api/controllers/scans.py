@@ -1,0 +1,141 @@
+"""Scans: request an assessment, read its report, export it as SARIF."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
+from litestar.openapi.spec import Example
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+
+from trustsvc.api.errors import ProblemDetails, not_found, scan_failed
+from trustsvc.api.schemas import ScanRequest, ScanStatus
+from trustsvc.api.state import AppServices, services
+from trustsvc.reports.sarif import to_sarif
+from trustsvc.reports.schema import ScanReport
+from trustsvc.reports.stored import report_from_stored
+from trustsvc.repositories import SCAN_COMPLETED, SCAN_RUNNING, ScanRepository, StoredScan
+from trustsvc.scans.service import PreparedTarget
+
+log = logging.getLogger(__name__)
+
+SARIF_MEDIA_TYPE = "application/sarif+json"
+_PROBLEM = ResponseSpec(ProblemDetails, description="Problem details (RFC 9457)")
+
+
+class ScansController(Controller):
+    """The only API route that probes is POST /v1/scans; everything else reads."""
+
+    path = "/v1/scans"
+    tags = ["scans"]  # noqa: RUF012 - Litestar reads a plain class attribute
+
+    @post(
+        "/",
+        operation_id="CreateScan",
+        summary="Assess an endpoint now",
+        description=(
+            "Probes the URL and stores the result. With `wait=true` (default) answers 201 with "
+            "the report; with `wait=false` answers 202 at once with a Location to poll. A URL "
+            "that is malformed or refused by the network policy gets 422 and nothing is stored."
+        ),
+        responses={
+            202: ResponseSpec(ScanStatus, description="Accepted; poll the Location"),
+            422: _PROBLEM,
+        },
+        request_body_examples=[Example(value={"url": "https://mcp.example.com/mcp"})],
+    )
+    async def create_scan(
+        self,
+        state: State,
+        data: ScanRequest,
+        wait: bool = Parameter(  # noqa: FBT001 - a query flag
+            default=True, description="Wait for the report instead of answering 202 at once."
+        ),
+    ) -> Response[ScanReport | ScanStatus]:
+        """Validate, then probe inline or in the background."""
+        app = services(state)
+        prepared = await app.scans.prepare(data.url)
+        scan_id = await app.scans.start(prepared, reason="api")
+        location = f"/v1/scans/{scan_id}"
+        if wait:
+            report = await app.scans.finish(scan_id, prepared)
+            return Response(report, status_code=201, headers={"Location": location})
+        _run_in_background(app, scan_id, prepared)
+        stored = await _stored(app, scan_id)
+        body = ScanStatus(
+            scan_id=scan_id,
+            status=stored.scan.status,
+            url=prepared.endpoint.url,
+            requested_at=stored.scan.requested_at,
+            location=location,
+        )
+        return Response(body, status_code=202, headers={"Location": location})
+
+    @get(
+        "/{scan_id:str}",
+        operation_id="GetScan",
+        summary="A scan's report",
+        description="200 with the report when complete; 202 with the status while running.",
+        responses={
+            202: ResponseSpec(ScanStatus, description="Still running"),
+            404: _PROBLEM,
+            409: _PROBLEM,
+        },
+    )
+    async def get_scan(self, state: State, scan_id: str) -> Response[ScanReport | ScanStatus]:
+        """Serve the stored report, exactly as it was scored."""
+        stored = await _stored(services(state), scan_id)
+        if stored.scan.status == SCAN_RUNNING:
+            body = ScanStatus(
+                scan_id=scan_id,
+                status=SCAN_RUNNING,
+                url=stored.scan.endpoint.url,
+                requested_at=stored.scan.requested_at,
+                location=f"/v1/scans/{scan_id}",
+            )
+            return Response(body, status_code=202, headers={"Retry-After": "2"})
+        return Response(_completed_report(stored), status_code=200)
+
+    @get(
+        "/{scan_id:str}/sarif",
+        operation_id="GetScanSarif",
+        summary="A scan's bad findings as SARIF 2.1.0",
+        media_type=SARIF_MEDIA_TYPE,
+        responses={404: _PROBLEM, 409: _PROBLEM},
+    )
+    async def get_scan_sarif(self, state: State, scan_id: str) -> dict[str, Any]:
+        """One SARIF result per finding whose outcome is the bad one."""
+        app = services(state)
+        report = _completed_report(await _stored(app, scan_id))
+        return to_sarif(report, app.scans.catalogue)
+
+
+async def _stored(app: AppServices, scan_id: str) -> StoredScan:
+    async with app.sessions() as session:
+        stored = await ScanRepository(session).get(scan_id)
+    if stored is None:
+        raise not_found(f"scan {scan_id}")
+    return stored
+
+
+def _completed_report(stored: StoredScan) -> ScanReport:
+    if stored.scan.status != SCAN_COMPLETED:
+        raise scan_failed(stored.scan.id, stored.scan.error)
+    return report_from_stored(stored, stored.scan.endpoint.url)
+
+
+def _run_in_background(app: AppServices, scan_id: str, prepared: PreparedTarget) -> None:
+    async def run() -> object:
+        try:
+            return await app.scans.finish(scan_id, prepared)
+        except Exception:
+            log.exception("background scan %s failed", scan_id)
+            return None
+
+    task: asyncio.Task[object] = asyncio.create_task(run(), name=f"scan-{scan_id}")
+    app.background.add(task)
+    task.add_done_callback(app.background.discard)

@@ -1,0 +1,57 @@
+"""Health and the probe catalogue: the routes that need no scan."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get
+from litestar.datastructures import State
+from sqlalchemy import text
+
+from trustsvc import __version__
+from trustsvc.api.schemas import Health, ProbeDoc
+from trustsvc.api.state import services
+from trustsvc.scoring.policy import POLICY
+
+
+class SystemController(Controller):
+    """Liveness and catalogue."""
+
+    tags = ["system"]  # noqa: RUF012 - Litestar reads a plain class attribute
+
+    @get("/health", operation_id="GetHealth", summary="Service and database health")
+    async def health(self, state: State) -> Response[Health]:
+        """Answer 503 when the database cannot be reached, so orchestrators restart us."""
+        try:
+            async with services(state).sessions() as session:
+                await session.execute(text("SELECT 1"))
+            database = "ok"
+        except Exception:  # noqa: BLE001 - any failure means "not healthy", nothing more
+            database = "unavailable"
+        body = Health(
+            status="ok" if database == "ok" else "degraded",
+            version=__version__,
+            policy_version=POLICY.version,
+            database=database,
+        )
+        return Response(body, status_code=200 if database == "ok" else 503)
+
+    @get(
+        "/v1/probes",
+        operation_id="ListProbes",
+        summary="The probe catalogue, generated from the probe specs",
+    )
+    async def list_probes(self, state: State) -> list[ProbeDoc]:
+        """Every probe the service runs, with its question, polarity and remediation."""
+        return [
+            ProbeDoc(
+                id=spec.id,
+                family=spec.family.value,
+                question=spec.question,
+                rationale=spec.rationale,
+                bad_outcome=spec.bad_outcome.value,
+                severity=spec.severity.value,
+                remediation=spec.remediation,
+                references=list(spec.references),
+                lifecycle=spec.lifecycle.value,
+            )
+            for spec in services(state).scans.catalogue.values()
+        ]

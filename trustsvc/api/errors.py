@@ -1,0 +1,115 @@
+"""RFC 9457 problem details for every error, with stable `type` URIs and no internals.
+
+Clients branch on `type`; `detail` is for people. Unexpected exceptions are logged with their
+traceback and answered with a generic 500 that names nothing inside the service.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.status_codes import (
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+from litestar.types import ExceptionHandlersMap
+
+from probes.errors import TargetRejected
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_BASE = "https://trustsvc.dev/problems/"
+
+
+class ProblemDetails(msgspec.Struct, kw_only=True):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+
+
+class ProblemError(Exception):
+    """Raise from a handler to answer with a specific problem type."""
+
+    def __init__(self, status: int, slug: str, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+
+
+def not_found(what: str) -> ProblemError:
+    """A 404 for a named resource."""
+    return ProblemError(HTTP_404_NOT_FOUND, "not-found", "Not found", f"{what} was not found")
+
+
+def scan_failed(scan_id: str, error: str | None) -> ProblemError:
+    """A 409 for a scan that ended without a result (interrupted or internal error)."""
+    detail = f"scan {scan_id} did not complete ({error or 'unknown'}); request a new scan"
+    return ProblemError(HTTP_409_CONFLICT, "scan-failed", "Scan did not complete", detail)
+
+
+def _respond(request: Request[Any, Any, Any], status: int, slug: str, title: str, detail: str) -> Response[ProblemDetails]:
+    body = ProblemDetails(
+        type=TYPE_BASE + slug, title=title, status=status, detail=detail, instance=request.url.path
+    )
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[ProblemDetails]:
+    return _respond(request, exc.status, exc.slug, exc.title, exc.detail)
+
+
+def _target_rejected(request: Request[Any, Any, Any], exc: TargetRejected) -> Response[ProblemDetails]:
+    return _respond(
+        request, HTTP_422_UNPROCESSABLE_ENTITY, "target-rejected", "Target rejected", exc.detail
+    )
+
+
+def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[ProblemDetails]:
+    details = exc.extra if isinstance(exc.extra, list) else []
+    messages = [
+        f"{d.get('key', '')}: {d.get('message', '')}".strip(": ")
+        for d in details
+        if isinstance(d, dict)
+    ]
+    detail = "; ".join(messages) or str(exc.detail)
+    return _respond(request, exc.status_code, "invalid-request", "Invalid request", detail)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ProblemDetails]:
+    slug = "not-found" if isinstance(exc, NotFoundException) else f"http-{exc.status_code}"
+    return _respond(request, exc.status_code, slug, str(exc.detail), str(exc.detail))
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _respond(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "internal-error",
+        "Internal error",
+        "the service failed to handle this request; it has been logged",
+    )
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    ProblemError: _problem,
+    TargetRejected: _target_rejected,
+    ValidationException: _validation,
+    HTTPException: _http,
+    Exception: _unexpected,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_MEDIA_TYPE", "MediaType", "ProblemDetails", "ProblemError"]

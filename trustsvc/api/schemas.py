@@ -1,0 +1,112 @@
+"""Wire structs of the API, apart from the ORM models (the scan report is in reports.schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+
+class ScanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Ask for an assessment of one endpoint URL."""
+
+    url: str
+
+
+class ScanStatus(msgspec.Struct, kw_only=True):
+    """A scan that has no report yet: where to poll and since when."""
+
+    scan_id: str
+    status: str
+    url: str
+    requested_at: datetime
+    location: str
+
+
+class LookupResult(msgspec.Struct, kw_only=True):
+    """The latest stored judgement of an endpoint; `age_s` tells how stale it is."""
+
+    url: str
+    endpoint_id: str
+    scan_id: str
+    score: int
+    grade: str
+    verdict: str
+    confidence: float
+    policy_version: str
+    assessed_at: datetime
+    age_s: int
+
+
+class LatestSummary(msgspec.Struct, kw_only=True):
+    """The headline figures of a scan."""
+
+    scan_id: str
+    assessed_at: datetime
+    score: int
+    grade: str
+    verdict: str
+    confidence: float
+
+
+class EndpointDoc(msgspec.Struct, kw_only=True):
+    """An endpoint the service has seen."""
+
+    id: str
+    url: str
+    host: str
+    port: int
+    created_at: datetime
+    latest: LatestSummary | None = None
+
+
+class EndpointPage(msgspec.Struct, kw_only=True):
+    """A page of endpoints; pass `next_cursor` as `cursor` for the next page."""
+
+    items: list[EndpointDoc]
+    next_cursor: str | None
+
+
+class ScanSummary(msgspec.Struct, kw_only=True):
+    """One entry of an endpoint's scan history."""
+
+    scan_id: str
+    status: str
+    reason: str
+    requested_at: datetime
+    assessed_at: datetime | None
+    score: int | None
+    grade: str | None
+    verdict: str | None
+    confidence: float | None
+    policy_version: str | None
+
+
+class ScanHistoryPage(msgspec.Struct, kw_only=True):
+    """A page of scans, newest first."""
+
+    items: list[ScanSummary]
+    next_cursor: str | None
+
+
+class ProbeDoc(msgspec.Struct, kw_only=True):
+    """A probe in the catalogue, generated from its spec."""
+
+    id: str
+    family: str
+    question: str
+    rationale: str
+    bad_outcome: str
+    severity: str
+    remediation: str
+    references: list[str]
+    lifecycle: str
+
+
+class Health(msgspec.Struct, kw_only=True):
+    """Liveness and the versions a client may want to log."""
+
+    status: str
+    version: str
+    policy_version: str
+    database: str

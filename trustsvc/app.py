@@ -1,0 +1,103 @@
+"""create_app(settings): the Litestar application and its lifespan.
+
+Building the app touches nothing (so the OpenAPI document can be generated anywhere); the
+lifespan opens the database, migrates the embedded SQLite default or refuses a PostgreSQL
+schema that is behind, and cancels background scans on shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import License
+
+from trustsvc import __version__
+from trustsvc.api.controllers.endpoints import EndpointsController
+from trustsvc.api.controllers.lookup import LookupController
+from trustsvc.api.controllers.scans import ScansController
+from trustsvc.api.controllers.system import SystemController
+from trustsvc.api.errors import EXCEPTION_HANDLERS
+from trustsvc.api.state import AppServices
+from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.migrate import pending_revision, upgrade
+from trustsvc.scans.service import ScanService
+from trustsvc.settings import Settings
+from probes.context import ProbeContext
+from probes.netpolicy import Resolver, system_resolver
+
+log = logging.getLogger(__name__)
+
+
+class SchemaBehindError(RuntimeError):
+    """The database schema is older than this code; run `trustsvc db upgrade`."""
+
+
+def probe_context(settings: Settings) -> ProbeContext:
+    """The per-process probe resources for these settings."""
+    return ProbeContext(
+        policy=settings.probes.policy,
+        limits=settings.probes.limits,
+        ca_file=settings.probes.ca_file,
+        executor=ThreadPoolExecutor(
+            max_workers=settings.probes.blocking_threads, thread_name_prefix="probe"
+        ),
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_services(
+    settings: Settings, resolver: Resolver = system_resolver
+) -> AsyncIterator[AppServices]:
+    """Open the database and build the services; close everything on exit."""
+    engine = make_engine(settings.database_url)
+    ctx = probe_context(settings)
+    app = AppServices(
+        sessions=make_sessionmaker(engine),
+        scans=ScanService(ctx=ctx, sessions=make_sessionmaker(engine), resolver=resolver),
+    )
+    try:
+        if settings.auto_migrate:
+            await upgrade(engine)
+        elif (head := await pending_revision(engine)) is not None:
+            raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")
+        yield app
+    finally:
+        for task in list(app.background):
+            task.cancel()
+        await asyncio.gather(*app.background, return_exceptions=True)
+        ctx.executor.shutdown(wait=False, cancel_futures=True)
+        await engine.dispose()
+
+
+def create_app(settings: Settings | None = None, resolver: Resolver = system_resolver) -> Litestar:
+    """Build the API for these settings (defaults: embedded SQLite, private targets refused)."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        async with open_services(settings, resolver) as services:
+            app.state.services = services
+            yield
+
+    return Litestar(
+        route_handlers=[SystemController, LookupController, ScansController, EndpointsController],
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="trustsvc",
+            version=__version__,
+            description=(
+                "Trust intelligence for remote MCP servers. A grade summarises outside-in "
+                "evidence; it is not a guarantee of safety."
+            ),
+            license=License(name="AGPL-3.0-or-later", identifier="AGPL-3.0-or-later"),
+            use_handler_docstrings=True,
+        ),
+        debug=False,
+    )

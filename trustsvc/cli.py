@@ -1,0 +1,177 @@
+"""The `trustsvc` command: serve, assess, demo, db.
+
+Exit codes: 0 done, 2 usage error or refused target (one line, never a traceback), 3 the
+verdict reached `--fail-on`, 1 anything unexpected (one line; details with TRUSTSVC_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import msgspec
+
+from probes.errors import TargetRejected
+from probes.model import ProbeSpec
+from trustsvc.app import open_services, probe_context
+from trustsvc.reports.build import to_json
+from trustsvc.reports.sarif import to_sarif
+from trustsvc.reports.schema import ScanReport
+from trustsvc.reports.text import report_text
+from trustsvc.scans.service import ScanService
+from trustsvc.settings import Settings, SettingsError, load_settings
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2
+EXIT_VERDICT = 3
+VERDICT_RANK = {"allow": 0, "warn": 1, "block": 2}
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line instead of argparse's usage dump."""
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = _Parser(prog="trustsvc", description="Trust intelligence for remote MCP servers.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="run the REST API")
+    _add_bind(serve)
+
+    assess = commands.add_parser("assess", help="probe one endpoint and print the result")
+    assess.add_argument("url")
+    assess.add_argument("--format", choices=("table", "json", "sarif"), default="table")
+    assess.add_argument("--allow-private", action="store_true", help="permit loopback/private")
+    assess.add_argument("--ca-file", type=Path, help="extra trust anchors (PEM)")
+    assess.add_argument("--timeout", type=float, help="budget per probe family, seconds")
+    assess.add_argument("--fail-on", choices=("warn", "block"), help="exit 3 at this verdict")
+    assess.add_argument("--store", action="store_true", help="also store it in the database")
+
+    demo = commands.add_parser("demo", help="assess local lab endpoints and serve the API")
+    _add_bind(demo)
+    demo.add_argument("--no-serve", action="store_true", help="print the table and exit")
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    db_commands.add_parser("upgrade", help="migrate the schema to the latest revision")
+    return parser
+
+
+def _add_bind(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command and return its exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        args = build_parser().parse_args(argv)
+        settings = load_settings(os.environ)
+        return _dispatch(args, settings)
+    except (UsageError, SettingsError) as exc:
+        print(f"trustsvc: error: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
+        return EXIT_USAGE
+    except TargetRejected as exc:
+        print(f"trustsvc: refused: {exc.detail}", file=sys.stderr)  # noqa: T201 - CLI output
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("TRUSTSVC_DEBUG"):
+            raise
+        print(f"trustsvc: failed: {type(exc).__name__}: {exc}", file=sys.stderr)  # noqa: T201
+        return EXIT_UNEXPECTED
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "assess":
+        return asyncio.run(_assess(args, _assess_settings(args, settings)))
+    if args.command == "serve":
+        from trustsvc.serve import serve  # noqa: PLC0415 - uvicorn is only needed here
+
+        serve(settings, host=args.host, port=args.port)
+        return EXIT_OK
+    if args.command == "demo":
+        from trustsvc.demo import run_demo  # noqa: PLC0415 - lab servers only for the demo
+
+        return asyncio.run(run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve))
+    return asyncio.run(_db(settings))
+
+
+def _assess_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    probes = settings.probes
+    if args.allow_private:
+        probes = dataclasses.replace(probes, policy=dataclasses.replace(probes.policy, allow_private=True))
+    if args.ca_file is not None:
+        if not args.ca_file.is_file():
+            raise UsageError(f"--ca-file {args.ca_file} is not a readable file")
+        probes = dataclasses.replace(probes, ca_file=args.ca_file)
+    if args.timeout is not None:
+        if args.timeout <= 0:
+            raise UsageError("--timeout must be positive")
+        limits = dataclasses.replace(
+            probes.limits,
+            family_budget_s=args.timeout,
+            network_timeout_s=min(probes.limits.network_timeout_s, args.timeout / 2),
+        )
+        probes = dataclasses.replace(probes, limits=limits)
+    return dataclasses.replace(settings, probes=probes)
+
+
+async def _assess(args: argparse.Namespace, settings: Settings) -> int:
+    if args.store:
+        async with open_services(settings) as services:
+            report = await services.scans.run(args.url, reason="cli")
+            catalogue = services.scans.catalogue
+    else:
+        ctx = probe_context(settings)
+        try:
+            service = ScanService(ctx=ctx)
+            report = await service.assess(await service.prepare(args.url))
+            catalogue = service.catalogue
+        finally:
+            ctx.executor.shutdown(wait=False, cancel_futures=True)
+    _print_report(report, args.format, catalogue)
+    if args.fail_on and VERDICT_RANK[report.verdict] >= VERDICT_RANK[args.fail_on]:
+        return EXIT_VERDICT
+    return EXIT_OK
+
+
+def _print_report(report: ScanReport, fmt: str, specs: Mapping[str, ProbeSpec]) -> None:
+    if fmt == "json":
+        text = json.dumps(msgspec.json.decode(to_json(report)), indent=2)
+    elif fmt == "sarif":
+        text = json.dumps(to_sarif(report, specs), indent=2)
+    else:
+        text = report_text(report, specs)
+    print(text)  # noqa: T201 - CLI output
+
+
+async def _db(settings: Settings) -> int:
+    from trustsvc.db import make_engine  # noqa: PLC0415
+    from trustsvc.migrate import upgrade  # noqa: PLC0415
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    print("database schema is up to date")  # noqa: T201 - CLI output
+    return EXIT_OK

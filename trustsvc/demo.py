@@ -1,0 +1,83 @@
+"""`trustsvc demo`: a first score in seconds on a machine with no internet.
+
+Mints a throw-away PKI, starts three TLS endpoints on 127.0.0.1 (good, expired certificate,
+TLS 1.0 offered), assesses them through the normal ScanService, prints the table, stores the
+results and serves the API over them. Only 127.0.0.0/8 is allowed for the demo's probes: the
+operator has not opted into any other private range.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import ipaddress
+import ssl
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from probes.tls.labpki import LabPki, mint_lab_pki
+from probes.tls.labserver import LabTlsConfig, LabTlsServer
+from trustsvc.app import open_services
+from trustsvc.reports.text import summary_table
+from trustsvc.settings import Settings
+
+LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
+
+
+def demo_settings(settings: Settings, ca_file: Path) -> Settings:
+    """The operator's settings plus loopback and the lab CA, for the demo only."""
+    policy = dataclasses.replace(
+        settings.probes.policy,
+        allowed_networks=(*settings.probes.policy.allowed_networks, LOOPBACK),
+    )
+    probes = dataclasses.replace(settings.probes, policy=policy, ca_file=ca_file)
+    return dataclasses.replace(settings, probes=probes)
+
+
+def lab_configs(pki: LabPki) -> dict[str, LabTlsConfig]:
+    """The demo's three endpoints."""
+    return {
+        "good": LabTlsConfig(chain=pki["valid"].chain, key=pki["valid"].key),
+        "expired": LabTlsConfig(chain=pki["expired"].chain, key=pki["expired"].key),
+        "tls10": LabTlsConfig(
+            chain=pki["valid"].chain,
+            key=pki["valid"].key,
+            minimum_version=ssl.TLSVersion.TLSv1,
+            maximum_version=ssl.TLSVersion.TLSv1_2,
+            hsts_max_age=None,
+        ),
+    }
+
+
+@contextlib.contextmanager
+def lab_servers(directory: Path) -> Iterator[tuple[LabPki, list[LabTlsServer]]]:
+    """Mint the PKI and run the lab servers for the duration of the block."""
+    pki = mint_lab_pki(directory)
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(LabTlsServer(cfg)) for cfg in lab_configs(pki).values()]
+        yield pki, servers
+
+
+async def run_demo(settings: Settings, *, host: str, port: int, serve: bool) -> int:
+    """Assess the lab endpoints, print the table, then serve the API until interrupted."""
+    with tempfile.TemporaryDirectory(prefix="trustsvc-demo-") as tmp, lab_servers(Path(tmp)) as (
+        pki,
+        servers,
+    ):
+        settings = demo_settings(settings, pki.ca_cert)
+        urls = [server.url(host="127.0.0.1") for server in servers]
+        async with open_services(settings) as services:
+            reports = [await services.scans.run(url, reason="demo") for url in urls]
+            print(summary_table(reports, services.scans.catalogue))  # noqa: T201 - CLI output
+            print(f"\nstored in {settings.database_url}")  # noqa: T201 - CLI output
+        if serve:
+            from trustsvc.serve import server  # noqa: PLC0415 - uvicorn only when serving
+
+            print(  # noqa: T201 - CLI output
+                f"API on http://{host}:{port}  (Ctrl-C to stop). Try:\n"
+                f"  curl 'http://{host}:{port}/v1/lookup?url={urls[0]}'\n"
+                f"  curl http://{host}:{port}/v1/endpoints"
+            )
+            await server(settings, host=host, port=port).serve()
+    return 0

@@ -1,0 +1,84 @@
+"""SARIF 2.1.0 export: one result per bad finding, rules from the probe specs.
+
+SARIF lets code-scanning tools (GitHub, GitLab, IDEs) show an endpoint assessment next to a
+project's other findings; `security-severity` is the numeric field GitHub sorts on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from probes.model import ProbeSpec
+from trustsvc import __version__
+from trustsvc.reports.findings import is_bad
+from trustsvc.reports.schema import FindingDoc, ScanReport
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+_SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.0", "low": "2.5", "info": "0.0"}
+
+
+def to_sarif(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> dict[str, Any]:
+    """The SARIF log of one scan report."""
+    bad = [f for f in report.findings if is_bad(f, catalogue)]
+    rule_ids = sorted({f.probe_id for f in bad})
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "trustsvc",
+                        "version": __version__,
+                        "rules": [_rule(rid, catalogue.get(rid), bad) for rid in rule_ids],
+                    }
+                },
+                "results": [_result(f, index[f.probe_id], report.url) for f in bad],
+                "properties": {
+                    "url": report.url,
+                    "assessed_at": report.assessed_at.isoformat(),
+                    "score": report.score,
+                    "grade": report.grade,
+                    "verdict": report.verdict,
+                    "confidence": report.confidence,
+                    "policy_version": report.policy_version,
+                },
+            }
+        ],
+    }
+
+
+def _rule(rule_id: str, spec: ProbeSpec | None, bad: list[FindingDoc]) -> dict[str, Any]:
+    sample = next(f for f in bad if f.probe_id == rule_id)
+    question = spec.question if spec else sample.message
+    return {
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("_")),
+        "shortDescription": {"text": question},
+        "fullDescription": {"text": spec.rationale if spec else question},
+        "help": {"text": (spec.remediation if spec else sample.remediation) or question},
+        "defaultConfiguration": {"level": _LEVEL[sample.severity]},
+        "properties": {
+            "tags": ["security", sample.family, *sample.references],
+            "security-severity": _SECURITY_SEVERITY[sample.severity],
+        },
+    }
+
+
+def _result(finding: FindingDoc, rule_index: int, url: str) -> dict[str, Any]:
+    return {
+        "ruleId": finding.probe_id,
+        "ruleIndex": rule_index,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {"artifactLocation": {"uri": url}},
+                "logicalLocations": [{"name": finding.subject or finding.family, "kind": "module"}],
+            }
+        ],
+        "properties": {"severity": finding.severity, "evidence": finding.evidence},
+    }

@@ -1,0 +1,73 @@
+"""Readable plain-text renderings of reports for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from probes.model import ProbeSpec
+from trustsvc.reports.findings import bad_findings
+from trustsvc.reports.schema import ScanReport
+
+TOP_FINDINGS = 3
+
+
+def tls_subgrade(report: ScanReport) -> str:
+    """The SSL Labs-style TLS grade from the transport dimension, or "-" when unmeasured."""
+    for dimension in report.dimensions:
+        if dimension.name == "transport":
+            grade = dimension.evidence.get("rating_grade")
+            return str(grade) if grade is not None else "-"
+    return "-"
+
+
+def summary_table(reports: Sequence[ScanReport], catalogue: Mapping[str, ProbeSpec]) -> str:
+    """One line per report: URL, score, grade, verdict, confidence, TLS grade, top findings."""
+    header = ("URL", "SCORE", "GRADE", "VERDICT", "CONF", "TLS", "TOP FINDINGS")
+    rows = [
+        (
+            r.url,
+            str(r.score),
+            r.grade,
+            r.verdict,
+            f"{r.confidence:.2f}",
+            tls_subgrade(r),
+            ", ".join(f.probe_id for f in bad_findings(r, catalogue)[:TOP_FINDINGS]) or "-",
+        )
+        for r in reports
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
+
+    def line(row: Sequence[str]) -> str:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        return "  ".join([*cells, row[-1]])
+
+    return "\n".join([line(header), *(line(row) for row in rows)])
+
+
+def report_text(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> str:
+    """A full, readable account of one report."""
+    lines = [
+        summary_table([report], catalogue),
+        "",
+        f"assessed at {report.assessed_at.isoformat()}  policy {report.policy_version}  "
+        f"measured score {report.score_measured if report.score_measured is not None else '-'}",
+        "",
+        "dimensions:",
+    ]
+    for d in report.dimensions:
+        score = "-" if d.score is None else f"{d.score:g}"
+        lines.append(f"  {d.name:<13} {score:>5}  weight {d.weight:g}  {d.reason}")
+    if report.gates:
+        lines += ["", "gates:"]
+        lines += [f"  {g.id:<22} cap {g.cap:<2}  {g.reason}" for g in report.gates]
+    lines += ["", "attempts:"]
+    for a in report.attempts:
+        reason = f" ({a.reason})" if a.reason else ""
+        lines.append(f"  {a.family:<10} {a.status}{reason} in {a.elapsed_ms} ms: {a.detail}")
+    bad = bad_findings(report, catalogue)
+    lines += ["", f"problems ({len(bad)}):" if bad else "problems: none found"]
+    for f in bad:
+        lines.append(f"  [{f.severity}] {f.probe_id}: {f.message}")
+        if f.remediation:
+            lines.append(f"      fix: {f.remediation}")
+    return "\n".join(lines)

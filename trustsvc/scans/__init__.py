@@ -1,0 +1,1 @@
+"""Scanning: the one service that probes, and what it records."""

@@ -1,0 +1,27 @@
+"""Run the API under uvicorn (uvloop + httptools via uvicorn[standard]; see bench/lookup)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from trustsvc.app import create_app
+from trustsvc.settings import Settings
+
+
+def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
+    """An uvicorn server for the app; `await server.serve()` runs it until interrupted."""
+    config = uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+    )
+    return uvicorn.Server(config)
+
+
+def serve(settings: Settings, *, host: str, port: int) -> None:
+    """Serve until interrupted."""
+    print(f"trustsvc API on http://{host}:{port} (docs at /schema)")  # noqa: T201 - CLI output
+    server(settings, host=host, port=port).run()
