@@ -48,7 +48,7 @@ class NetworkPolicy:
     allow_private: bool = False
     allowed_networks: tuple[IPNetwork, ...] = ()
 
-    def refusal(self, address: IPAddress) -> str | None:
+    def refusal(self, address: IPAddress) -> str | None:  # noqa: PLR0911 - one exit per kind
         """Say why the address may not be probed, or None when it may."""
         if any(address in net for net in self.allowed_networks if net.version == address.version):
             return None

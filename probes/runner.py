@@ -85,7 +85,9 @@ def judge_observation(family: FamilySpec[Any], observation: object) -> list[Find
 
 def _failed(family: FamilySpec[Any], attempt: Attempt) -> tuple[Attempt, list[Finding]]:
     outcome = Outcome.ERROR if attempt.reason is ErrorReason.BUG else Outcome.NOT_AVAILABLE
-    message = f"Not measured: {family.family} collection failed ({attempt.reason}): {attempt.detail}"
+    message = (
+        f"Not measured: {family.family} collection failed ({attempt.reason}): {attempt.detail}"
+    )
     findings = [spec.finding(outcome, message) for spec in family.specs]
     return attempt, findings
 

@@ -17,6 +17,8 @@ from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import License
 
+from probes.context import ProbeContext
+from probes.netpolicy import Resolver, system_resolver
 from trustsvc import __version__
 from trustsvc.api.controllers.endpoints import EndpointsController
 from trustsvc.api.controllers.lookup import LookupController
@@ -28,8 +30,6 @@ from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.migrate import pending_revision, upgrade
 from trustsvc.scans.service import ScanService
 from trustsvc.settings import Settings
-from probes.context import ProbeContext
-from probes.netpolicy import Resolver, system_resolver
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -81,6 +82,9 @@ def _add_bind(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command and return its exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # sslyze's bundled trust stores hold a root with a non-positive serial; cryptography warns
+    # on every load. It is not about the endpoint, so it must not reach the user's terminal.
+    warnings.filterwarnings("ignore", message=".*serial number which wasn't positive.*")
     try:
         args = build_parser().parse_args(argv)
         settings = load_settings(os.environ)
@@ -111,14 +115,18 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         from trustsvc.demo import run_demo  # noqa: PLC0415 - lab servers only for the demo
 
-        return asyncio.run(run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve))
+        return asyncio.run(
+            run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve)
+        )
     return asyncio.run(_db(settings))
 
 
 def _assess_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     probes = settings.probes
     if args.allow_private:
-        probes = dataclasses.replace(probes, policy=dataclasses.replace(probes.policy, allow_private=True))
+        probes = dataclasses.replace(
+            probes, policy=dataclasses.replace(probes.policy, allow_private=True)
+        )
     if args.ca_file is not None:
         if not args.ca_file.is_file():
             raise UsageError(f"--ca-file {args.ca_file} is not a readable file")

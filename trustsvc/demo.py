@@ -61,9 +61,12 @@ def lab_servers(directory: Path) -> Iterator[tuple[LabPki, list[LabTlsServer]]]:
 
 async def run_demo(settings: Settings, *, host: str, port: int, serve: bool) -> int:
     """Assess the lab endpoints, print the table, then serve the API until interrupted."""
-    with tempfile.TemporaryDirectory(prefix="trustsvc-demo-") as tmp, lab_servers(Path(tmp)) as (
-        pki,
-        servers,
+    with (
+        tempfile.TemporaryDirectory(prefix="trustsvc-demo-") as tmp,
+        lab_servers(Path(tmp)) as (
+            pki,
+            servers,
+        ),
     ):
         settings = demo_settings(settings, pki.ca_cert)
         urls = [server.url(host="127.0.0.1") for server in servers]

@@ -1,5 +1,7 @@
-"""Database tables. Results are append-only: a scan's attempts, findings and scores are
-written once, in the transaction that completes the scan, and never updated.
+"""Database tables; results are append-only.
+
+A scan's attempts, findings and scores are written once, in the transaction that
+completes the scan, and never updated.
 
 Scores live in their own table keyed by (scan, policy version) so stored findings can be
 re-scored under a new policy without probing again.

@@ -129,6 +129,13 @@ class ScanRepository:
         scan.error = error
         await self.session.flush()
 
+    async def require(self, scan_id: str) -> ScanRow:
+        """The scan row, which the caller knows exists (it started it)."""
+        scan = await self.session.get(ScanRow, scan_id)
+        if scan is None:
+            raise LookupError(f"scan {scan_id} does not exist")
+        return scan
+
     async def get(self, scan_id: str) -> StoredScan | None:
         """A scan with its attempts, findings and latest score."""
         scan = await self.session.get(ScanRow, scan_id)

@@ -45,7 +45,10 @@ PUBLIC = ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "93.184.215.14"]
 def test_non_public_addresses_are_refused_by_default(address: str) -> None:
     reason = NetworkPolicy().refusal(ipaddress.ip_address(address))
     assert reason is not None
-    assert address.split("%")[0] in reason or ipaddress.ip_address(address).compressed in reason
+    assert (
+        address.split("%", maxsplit=1)[0] in reason
+        or ipaddress.ip_address(address).compressed in reason
+    )
 
 
 @pytest.mark.parametrize("address", PUBLIC)
@@ -110,7 +113,9 @@ async def test_names_resolve_once_and_pin_the_approved_addresses() -> None:
         calls.append((host, port))
         return ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]
 
-    target = await resolve_target(parse_endpoint_url("https://example.com/mcp"), NetworkPolicy(), resolver)
+    target = await resolve_target(
+        parse_endpoint_url("https://example.com/mcp"), NetworkPolicy(), resolver
+    )
     assert calls == [("example.com", 443)]
     assert target.pinned_address == "93.184.215.14"
     assert target.addresses == ("93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c")
@@ -121,7 +126,9 @@ async def test_name_resolving_to_a_private_address_is_refused() -> None:
         return ["93.184.215.14", "192.168.0.10"]
 
     with pytest.raises(TargetRejected, match=r"192\.168\.0\.10"):
-        await resolve_target(parse_endpoint_url("https://rebind.example/"), NetworkPolicy(), resolver)
+        await resolve_target(
+            parse_endpoint_url("https://rebind.example/"), NetworkPolicy(), resolver
+        )
 
 
 async def test_localhost_resolves_with_the_system_resolver_and_is_refused() -> None:

@@ -22,7 +22,9 @@ from probes.model import (
 from probes.runner import run_families, unreachable_result
 from probes.target import Target, parse_endpoint_url
 
-TARGET = Target(endpoint=parse_endpoint_url("https://mcp.example.com/mcp"), addresses=("93.184.215.14",))
+TARGET = Target(
+    endpoint=parse_endpoint_url("https://mcp.example.com/mcp"), addresses=("93.184.215.14",)
+)
 
 
 def spec(probe_id: str, family: Family) -> ProbeSpec:
@@ -37,7 +39,9 @@ def spec(probe_id: str, family: Family) -> ProbeSpec:
     )
 
 
-def family(name: Family, behaviour: str, *, probes: Sequence[str] = ("x_is_bad",)) -> FamilySpec[str]:
+def family(
+    name: Family, behaviour: str, *, probes: Sequence[str] = ("x_is_bad",)
+) -> FamilySpec[str]:
     async def collect(target: Target, ctx: ProbeContext) -> str:
         if behaviour == "hang":
             await asyncio.sleep(3600)

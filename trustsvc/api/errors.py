@@ -60,7 +60,9 @@ def scan_failed(scan_id: str, error: str | None) -> ProblemError:
     return ProblemError(HTTP_409_CONFLICT, "scan-failed", "Scan did not complete", detail)
 
 
-def _respond(request: Request[Any, Any, Any], status: int, slug: str, title: str, detail: str) -> Response[ProblemDetails]:
+def _respond(
+    request: Request[Any, Any, Any], status: int, slug: str, title: str, detail: str
+) -> Response[ProblemDetails]:
     body = ProblemDetails(
         type=TYPE_BASE + slug, title=title, status=status, detail=detail, instance=request.url.path
     )
@@ -71,13 +73,17 @@ def _problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[Pro
     return _respond(request, exc.status, exc.slug, exc.title, exc.detail)
 
 
-def _target_rejected(request: Request[Any, Any, Any], exc: TargetRejected) -> Response[ProblemDetails]:
+def _target_rejected(
+    request: Request[Any, Any, Any], exc: TargetRejected
+) -> Response[ProblemDetails]:
     return _respond(
         request, HTTP_422_UNPROCESSABLE_ENTITY, "target-rejected", "Target rejected", exc.detail
     )
 
 
-def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[ProblemDetails]:
+def _validation(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[ProblemDetails]:
     details = exc.extra if isinstance(exc.extra, list) else []
     messages = [
         f"{d.get('key', '')}: {d.get('message', '')}".strip(": ")
@@ -94,7 +100,7 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Probl
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,
@@ -112,4 +118,10 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     Exception: _unexpected,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_MEDIA_TYPE", "MediaType", "ProblemDetails", "ProblemError"]
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "PROBLEM_MEDIA_TYPE",
+    "MediaType",
+    "ProblemDetails",
+    "ProblemError",
+]

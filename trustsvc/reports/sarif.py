@@ -16,7 +16,13 @@ from trustsvc.reports.schema import FindingDoc, ScanReport
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
-_SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.0", "low": "2.5", "info": "0.0"}
+_SECURITY_SEVERITY = {
+    "critical": "9.5",
+    "high": "7.5",
+    "medium": "5.0",
+    "low": "2.5",
+    "info": "0.0",
+}
 
 
 def to_sarif(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> dict[str, Any]:

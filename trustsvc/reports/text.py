@@ -49,8 +49,10 @@ def report_text(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> str:
     lines = [
         summary_table([report], catalogue),
         "",
-        f"assessed at {report.assessed_at.isoformat()}  policy {report.policy_version}  "
-        f"measured score {report.score_measured if report.score_measured is not None else '-'}",
+        (
+            f"assessed at {report.assessed_at.isoformat()}  policy {report.policy_version}  "
+            f"measured score {'-' if report.score_measured is None else report.score_measured}"
+        ),
         "",
         "dimensions:",
     ]

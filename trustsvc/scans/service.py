@@ -103,18 +103,16 @@ class ScanService:
             report = self._report(prepared.endpoint.url, run, score, assessed_at=assessed_at)
             async with sessions.begin() as session:
                 scans = ScanRepository(session)
-                stored = await scans.get(scan_id)
-                if stored is None:
-                    raise LookupError(f"scan {scan_id} vanished")
+                scan = await scans.require(scan_id)
                 await scans.complete(
-                    stored.scan,
+                    scan,
                     assessed_at=assessed_at,
                     attempts=run.attempts,
                     findings=run.findings,
                     score=score,
                 )
                 report.scan_id = scan_id
-                report.endpoint_id = stored.scan.endpoint_id
+                report.endpoint_id = scan.endpoint_id
         except BaseException as exc:
             await self._mark_failed(scan_id, exc)
             raise

@@ -14,11 +14,21 @@ from trustsvc.scoring.dimensions.transport import evaluate_transport
 from trustsvc.scoring.policy import POLICY, ScoringPolicy
 from trustsvc.scoring.types import Dimension, Verdict
 
-BAD_FALSE = {"tls_1_2_supported", "tls_1_3_supported", "tls_forward_secrecy_supported",
-             "tls_aead_supported", "tls_secure_renegotiation_supported", "tls_hsts_enforced"}
+BAD_FALSE = {
+    "tls_1_2_supported",
+    "tls_1_3_supported",
+    "tls_forward_secrecy_supported",
+    "tls_aead_supported",
+    "tls_secure_renegotiation_supported",
+    "tls_hsts_enforced",
+}
 TLS_IDS = sorted({pid for gate in POLICY.gates for pid in gate.probe_ids} | {"tls_rating_below_a"})
-SEVERITY = {"tls_endpoint_uses_plaintext_http": Severity.CRITICAL, "tls_certificate_expired": Severity.CRITICAL,
-            "tls_1_0_offered": Severity.MEDIUM, "tls_hsts_enforced": Severity.LOW}
+SEVERITY = {
+    "tls_endpoint_uses_plaintext_http": Severity.CRITICAL,
+    "tls_certificate_expired": Severity.CRITICAL,
+    "tls_1_0_offered": Severity.MEDIUM,
+    "tls_hsts_enforced": Severity.LOW,
+}
 
 
 def make_spec(probe_id: str) -> ProbeSpec:
@@ -34,7 +44,7 @@ def make_spec(probe_id: str) -> ProbeSpec:
 
 
 CATALOGUE = {pid: make_spec(pid) for pid in TLS_IDS}
-A_PLUS = {"rating_grade": "A+", "final_score": 96, "caps": "", "warnings": ""}
+A_PLUS: Evidence = {"rating_grade": "A+", "final_score": 96, "caps": "", "warnings": ""}
 
 
 def tls_findings(
@@ -53,14 +63,17 @@ def tls_findings(
     return found
 
 
-TRANSPORT_ONLY = dataclasses.replace(
-    POLICY, weights=MappingProxyType({Dimension.TRANSPORT: 20.0})
-)
+TRANSPORT_ONLY = dataclasses.replace(POLICY, weights=MappingProxyType({Dimension.TRANSPORT: 20.0}))
 
 
 def test_nothing_measured_gives_the_neutral_prior_and_no_grade() -> None:
     score = score_findings(tls_findings(outcome=Outcome.NOT_AVAILABLE), CATALOGUE)
-    assert (score.score, score.score_measured, score.grade, score.verdict) == (50, None, "?", Verdict.WARN)
+    assert (score.score, score.score_measured, score.grade, score.verdict) == (
+        50,
+        None,
+        "?",
+        Verdict.WARN,
+    )
     assert score.confidence == 0.0
     assert [g.id for g in score.gates] == ["evidence.insufficient"]
     transport = next(d for d in score.dimensions if d.name is Dimension.TRANSPORT)
@@ -81,8 +94,10 @@ def test_unmeasured_dimensions_pull_toward_the_prior_never_toward_100() -> None:
 
 
 def test_an_untrusted_certificate_forces_block_whatever_the_confidence() -> None:
-    rating = {"rating_grade": "T", "final_score": 0, "caps": "T:expired", "warnings": ""}
-    score = score_findings(tls_findings(frozenset({"tls_certificate_expired"}), rating=rating), CATALOGUE)
+    rating: Evidence = {"rating_grade": "T", "final_score": 0, "caps": "T:expired", "warnings": ""}
+    score = score_findings(
+        tls_findings(frozenset({"tls_certificate_expired"}), rating=rating), CATALOGUE
+    )
     assert (score.grade, score.verdict) == ("F", Verdict.BLOCK)
     assert score.score <= POLICY.cap_ceilings["F"]
     gate = next(g for g in score.gates if g.id == "tls.untrusted")
@@ -93,7 +108,9 @@ def test_an_untrusted_certificate_forces_block_whatever_the_confidence() -> None
 def test_plaintext_http_scores_transport_zero_and_blocks() -> None:
     spec = CATALOGUE["tls_endpoint_uses_plaintext_http"]
     found = [
-        spec.finding(Outcome.TRUE, "plain http") if s.id == spec.id else s.finding(Outcome.NOT_APPLICABLE, "n/a")
+        spec.finding(Outcome.TRUE, "plain http")
+        if s.id == spec.id
+        else s.finding(Outcome.NOT_APPLICABLE, "n/a")
         for s in CATALOGUE.values()
     ]
     score = score_findings(found, CATALOGUE, TRANSPORT_ONLY)
@@ -113,9 +130,19 @@ def test_plaintext_http_scores_transport_zero_and_blocks() -> None:
     ],
 )
 def test_tls_gates_cap_the_grade_when_evidence_is_complete(
-    bad: frozenset[str], rating_grade: str, final: int, grade: str, verdict: Verdict, gate: str | None
+    bad: frozenset[str],
+    rating_grade: str,
+    final: int,
+    grade: str,
+    verdict: Verdict,
+    gate: str | None,
 ) -> None:
-    rating = {"rating_grade": rating_grade, "final_score": final, "caps": "", "warnings": ""}
+    rating: Evidence = {
+        "rating_grade": rating_grade,
+        "final_score": final,
+        "caps": "",
+        "warnings": "",
+    }
     score = score_findings(tls_findings(bad, rating=rating), CATALOGUE, TRANSPORT_ONLY)
     assert score.confidence == 1.0
     assert (score.grade, score.verdict) == (grade, verdict)
@@ -132,7 +159,7 @@ def test_low_confidence_caps_the_verdict_at_warn() -> None:
 
 
 def test_transport_score_is_bounded_by_the_tls_letter() -> None:
-    rating = {"rating_grade": "B", "final_score": 92, "caps": "tls_1_0", "warnings": ""}
+    rating: Evidence = {"rating_grade": "B", "final_score": 92, "caps": "tls_1_0", "warnings": ""}
     score = score_findings(tls_findings(frozenset({"tls_1_0_offered"}), rating=rating), CATALOGUE)
     transport = next(d for d in score.dimensions if d.name is Dimension.TRANSPORT)
     assert transport.score == POLICY.tls_grade_ceilings["B"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
+from typing import Annotated
 
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
 from trustsvc.api.errors import ProblemDetails, ProblemError, not_found
 from trustsvc.api.schemas import (
@@ -24,8 +25,10 @@ from trustsvc.models import EndpointRow
 from trustsvc.repositories import EndpointRepository, LatestResult, ScanRepository
 
 _PROBLEM = ResponseSpec(ProblemDetails, description="Problem details (RFC 9457)")
-_LIMIT = Parameter(default=50, ge=1, le=500, description="Page size.")
-_CURSOR = Parameter(default=None, max_length=4096, description="`next_cursor` of the last page.")
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size.")]
+Cursor = Annotated[
+    str | None, QueryParameter(max_length=4096, description="`next_cursor` of the last page.")
+]
 
 
 class EndpointsController(Controller):
@@ -34,9 +37,14 @@ class EndpointsController(Controller):
     path = "/v1/endpoints"
     tags = ["endpoints"]  # noqa: RUF012 - Litestar reads a plain class attribute
 
-    @get("/", operation_id="ListEndpoints", summary="Endpoints, in URL order", responses={400: _PROBLEM})
+    @get(
+        "/",
+        operation_id="ListEndpoints",
+        summary="Endpoints, in URL order",
+        responses={400: _PROBLEM},
+    )
     async def list_endpoints(
-        self, state: State, limit: int = _LIMIT, cursor: str | None = _CURSOR
+        self, state: State, limit: Limit = 50, cursor: Cursor = None
     ) -> EndpointPage:
         """Keyset-paginated, so pages stay stable while scans add endpoints."""
         after = _decode_cursor(cursor)
@@ -44,7 +52,9 @@ class EndpointsController(Controller):
             rows = await EndpointRepository(session).page(after_url=after, limit=limit + 1)
         items = [_endpoint_doc(row) for row in rows[:limit]]
         more = len(rows) > limit
-        return EndpointPage(items=items, next_cursor=_encode_cursor(rows[limit - 1].url) if more else None)
+        return EndpointPage(
+            items=items, next_cursor=_encode_cursor(rows[limit - 1].url) if more else None
+        )
 
     @get(
         "/{endpoint_id:str}",
@@ -52,7 +62,7 @@ class EndpointsController(Controller):
         summary="An endpoint and its latest result",
         responses={404: _PROBLEM},
     )
-    async def get_endpoint(self, state: State, endpoint_id: str) -> EndpointDoc:
+    async def get_endpoint(self, state: State, endpoint_id: FromPath[str]) -> EndpointDoc:
         """The endpoint with its newest completed scan, if any."""
         async with services(state).sessions() as session:
             row = await EndpointRepository(session).get(endpoint_id)
@@ -68,14 +78,16 @@ class EndpointsController(Controller):
         responses={400: _PROBLEM, 404: _PROBLEM},
     )
     async def list_scans(
-        self, state: State, endpoint_id: str, limit: int = _LIMIT, cursor: str | None = _CURSOR
+        self, state: State, endpoint_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
     ) -> ScanHistoryPage:
         """Every scan, including running and failed ones, with their scores."""
         before = _decode_time_cursor(cursor)
         async with services(state).sessions() as session:
             if await EndpointRepository(session).get(endpoint_id) is None:
                 raise not_found(f"endpoint {endpoint_id}")
-            rows = await ScanRepository(session).history(endpoint_id, before=before, limit=limit + 1)
+            rows = await ScanRepository(session).history(
+                endpoint_id, before=before, limit=limit + 1
+            )
         items = [
             ScanSummary(
                 scan_id=scan.id,
@@ -108,7 +120,12 @@ def _endpoint_doc(row: EndpointRow, latest: LatestResult | None = None) -> Endpo
             confidence=latest.score.confidence,
         )
     return EndpointDoc(
-        id=row.id, url=row.url, host=row.host, port=row.port, created_at=row.created_at, latest=summary
+        id=row.id,
+        url=row.url,
+        host=row.host,
+        port=row.port,
+        created_at=row.created_at,
+        latest=summary,
     )
 
 
@@ -120,9 +137,13 @@ def _decode_cursor(cursor: str | None) -> str | None:
     if cursor is None:
         return None
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
+        value = raw.decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise _bad_cursor() from exc
+    if not value:
+        raise _bad_cursor()
+    return value
 
 
 def _decode_time_cursor(cursor: str | None) -> datetime | None:

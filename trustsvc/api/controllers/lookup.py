@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from probes.target import parse_endpoint_url
 from trustsvc.api.errors import ProblemDetails, not_found
@@ -35,7 +37,9 @@ class LookupController(Controller):
     async def lookup(
         self,
         state: State,
-        url: str = Parameter(description="The endpoint URL, as an agent would connect to it."),
+        url: Annotated[
+            str, QueryParameter(description="The endpoint URL, as an agent would connect to it.")
+        ],
     ) -> LookupResult:
         """Serve the newest completed scan's headline figures."""
         app = services(state)

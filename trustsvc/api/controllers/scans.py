@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import State
-from litestar.openapi.spec import Example
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.openapi.spec import Example
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from trustsvc.api.errors import ProblemDetails, not_found, scan_failed
 from trustsvc.api.schemas import ScanRequest, ScanStatus
@@ -51,10 +51,10 @@ class ScansController(Controller):
     async def create_scan(
         self,
         state: State,
-        data: ScanRequest,
-        wait: bool = Parameter(  # noqa: FBT001 - a query flag
-            default=True, description="Wait for the report instead of answering 202 at once."
-        ),
+        data: JSONBody[ScanRequest],
+        wait: Annotated[  # noqa: FBT002 - a query flag
+            bool, QueryParameter(description="Wait for the report instead of answering 202.")
+        ] = True,
     ) -> Response[ScanReport | ScanStatus]:
         """Validate, then probe inline or in the background."""
         app = services(state)
@@ -86,7 +86,9 @@ class ScansController(Controller):
             409: _PROBLEM,
         },
     )
-    async def get_scan(self, state: State, scan_id: str) -> Response[ScanReport | ScanStatus]:
+    async def get_scan(
+        self, state: State, scan_id: FromPath[str]
+    ) -> Response[ScanReport | ScanStatus]:
         """Serve the stored report, exactly as it was scored."""
         stored = await _stored(services(state), scan_id)
         if stored.scan.status == SCAN_RUNNING:
@@ -107,7 +109,7 @@ class ScansController(Controller):
         media_type=SARIF_MEDIA_TYPE,
         responses={404: _PROBLEM, 409: _PROBLEM},
     )
-    async def get_scan_sarif(self, state: State, scan_id: str) -> dict[str, Any]:
+    async def get_scan_sarif(self, state: State, scan_id: FromPath[str]) -> dict[str, Any]:
         """One SARIF result per finding whose outcome is the bad one."""
         app = services(state)
         report = _completed_report(await _stored(app, scan_id))

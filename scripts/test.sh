@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's test command: install everything the suite needs, then run all of it.
+# Extra arguments go to pytest (e.g. `bash scripts/test.sh tests/unit -x`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# The TLS lab signs its SHA-1 certificate with the openssl CLI (cryptography refuses SHA-1).
+command -v openssl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
+bash scripts/ensure_postgres.sh
+export TRUSTSVC_TEST_POSTGRES_URL="${TRUSTSVC_TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test}"
+
+exec .venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"

@@ -1,0 +1,61 @@
+"""API fixtures: the real app over a fresh database, and real TLS lab servers on loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from probes.context import ProbeLimits
+from probes.netpolicy import NetworkPolicy
+from probes.tls.labpki import LabPki, mint_lab_pki
+from probes.tls.labserver import LabTlsConfig, LabTlsServer
+from trustsvc.app import create_app
+from trustsvc.settings import ProbeSettings, Settings
+
+
+@pytest.fixture(scope="session")
+def lab_pki(tmp_path_factory: pytest.TempPathFactory) -> LabPki:
+    return mint_lab_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def good_server(lab_pki: LabPki) -> Iterator[LabTlsServer]:
+    with LabTlsServer(
+        LabTlsConfig(chain=lab_pki["valid"].chain, key=lab_pki["valid"].key)
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def expired_server(lab_pki: LabPki) -> Iterator[LabTlsServer]:
+    with LabTlsServer(
+        LabTlsConfig(chain=lab_pki["expired"].chain, key=lab_pki["expired"].key)
+    ) as server:
+        yield server
+
+
+def loopback_settings(
+    database_url: str, ca_file: Path, *, budget_s: float = 60.0, network_timeout_s: float = 5.0
+) -> Settings:
+    """Only 127.0.0.0/8 is allowed, as an operator's CIDR allow-list would."""
+    return Settings(
+        database_url=database_url,
+        probes=ProbeSettings(
+            policy=NetworkPolicy(allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),)),
+            limits=ProbeLimits(family_budget_s=budget_s, network_timeout_s=network_timeout_s),
+            ca_file=ca_file,
+        ),
+        auto_migrate=True,
+    )
+
+
+@pytest.fixture
+async def client(tmp_path: Path, lab_pki: LabPki) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    settings = loopback_settings(f"sqlite+aiosqlite:///{tmp_path / 'api.db'}", lab_pki.ca_cert)
+    async with AsyncTestClient(app=create_app(settings)) as test_client:
+        yield test_client

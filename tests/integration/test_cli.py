@@ -1,0 +1,146 @@
+"""The `trustsvc` command as a user runs it: real process, real TLS servers on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from probes.tls.labpki import LabPki, mint_lab_pki
+from probes.tls.labserver import LabTlsConfig, LabTlsServer
+
+TRUSTSVC = str(Path(sys.executable).parent / "trustsvc")
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> LabPki:
+    return mint_lab_pki(tmp_path_factory.mktemp("cli-pki"))
+
+
+@pytest.fixture(scope="module")
+def good(pki: LabPki) -> Iterator[str]:
+    with LabTlsServer(LabTlsConfig(chain=pki["valid"].chain, key=pki["valid"].key)) as server:
+        yield server.url(host="127.0.0.1")
+
+
+@pytest.fixture(scope="module")
+def expired(pki: LabPki) -> Iterator[str]:
+    with LabTlsServer(LabTlsConfig(chain=pki["expired"].chain, key=pki["expired"].key)) as server:
+        yield server.url(host="127.0.0.1")
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TRUSTSVC, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_assess_json_prints_the_report(good: str, pki: LabPki) -> None:
+    done = run("assess", good, "--allow-private", "--ca-file", str(pki.ca_cert), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["url"] == good
+    assert (report["grade"], report["verdict"]) == ("?", "warn")
+    assert report["scan_id"] is None
+    assert {
+        "url",
+        "assessed_at",
+        "policy_version",
+        "score",
+        "grade",
+        "verdict",
+        "confidence",
+        "gates",
+        "dimensions",
+        "attempts",
+        "findings",
+    } <= set(report)
+
+
+def test_assess_sarif_and_fail_on_gate_ci(expired: str, pki: LabPki) -> None:
+    done = run(
+        "assess",
+        expired,
+        "--allow-private",
+        "--ca-file",
+        str(pki.ca_cert),
+        "--format",
+        "sarif",
+        "--fail-on",
+        "block",
+    )
+    assert done.returncode == 3, done.stderr
+    log = json.loads(done.stdout)
+    assert "tls_certificate_expired" in {r["ruleId"] for r in log["runs"][0]["results"]}
+    table = run(
+        "assess", expired, "--allow-private", "--ca-file", str(pki.ca_cert), "--fail-on", "warn"
+    )
+    assert table.returncode == 3
+    assert expired in table.stdout
+    assert "tls_certificate_expired" in table.stdout
+    assert "fix:" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ("assess", "https://127.0.0.1:9/"),
+            "refused: target refused by network policy: 127.0.0.1 is a loopback",
+        ),
+        (("assess", "https://0x7f.1/"), "127.0.0.1 is a loopback"),
+        (("assess", "ftp://example.com/"), "refused: unsupported scheme"),
+        (("assess", "https://example.com/", "--format", "xml"), "error: argument --format"),
+        (("assess", "https://example.com/", "--ca-file", "/nonexistent"), "is not a readable file"),
+        (("assess", "https://example.com/", "--timeout", "-1"), "--timeout must be positive"),
+        (("frobnicate",), "error: argument command"),
+        ((), "error: the following arguments are required"),
+    ],
+)
+def test_usage_errors_and_refusals_exit_2_in_one_line(args: tuple[str, ...], fragment: str) -> None:
+    done = run(*args)
+    assert done.returncode == 2
+    assert fragment in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_demo_assesses_three_lab_endpoints_and_stores_them(tmp_path: Path) -> None:
+    database = tmp_path / "demo.db"
+    done = run(
+        "demo", "--no-serve", env={"TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split()[:5] == ["URL", "SCORE", "GRADE", "VERDICT", "CONF"]
+    rows = [line.split() for line in lines[1:4]]
+    assert [row[3] for row in rows] == ["warn", "block", "warn"]
+    assert rows[1][2] == "F"
+    assert "tls_1_0_offered" in lines[3]
+    assert database.exists()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    check = run(
+        "assess",
+        f"https://127.0.0.1:{port}/",
+        "--allow-private",
+        "--store",
+        env={"TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{database}"},
+    )
+    assert check.returncode == 0, check.stderr
+    assert "error (unreachable)" in check.stdout

@@ -1,0 +1,179 @@
+"""Repositories on SQLite and PostgreSQL: append-only results, lookups, history, pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from probes.model import Attempt, AttemptStatus, ErrorReason, Family, Outcome, ProbeSpec, Severity
+from probes.target import parse_endpoint_url
+from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.migrate import upgrade
+from trustsvc.reports.stored import report_from_stored
+from trustsvc.repositories import SCAN_COMPLETED, SCAN_FAILED, EndpointRepository, ScanRepository
+from trustsvc.scoring.aggregate import score_findings
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+SPEC = ProbeSpec(
+    id="tls_certificate_expired",
+    family=Family.TLS,
+    question="Has the certificate expired?",
+    rationale="Clients reject it.",
+    bad_outcome=Outcome.TRUE,
+    severity=Severity.CRITICAL,
+    remediation="Renew it.",
+    references=("CWE-298",),
+)
+CATALOGUE = {SPEC.id: SPEC}
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def store_scan(
+    sessions: async_sessionmaker[AsyncSession], url: str, at: datetime, *, expired: bool
+) -> str:
+    finding = SPEC.judged(
+        expired,
+        "expired" if expired else "valid",
+        evidence={
+            "days_left": -3 if expired else 80,
+            "ok": not expired,
+            "ratio": 0.5,
+            "none": None,
+        },
+    )
+    attempt = Attempt(
+        family=Family.TLS,
+        status=AttemptStatus.COMPLETED,
+        reason=None,
+        detail="completed",
+        elapsed_ms=640,
+    )
+    async with sessions.begin() as session:
+        endpoint = await EndpointRepository(session).get_or_create(parse_endpoint_url(url), at)
+        scans = ScanRepository(session)
+        scan = await scans.start(endpoint, reason="test", now=at)
+        await scans.complete(
+            scan,
+            assessed_at=at + timedelta(seconds=1),
+            attempts=[attempt],
+            findings=[finding],
+            score=score_findings([finding], CATALOGUE),
+        )
+        return scan.id
+
+
+async def test_a_completed_scan_round_trips_with_typed_evidence(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    scan_id = await store_scan(sessions, "https://MCP.example.com/mcp", T0, expired=True)
+    async with sessions() as session:
+        stored = await ScanRepository(session).get(scan_id)
+    assert stored is not None
+    assert stored.scan.status == SCAN_COMPLETED
+    assert stored.scan.assessed_at == T0 + timedelta(seconds=1)
+    report = report_from_stored(stored, stored.scan.endpoint.url)
+    assert report.url == "https://mcp.example.com/mcp"
+    assert (report.grade, report.verdict) == ("F", "block")
+    [finding] = report.findings
+    assert finding.evidence == {"days_left": -3, "ok": False, "ratio": 0.5, "none": None}
+    assert finding.remediation == "Renew it."
+    assert finding.references == ["CWE-298"]
+    assert [a.elapsed_ms for a in report.attempts] == [640]
+    assert [g.id for g in report.gates] == ["tls.untrusted"]
+
+
+async def test_lookup_serves_the_newest_completed_scan(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    await store_scan(sessions, "https://mcp.example.com/mcp", T0, expired=True)
+    newest = await store_scan(
+        sessions, "https://mcp.example.com/mcp", T0 + timedelta(days=1), expired=False
+    )
+    async with sessions.begin() as session:
+        endpoint = await EndpointRepository(session).by_url("https://mcp.example.com/mcp")
+        assert endpoint is not None
+        running = await ScanRepository(session).start(
+            endpoint, reason="test", now=T0 + timedelta(days=2)
+        )
+    async with sessions() as session:
+        latest = await ScanRepository(session).latest_for_url("https://mcp.example.com/mcp")
+        history = await ScanRepository(session).history(endpoint.id, before=None, limit=10)
+    assert latest is not None
+    assert latest.scan.id == newest
+    assert latest.score.verdict != "block"
+    assert next(scan.id for scan, _ in history) == running.id
+    assert [score is None for _, score in history] == [True, False, False]
+
+
+async def test_one_endpoint_per_canonical_url_and_keyset_pages(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions.begin() as session:
+        repo = EndpointRepository(session)
+        first = await repo.get_or_create(parse_endpoint_url("https://b.example/"), T0)
+        again = await repo.get_or_create(parse_endpoint_url("HTTPS://B.example:443/"), T0)
+        for host in ("c", "a", "d"):
+            await repo.get_or_create(parse_endpoint_url(f"https://{host}.example/"), T0)
+    assert first.id == again.id
+    async with sessions() as session:
+        repo = EndpointRepository(session)
+        page1 = await repo.page(after_url=None, limit=2)
+        page2 = await repo.page(after_url=page1[-1].url, limit=2)
+    assert [e.host for e in page1] == ["a.example", "b.example"]
+    assert [e.host for e in page2] == ["c.example", "d.example"]
+
+
+async def test_a_failed_scan_keeps_no_results(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions.begin() as session:
+        endpoint = await EndpointRepository(session).get_or_create(
+            parse_endpoint_url("https://x.example/"), T0
+        )
+        scans = ScanRepository(session)
+        scan = await scans.start(endpoint, reason="test", now=T0)
+        await scans.fail(scan, error="interrupted")
+    async with sessions() as session:
+        stored = await ScanRepository(session).get(scan.id)
+        latest = await ScanRepository(session).latest_for_url("https://x.example/")
+    assert stored is not None
+    assert (stored.scan.status, stored.scan.error) == (SCAN_FAILED, "interrupted")
+    assert (stored.attempts, stored.findings, stored.score) == ([], [], None)
+    assert latest is None
+
+
+async def test_an_aborted_transaction_writes_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    attempt = Attempt(
+        family=Family.TLS,
+        status=AttemptStatus.ERROR,
+        reason=ErrorReason.TIMEOUT,
+        detail="slow",
+        elapsed_ms=1,
+    )
+    with pytest.raises(RuntimeError):
+        async with sessions.begin() as session:
+            endpoint = await EndpointRepository(session).get_or_create(
+                parse_endpoint_url("https://y.example/"), T0
+            )
+            scan = await ScanRepository(session).start(endpoint, reason="test", now=T0)
+            finding = SPEC.finding(Outcome.NOT_AVAILABLE, "not measured")
+            await ScanRepository(session).complete(
+                scan,
+                assessed_at=T0,
+                attempts=[attempt],
+                findings=[finding],
+                score=score_findings([finding], CATALOGUE),
+            )
+            raise RuntimeError("interrupted mid-write")
+    async with sessions() as session:
+        assert await EndpointRepository(session).by_url("https://y.example/") is None
