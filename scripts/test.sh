@@ -13,4 +13,9 @@ command -v openssl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y
 bash scripts/ensure_postgres.sh
 export TRUSTSVC_TEST_POSTGRES_URL="${TRUSTSVC_TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test}"
 
-exec .venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
+.venv/bin/mypy
+
+# loadfile keeps each module (and its shared lab servers and sslyze scans) on one worker.
+exec .venv/bin/python -m pytest -n 2 --dist loadfile -p no:cacheprovider "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 from probes.model import Family, Outcome
@@ -52,3 +53,13 @@ def test_every_registered_family_feeds_a_dimension() -> None:
     fed = {family for families in POLICY.sources.values() for family in families}
     assert {f.family for f in FAMILIES} <= fed
     assert fed <= set(Family)
+
+
+def test_every_spec_of_every_family_has_both_polarity_cases() -> None:
+    """Each family ships tests/unit/<family>/polarity_cases.py: a bad and a good case per spec."""
+    for family in FAMILIES:
+        module = importlib.import_module(f"tests.unit.{family.family.value}.polarity_cases")
+        cases: list[tuple[str, object, Outcome]] = module.POLARITY_CASES
+        for spec in family.specs:
+            outcomes = {outcome for probe_id, _, outcome in cases if probe_id == spec.id}
+            assert {spec.bad_outcome, spec.good_outcome} <= outcomes, spec.id

@@ -35,7 +35,7 @@ from tests.servers.tls import (
     unused_port,
 )
 
-pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.xdist_group("tls_lab")]
+pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 T, F = Outcome.TRUE, Outcome.FALSE
 NA = Outcome.NOT_APPLICABLE
