@@ -82,6 +82,8 @@ def _add_bind(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command and return its exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Migrations run at every start on SQLite; their progress lines are noise in a terminal.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     # sslyze's bundled trust stores hold a root with a non-positive serial; cryptography warns
     # on every load. It is not about the endpoint, so it must not reach the user's terminal.
     warnings.filterwarnings("ignore", message=".*serial number which wasn't positive.*")

@@ -49,8 +49,11 @@ class LatestSummary(msgspec.Struct, kw_only=True):
     confidence: float
 
 
-class EndpointDoc(msgspec.Struct, kw_only=True):
-    """An endpoint the service has seen."""
+class EndpointDoc(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """An endpoint the service has seen; `latest` only on GET /v1/endpoints/{id} once assessed.
+
+    Lists leave it out rather than send a null that would read as "never assessed".
+    """
 
     id: str
     url: str
