@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import (
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
@@ -36,6 +37,9 @@ class ProblemDetails(msgspec.Struct, kw_only=True):
     status: int
     detail: str
     instance: str | None = None
+
+
+PROBLEM_RESPONSE = ResponseSpec(ProblemDetails, description="Problem details (RFC 9457)")
 
 
 class ProblemError(Exception):

@@ -24,30 +24,8 @@ def report_from_stored(stored: StoredScan, url: str) -> ScanReport:
         confidence=score.confidence,
         gates=msgspec.convert(score.gates, list[GateDoc]),
         dimensions=msgspec.convert(score.dimensions, list[DimensionDoc]),
-        attempts=[
-            AttemptDoc(
-                family=a.family,
-                status=a.status,
-                reason=a.reason,
-                detail=a.detail,
-                elapsed_ms=a.elapsed_ms,
-            )
-            for a in stored.attempts
-        ],
-        findings=[
-            FindingDoc(
-                probe_id=f.probe_id,
-                family=f.family,
-                outcome=f.outcome,
-                severity=f.severity,
-                message=f.message,
-                subject=f.subject,
-                evidence=f.evidence,
-                remediation=f.remediation,
-                references=list(f.references),
-            )
-            for f in stored.findings
-        ],
+        attempts=msgspec.convert(stored.attempts, list[AttemptDoc], from_attributes=True),
+        findings=msgspec.convert(stored.findings, list[FindingDoc], from_attributes=True),
         scan_id=scan.id,
         endpoint_id=scan.endpoint_id,
     )

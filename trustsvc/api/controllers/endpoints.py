@@ -9,10 +9,9 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.datastructures import State
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
-from trustsvc.api.errors import ProblemDetails, ProblemError, not_found
+from trustsvc.api.errors import PROBLEM_RESPONSE, ProblemError, not_found
 from trustsvc.api.schemas import (
     EndpointDoc,
     EndpointPage,
@@ -24,7 +23,6 @@ from trustsvc.api.state import services
 from trustsvc.models import EndpointRow
 from trustsvc.repositories import EndpointRepository, LatestResult, ScanRepository
 
-_PROBLEM = ResponseSpec(ProblemDetails, description="Problem details (RFC 9457)")
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size.")]
 Cursor = Annotated[
     str | None, QueryParameter(max_length=4096, description="`next_cursor` of the last page.")
@@ -41,7 +39,7 @@ class EndpointsController(Controller):
         "/",
         operation_id="ListEndpoints",
         summary="Endpoints, in URL order",
-        responses={400: _PROBLEM},
+        responses={400: PROBLEM_RESPONSE},
     )
     async def list_endpoints(
         self, state: State, limit: Limit = 50, cursor: Cursor = None
@@ -60,7 +58,7 @@ class EndpointsController(Controller):
         "/{endpoint_id:str}",
         operation_id="GetEndpoint",
         summary="An endpoint and its latest result",
-        responses={404: _PROBLEM},
+        responses={404: PROBLEM_RESPONSE},
     )
     async def get_endpoint(self, state: State, endpoint_id: FromPath[str]) -> EndpointDoc:
         """The endpoint with its newest completed scan, if any."""
@@ -75,7 +73,7 @@ class EndpointsController(Controller):
         "/{endpoint_id:str}/scans",
         operation_id="ListEndpointScans",
         summary="An endpoint's scan history, newest first",
-        responses={400: _PROBLEM, 404: _PROBLEM},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
     async def list_scans(
         self, state: State, endpoint_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None

@@ -6,16 +6,13 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.datastructures import State
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
 
 from probes.target import parse_endpoint_url
-from trustsvc.api.errors import ProblemDetails, not_found
+from trustsvc.api.errors import PROBLEM_RESPONSE, not_found
 from trustsvc.api.schemas import LookupResult
 from trustsvc.api.state import services
 from trustsvc.repositories import ScanRepository
-
-_PROBLEM = ResponseSpec(ProblemDetails, description="Problem details (RFC 9457)")
 
 
 class LookupController(Controller):
@@ -32,7 +29,7 @@ class LookupController(Controller):
             "Normalises the URL the same way scans do and returns the newest stored result. "
             "Never probes: 404 when the endpoint was never assessed."
         ),
-        responses={404: _PROBLEM, 422: _PROBLEM},
+        responses={404: PROBLEM_RESPONSE, 422: PROBLEM_RESPONSE},
     )
     async def lookup(
         self,

@@ -12,7 +12,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from trustsvc.api.errors import ProblemDetails, not_found, scan_failed
+from trustsvc.api.errors import PROBLEM_RESPONSE, not_found, scan_failed
 from trustsvc.api.schemas import ScanRequest, ScanStatus
 from trustsvc.api.state import AppServices, services
 from trustsvc.reports.sarif import to_sarif
@@ -24,7 +24,6 @@ from trustsvc.scans.service import PreparedTarget
 log = logging.getLogger(__name__)
 
 SARIF_MEDIA_TYPE = "application/sarif+json"
-_PROBLEM = ResponseSpec(ProblemDetails, description="Problem details (RFC 9457)")
 
 
 class ScansController(Controller):
@@ -44,7 +43,7 @@ class ScansController(Controller):
         ),
         responses={
             202: ResponseSpec(ScanStatus, description="Accepted; poll the Location"),
-            422: _PROBLEM,
+            422: PROBLEM_RESPONSE,
         },
         request_body_examples=[Example(value={"url": "https://mcp.example.com/mcp"})],
     )
@@ -82,8 +81,8 @@ class ScansController(Controller):
         description="200 with the report when complete; 202 with the status while running.",
         responses={
             202: ResponseSpec(ScanStatus, description="Still running"),
-            404: _PROBLEM,
-            409: _PROBLEM,
+            404: PROBLEM_RESPONSE,
+            409: PROBLEM_RESPONSE,
         },
     )
     async def get_scan(
@@ -107,7 +106,7 @@ class ScansController(Controller):
         operation_id="GetScanSarif",
         summary="A scan's bad findings as SARIF 2.1.0",
         media_type=SARIF_MEDIA_TYPE,
-        responses={404: _PROBLEM, 409: _PROBLEM},
+        responses={404: PROBLEM_RESPONSE, 409: PROBLEM_RESPONSE},
     )
     async def get_scan_sarif(self, state: State, scan_id: FromPath[str]) -> dict[str, Any]:
         """One SARIF result per finding whose outcome is the bad one."""
