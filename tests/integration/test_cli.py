@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -144,3 +145,19 @@ def test_demo_assesses_three_lab_endpoints_and_stores_them(tmp_path: Path) -> No
     )
     assert check.returncode == 0, check.stderr
     assert "error (unreachable)" in check.stdout
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    database = tmp_path / "fresh.db"
+    env = {"TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    done = run("db", "upgrade", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "database schema is up to date"
+    tables = sqlite3.connect(database).execute("select name from sqlite_master where type='table'")
+    assert {row[0] for row in tables} >= {"endpoints", "scans", "findings", "scores"}
+
+
+def test_unusable_settings_exit_2(tmp_path: Path) -> None:
+    done = run("db", "upgrade", env={"TRUSTSVC_FAMILY_BUDGET_S": "soon"})
+    assert done.returncode == 2
+    assert "TRUSTSVC_FAMILY_BUDGET_S must be a number" in done.stderr

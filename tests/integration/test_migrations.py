@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
 from alembic import command
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
+from trustsvc.app import SchemaBehindError, open_services
 from trustsvc.db import make_engine
 from trustsvc.migrate import _run, downgrade, pending_revision, upgrade
+from trustsvc.settings import Settings
 
 TABLES = {"endpoints", "scans", "attempts", "findings", "scores", "alembic_version"}
 
@@ -33,3 +38,15 @@ async def test_upgrade_downgrade_upgrade_and_models_match_migrations(database_ur
         assert await pending_revision(engine) is None
     finally:
         await engine.dispose()
+
+
+async def test_a_schema_behind_head_is_refused_unless_auto_migrated(database_url: str) -> None:
+    """Production stores are migrated explicitly; the app will not run on an old schema."""
+    settings = Settings(database_url=database_url, auto_migrate=False)
+    with pytest.raises(SchemaBehindError, match="trustsvc db upgrade"):
+        async with open_services(settings):
+            pass
+    async with open_services(dataclasses.replace(settings, auto_migrate=True)) as services:
+        assert services.scans.catalogue
+    async with open_services(settings) as services:
+        assert services.scans.catalogue
