@@ -23,6 +23,9 @@ MAX_URL_LENGTH = 2048
 DEFAULT_PORTS = {"https": 443, "http": 80}
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
+# An ASCII letter-digit-hyphen label needs no IDNA mapping beyond lowercasing; "xn--" and any
+# label with "--" in positions 3-4 still go through the idna package, which validates them.
+_LDH_LABEL = re.compile(r"^(?!-)(?!..--)[a-z0-9-]{1,63}(?<!-)$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,13 +123,17 @@ def _normalise_host(parts: SplitResult) -> tuple[str, bool]:
         raise TargetRejected("URL has no host")
     if _NUMERIC_LABEL.match(host.rsplit(".", 1)[-1]):
         return _normalise_ipv4(host), True
-    try:
-        ascii_host = idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError as exc:
-        raise TargetRejected(f"host {host!r} is not a valid domain name: {exc}") from exc
+    ascii_host = host if all(map(_LDH_LABEL.match, host.split("."))) else _idna(host)
     if len(ascii_host) > 253:  # noqa: PLR2004 - RFC 1035 name length
         raise TargetRejected("host name is longer than 253 characters")
     return ascii_host, False
+
+
+def _idna(host: str) -> str:
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise TargetRejected(f"host {host!r} is not a valid domain name: {exc}") from exc
 
 
 def _normalise_ipv4(host: str) -> str:

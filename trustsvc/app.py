@@ -27,6 +27,7 @@ from trustsvc.api.controllers.system import SystemController
 from trustsvc.api.errors import EXCEPTION_HANDLERS
 from trustsvc.api.state import AppServices
 from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.lookup import LookupService
 from trustsvc.migrate import pending_revision, upgrade
 from trustsvc.scans.service import ScanService
 from trustsvc.settings import Settings
@@ -57,17 +58,21 @@ async def open_services(
     """Open the database and build the services; close everything on exit."""
     engine = make_engine(settings.database_url)
     ctx = probe_context(settings)
-    app = AppServices(
-        sessions=make_sessionmaker(engine),
-        scans=ScanService(ctx=ctx, sessions=make_sessionmaker(engine), resolver=resolver),
+    sessions = make_sessionmaker(engine)
+    lookup = LookupService(engine, poll_s=settings.lookup_poll_s)
+    scans = ScanService(
+        ctx=ctx, sessions=sessions, resolver=resolver, on_completed=(lookup.scan_completed,)
     )
+    app = AppServices(sessions=sessions, scans=scans, lookup=lookup)
     try:
         if settings.auto_migrate:
             await upgrade(engine)
         elif (head := await pending_revision(engine)) is not None:
             raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")
+        await lookup.start()
         yield app
     finally:
+        await lookup.stop()
         for task in list(app.background):
             task.cancel()
         await asyncio.gather(*app.background, return_exceptions=True)

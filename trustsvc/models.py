@@ -45,7 +45,8 @@ class ScanRow(Base):
     assessed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
 
-    endpoint: Mapped[EndpointRow] = relationship(lazy="joined")
+    # Loaded only where asked for (ScanRepository.get): lookups must not pay for a join.
+    endpoint: Mapped[EndpointRow] = relationship(lazy="raise")
 
 
 class AttemptRow(Base):

@@ -10,6 +10,7 @@ from datetime import datetime
 import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from probes.model import Attempt, Finding
 from probes.target import EndpointUrl
@@ -30,15 +31,6 @@ class StoredScan:
     attempts: Sequence[AttemptRow]
     findings: Sequence[FindingRow]
     score: ScoreRow | None
-
-
-@dataclass(frozen=True, slots=True)
-class LatestResult:
-    """The newest completed scan of an endpoint and its score: what a lookup serves."""
-
-    endpoint: EndpointRow
-    scan: ScanRow
-    score: ScoreRow
 
 
 class EndpointRepository:
@@ -138,7 +130,7 @@ class ScanRepository:
 
     async def get(self, scan_id: str) -> StoredScan | None:
         """A scan with its attempts, findings and latest score."""
-        scan = await self.session.get(ScanRow, scan_id)
+        scan = await self.session.get(ScanRow, scan_id, options=[joinedload(ScanRow.endpoint)])
         if scan is None:
             return None
         attempts = await self.session.execute(
@@ -156,21 +148,6 @@ class ScanRepository:
             findings=findings.scalars().all(),
             score=score.scalars().first(),
         )
-
-    async def latest_for_url(self, url: str) -> LatestResult | None:
-        """The newest completed, scored scan of the endpoint with this URL (one query)."""
-        query = (
-            select(EndpointRow, ScanRow, ScoreRow)
-            .join(ScanRow, ScanRow.endpoint_id == EndpointRow.id)
-            .join(ScoreRow, ScoreRow.scan_id == ScanRow.id)
-            .where(EndpointRow.url == url, ScanRow.status == SCAN_COMPLETED)
-            .order_by(ScanRow.assessed_at.desc(), ScoreRow.id.desc())
-            .limit(1)
-        )
-        row = (await self.session.execute(query)).first()
-        if row is None:
-            return None
-        return LatestResult(endpoint=row[0], scan=row[1], score=row[2])
 
     async def history(
         self, endpoint_id: str, *, before: datetime | None, limit: int

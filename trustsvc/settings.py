@@ -40,11 +40,15 @@ class Settings:
         database_url: SQLAlchemy async URL; SQLite is the embedded default.
         auto_migrate: upgrade the schema at start-up; on by default only for SQLite, where
             the database is a private file and nothing else can be mid-migration.
+        lookup_poll_s: how often the lookup cache reads newly stored scores, so how stale a
+            lookup may be for scans stored by other processes (scans completed in this
+            process show at once); 0 disables the cache.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
     probes: ProbeSettings = field(default_factory=ProbeSettings)
     auto_migrate: bool = True
+    lookup_poll_s: float = 1.0
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -65,10 +69,11 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             policy=policy, limits=limits, ca_file=Path(ca_file) if ca_file else None
         ),
         auto_migrate=database_url.startswith("sqlite"),
+        lookup_poll_s=_float(env, "TRUSTSVC_LOOKUP_POLL_S", 1.0, allow_zero=True),
     )
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float, *, allow_zero: bool = False) -> float:
     raw = env.get(name)
     if raw is None:
         return default
@@ -76,7 +81,7 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
-    if value <= 0:
+    if value < 0 or (value == 0 and not allow_zero):
         raise SettingsError(f"{name} must be positive, got {raw!r}")
     return value
 

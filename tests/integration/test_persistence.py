@@ -6,14 +6,23 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from probes.model import Attempt, AttemptStatus, ErrorReason, Family, Outcome, ProbeSpec, Severity
 from probes.target import parse_endpoint_url
 from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.lookup import LookupService
 from trustsvc.migrate import upgrade
+from trustsvc.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.reports.stored import report_from_stored
-from trustsvc.repositories import SCAN_COMPLETED, SCAN_FAILED, EndpointRepository, ScanRepository
+from trustsvc.repositories import (
+    SCAN_COMPLETED,
+    SCAN_FAILED,
+    EndpointRepository,
+    ScanRepository,
+    score_row,
+)
 from trustsvc.scoring.aggregate import score_findings
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -106,11 +115,14 @@ async def test_lookup_serves_the_newest_completed_scan(
             endpoint, reason="test", now=T0 + timedelta(days=2)
         )
     async with sessions() as session:
-        latest = await ScanRepository(session).latest_for_url("https://mcp.example.com/mcp")
         history = await ScanRepository(session).history(endpoint.id, before=None, limit=10)
+    latest = await LookupService(engine_of(sessions), poll_s=0).latest(
+        "https://mcp.example.com/mcp"
+    )
     assert latest is not None
-    assert latest.scan.id == newest
-    assert latest.score.verdict != "block"
+    assert latest.scan_id == newest
+    assert latest.verdict != "block"
+    assert latest.assessed_at == T0 + timedelta(days=1, seconds=1)
     assert next(scan.id for scan, _ in history) == running.id
     assert [score is None for _, score in history] == [True, False, False]
 
@@ -143,11 +155,10 @@ async def test_a_failed_scan_keeps_no_results(sessions: async_sessionmaker[Async
         await scans.fail(scan, error="interrupted")
     async with sessions() as session:
         stored = await ScanRepository(session).get(scan.id)
-        latest = await ScanRepository(session).latest_for_url("https://x.example/")
     assert stored is not None
     assert (stored.scan.status, stored.scan.error) == (SCAN_FAILED, "interrupted")
     assert (stored.attempts, stored.findings, stored.score) == ([], [], None)
-    assert latest is None
+    assert await LookupService(engine_of(sessions), poll_s=0).latest("https://x.example/") is None
 
 
 async def test_an_aborted_transaction_writes_nothing(
@@ -177,3 +188,85 @@ async def test_an_aborted_transaction_writes_nothing(
             raise RuntimeError("interrupted mid-write")
     async with sessions() as session:
         assert await EndpointRepository(session).by_url("https://y.example/") is None
+
+
+def engine_of(sessions: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    engine = sessions.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    return engine
+
+
+async def test_lookup_cache_follows_scores_stored_by_other_processes(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    lookup = LookupService(engine_of(sessions), poll_s=1.0)
+    await lookup.start(poll_in_background=False)
+    url = "https://cache.example/mcp"
+    assert await lookup.latest(url) is None
+    first = await store_scan(sessions, url, T0, expired=True)
+    assert await lookup.latest(url) is None, "a miss stays cached until a poll"
+    assert await lookup.poll_once() == 1
+    cached = await lookup.latest(url)
+    assert cached is not None
+    assert cached.scan_id == first
+    second = await store_scan(sessions, url, T0 + timedelta(hours=1), expired=False)
+    stale = await lookup.latest(url)
+    assert stale is not None
+    assert stale.scan_id == first
+    await lookup.poll_once()
+    fresh = await lookup.latest(url)
+    assert fresh is not None
+    assert fresh.scan_id == second
+
+
+async def test_lookup_cache_sees_a_score_that_commits_out_of_id_order(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """On PostgreSQL a lower id can commit after a higher one; the poll re-reads a window."""
+    await store_scan(sessions, "https://late.example/", T0, expired=True)
+    await store_scan(sessions, "https://early.example/", T0, expired=True)
+    lookup = LookupService(engine_of(sessions), poll_s=1.0)
+    await lookup.start(poll_in_background=False)
+    async with sessions.begin() as session:
+        late = await ScanRepository(session).get(
+            (
+                await session.execute(
+                    select(ScanRow.id)
+                    .join(EndpointRow)
+                    .where(EndpointRow.url == "https://late.example/")
+                )
+            ).scalar_one()
+        )
+        assert late is not None
+        assert late.score is not None
+        late_score_id = late.score.id
+        await session.delete(late.score)
+    cached = await lookup.latest("https://late.example/")
+    assert cached is None, "no score left for it"
+    async with sessions.begin() as session:
+        session.add(score_row_with_id(late.scan.id, late_score_id))
+    await lookup.poll_once()
+    revived = await lookup.latest("https://late.example/")
+    assert revived is not None
+    assert revived.scan_id == late.scan.id
+
+
+def score_row_with_id(scan_id: str, score_id: int) -> ScoreRow:
+    finding = SPEC.judged(is_bad=True, message="expired")
+    row = score_row(scan_id, score_findings([finding], CATALOGUE), scored_at=T0)
+    row.id = score_id
+    return row
+
+
+async def test_lookup_cache_is_bounded() -> None:
+    engine = make_engine("sqlite+aiosqlite:///:memory:")
+    await upgrade(engine)
+    lookup = LookupService(engine, poll_s=1.0, max_entries=3)
+    for i in range(5):
+        await lookup.latest(f"https://n{i}.example/")
+    assert list(lookup._cache) == [
+        "https://n2.example/",
+        "https://n3.example/",
+        "https://n4.example/",
+    ]
+    await engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import idna
 import pytest
 
 from probes.errors import TargetRejected
@@ -71,3 +72,34 @@ def test_private_suffixes_make_platform_subdomains_registrable() -> None:
 def test_invalid_urls_are_refused_with_a_reason(raw: str, message: str) -> None:
     with pytest.raises(TargetRejected, match=message):
         parse_endpoint_url(raw)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "mcp.example.com",
+        "a-b.example",
+        "x" * 63 + ".example",
+        "xn--bcher-kva.example",
+        "Bücher.example",
+        "münchen.de",
+        "ex--ample.com",
+        "_dmarc.example.com",
+        "-bad-.example",
+        "bad-.example",
+        "x" * 64 + ".example",
+        "a..b.example",
+        "xn--zz.example",
+    ],
+)
+def test_ascii_fast_path_agrees_with_idna(host: str) -> None:
+    """The LDH shortcut must give exactly what the idna package gives, refusals included."""
+    try:
+        expected: str | None = idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        expected = None
+    try:
+        actual: str | None = parse_endpoint_url(f"https://{host}/").host
+    except TargetRejected:
+        actual = None
+    assert actual == expected

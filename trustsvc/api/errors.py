@@ -55,7 +55,7 @@ class ProblemError(Exception):
 
 def not_found(what: str) -> ProblemError:
     """A 404 for a named resource."""
-    return ProblemError(HTTP_404_NOT_FOUND, "not-found", "Not found", f"{what} was not found")
+    return ProblemError(HTTP_404_NOT_FOUND, "not-found", "Not found", f"there is no {what}")
 
 
 def scan_failed(scan_id: str, error: str | None) -> ProblemError:

@@ -9,6 +9,7 @@ from typing import cast
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from trustsvc.lookup import LookupService
 from trustsvc.scans.service import ScanService
 
 
@@ -18,6 +19,7 @@ class AppServices:
 
     sessions: async_sessionmaker[AsyncSession]
     scans: ScanService
+    lookup: LookupService
     background: set[asyncio.Task[object]] = field(default_factory=set)
 
 

@@ -59,6 +59,7 @@ class ScanService:
         policy: ScoringPolicy = POLICY,
         resolver: Resolver = system_resolver,
         clock: Callable[[], datetime] = utc_now,
+        on_completed: Sequence[Callable[[ScanReport], None]] = (),
     ) -> None:
         self.ctx = ctx
         self.sessions = sessions
@@ -67,6 +68,7 @@ class ScanService:
         self.policy = policy
         self.resolver = resolver
         self.clock = clock
+        self.on_completed = tuple(on_completed)
 
     async def prepare(self, raw_url: str) -> PreparedTarget:
         """Normalise and policy-check a URL; raises TargetRejected before anything is stored."""
@@ -116,6 +118,8 @@ class ScanService:
         except BaseException as exc:
             await self._mark_failed(scan_id, exc)
             raise
+        for listener in self.on_completed:
+            listener(report)
         return report
 
     async def run(self, raw_url: str, *, reason: str) -> ScanReport:

@@ -254,3 +254,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+async def test_a_completed_scan_replaces_a_cached_lookup_at_once(
+    client: Client, good_server: LabTlsServer, expired_server: LabTlsServer
+) -> None:
+    url = url_of(good_server)
+    assert (await client.get("/v1/lookup", params={"url": url})).status_code == 404
+    report = await scan(client, url)
+    found = (await client.get("/v1/lookup", params={"url": url})).json()
+    assert found["scan_id"] == report["scan_id"]
+    again = await scan(client, url)
+    assert (await client.get("/v1/lookup", params={"url": url})).json()["scan_id"] == again[
+        "scan_id"
+    ]

@@ -20,8 +20,9 @@ from trustsvc.api.schemas import (
     ScanSummary,
 )
 from trustsvc.api.state import services
+from trustsvc.lookup import LookupRecord
 from trustsvc.models import EndpointRow
-from trustsvc.repositories import EndpointRepository, LatestResult, ScanRepository
+from trustsvc.repositories import EndpointRepository, ScanRepository
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size.")]
 Cursor = Annotated[
@@ -62,12 +63,12 @@ class EndpointsController(Controller):
     )
     async def get_endpoint(self, state: State, endpoint_id: FromPath[str]) -> EndpointDoc:
         """The endpoint with its newest completed scan, if any."""
-        async with services(state).sessions() as session:
+        app = services(state)
+        async with app.sessions() as session:
             row = await EndpointRepository(session).get(endpoint_id)
-            if row is None:
-                raise not_found(f"endpoint {endpoint_id}")
-            latest = await ScanRepository(session).latest_for_url(row.url)
-        return _endpoint_doc(row, latest)
+        if row is None:
+            raise not_found(f"endpoint {endpoint_id}")
+        return _endpoint_doc(row, await app.lookup.latest(row.url))
 
     @get(
         "/{endpoint_id:str}/scans",
@@ -106,16 +107,16 @@ class EndpointsController(Controller):
         return ScanHistoryPage(items=items, next_cursor=next_cursor)
 
 
-def _endpoint_doc(row: EndpointRow, latest: LatestResult | None = None) -> EndpointDoc:
+def _endpoint_doc(row: EndpointRow, latest: LookupRecord | None = None) -> EndpointDoc:
     summary = None
-    if latest is not None and latest.scan.assessed_at is not None:
+    if latest is not None:
         summary = LatestSummary(
-            scan_id=latest.scan.id,
-            assessed_at=latest.scan.assessed_at,
-            score=latest.score.score,
-            grade=latest.score.grade,
-            verdict=latest.score.verdict,
-            confidence=latest.score.confidence,
+            scan_id=latest.scan_id,
+            assessed_at=latest.assessed_at,
+            score=latest.score,
+            grade=latest.grade,
+            verdict=latest.verdict,
+            confidence=latest.confidence,
         )
     return EndpointDoc(
         id=row.id,

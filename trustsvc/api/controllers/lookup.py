@@ -8,11 +8,10 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import QueryParameter
 
-from probes.target import parse_endpoint_url
 from trustsvc.api.errors import PROBLEM_RESPONSE, not_found
 from trustsvc.api.schemas import LookupResult
 from trustsvc.api.state import services
-from trustsvc.repositories import ScanRepository
+from trustsvc.lookup import canonical_url
 
 
 class LookupController(Controller):
@@ -40,21 +39,20 @@ class LookupController(Controller):
     ) -> LookupResult:
         """Serve the newest completed scan's headline figures."""
         app = services(state)
-        endpoint = parse_endpoint_url(url)
-        async with app.sessions() as session:
-            latest = await ScanRepository(session).latest_for_url(endpoint.url)
-        if latest is None or latest.scan.assessed_at is None:
-            raise not_found(f"no assessment of {endpoint.url}")
-        age = app.scans.clock() - latest.scan.assessed_at
+        canonical = canonical_url(url)
+        latest = await app.lookup.latest(canonical)
+        if latest is None:
+            raise not_found(f"an assessment of {canonical}")
+        age = app.scans.clock() - latest.assessed_at
         return LookupResult(
-            url=latest.endpoint.url,
-            endpoint_id=latest.endpoint.id,
-            scan_id=latest.scan.id,
-            score=latest.score.score,
-            grade=latest.score.grade,
-            verdict=latest.score.verdict,
-            confidence=latest.score.confidence,
-            policy_version=latest.score.policy_version,
-            assessed_at=latest.scan.assessed_at,
+            url=latest.url,
+            endpoint_id=latest.endpoint_id,
+            scan_id=latest.scan_id,
+            score=latest.score,
+            grade=latest.grade,
+            verdict=latest.verdict,
+            confidence=latest.confidence,
+            policy_version=latest.policy_version,
+            assessed_at=latest.assessed_at,
             age_s=max(0, int(age.total_seconds())),
         )

@@ -1,0 +1,201 @@
+"""The pre-connect lookup: the latest stored judgement of an endpoint, served from memory.
+
+Agents call lookup before every connection, so it must cost about as much as a trivial
+route; a database round trip costs ~15x that here (bench/lookup). Results are cached per
+canonical URL, and freshness comes from tailing the append-only `scores` table instead of
+per-entry expiry: once per `poll_s` one indexed query lists the URLs scored since the last
+poll, and their entries are dropped. Refresh cost is then one query per poll however many
+endpoints are cached, and a scan stored by any process shows within `poll_s` (a scan
+completed in this process shows at once). Misses are cached the same way, so a flood of
+lookups for unknown URLs cannot hammer the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from probes.target import parse_endpoint_url
+from trustsvc.models import EndpointRow, ScanRow, ScoreRow
+from trustsvc.reports.schema import ScanReport
+from trustsvc.repositories import SCAN_COMPLETED
+
+log = logging.getLogger(__name__)
+
+# Autoincrement ids can commit out of order on PostgreSQL (two scans finishing at once), so
+# each poll re-reads this many ids below the highest it has seen.
+ID_OVERLAP = 1000
+MAX_CHANGES_PER_POLL = 10_000
+
+
+@functools.lru_cache(maxsize=65_536)
+def canonical_url(raw: str) -> str:
+    """The canonical form of a submitted URL, memoised: agents look up the same URLs again.
+
+    Raises TargetRejected like parse_endpoint_url (failures are not memoised).
+    """
+    return parse_endpoint_url(raw).url
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LookupRecord:
+    """The headline figures of an endpoint's newest completed scan."""
+
+    url: str
+    endpoint_id: str
+    scan_id: str
+    score: int
+    grade: str
+    verdict: str
+    confidence: float
+    policy_version: str
+    assessed_at: datetime
+
+
+_LATEST = (
+    select(
+        EndpointRow.url,
+        EndpointRow.id,
+        ScanRow.id,
+        ScoreRow.score,
+        ScoreRow.grade,
+        ScoreRow.verdict,
+        ScoreRow.confidence,
+        ScoreRow.policy_version,
+        ScanRow.assessed_at,
+    )
+    .join(ScanRow, ScanRow.endpoint_id == EndpointRow.id)
+    .join(ScoreRow, ScoreRow.scan_id == ScanRow.id)
+    .where(ScanRow.status == SCAN_COMPLETED)
+    .order_by(ScanRow.assessed_at.desc(), ScoreRow.id.desc())
+    .limit(1)
+)
+
+_SCORED_SINCE = (
+    select(ScoreRow.id, EndpointRow.url)
+    .join(ScanRow, ScoreRow.scan_id == ScanRow.id)
+    .join(EndpointRow, ScanRow.endpoint_id == EndpointRow.id)
+    .order_by(ScoreRow.id)
+    .limit(MAX_CHANGES_PER_POLL)
+)
+
+
+class LookupService:
+    """Latest results by canonical URL, with a bounded cache kept fresh by tailing scores."""
+
+    def __init__(
+        self, engine: AsyncEngine, *, poll_s: float = 1.0, max_entries: int = 100_000
+    ) -> None:
+        self.engine = engine
+        self.poll_s = poll_s
+        self.max_entries = max_entries
+        self._cache: OrderedDict[str, LookupRecord | None] = OrderedDict()
+        self._seen_score_id = 0
+        self._applied: set[int] = set()
+        self._poller: asyncio.Task[None] | None = None
+
+    @property
+    def caching(self) -> bool:
+        """Whether results are cached (poll_s 0 sends every lookup to the database)."""
+        return self.poll_s > 0
+
+    async def start(self, *, poll_in_background: bool = True) -> None:
+        """Begin tailing scores from the newest one; call once the schema exists."""
+        if not self.caching:
+            return
+        async with self.engine.connect() as connection:
+            self._seen_score_id = (await connection.scalar(select(func.max(ScoreRow.id)))) or 0
+        if poll_in_background:
+            self._poller = asyncio.create_task(self._poll_forever(), name="lookup-cache-poller")
+
+    async def stop(self) -> None:
+        """Stop tailing scores."""
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+
+    async def latest(self, url: str) -> LookupRecord | None:
+        """The newest completed result for a canonical URL, or None if never assessed."""
+        if url in self._cache:
+            self._cache.move_to_end(url)
+            return self._cache[url]
+        record = await self._query(url)
+        self._remember(url, record)
+        return record
+
+    def scan_completed(self, report: ScanReport) -> None:
+        """Make a just-stored report what lookup serves, without waiting for the next poll."""
+        if report.scan_id is None or report.endpoint_id is None:
+            return
+        self._remember(
+            report.url,
+            LookupRecord(
+                url=report.url,
+                endpoint_id=report.endpoint_id,
+                scan_id=report.scan_id,
+                score=report.score,
+                grade=report.grade,
+                verdict=report.verdict,
+                confidence=report.confidence,
+                policy_version=report.policy_version,
+                assessed_at=report.assessed_at,
+            ),
+        )
+
+    async def poll_once(self) -> int:
+        """Drop entries of URLs scored since the last poll; returns how many scores it read."""
+        since = max(0, self._seen_score_id - ID_OVERLAP)
+        async with self.engine.connect() as connection:
+            rows = (await connection.execute(_SCORED_SINCE.where(ScoreRow.id > since))).all()
+        for score_id, url in rows:
+            if score_id not in self._applied:
+                self._cache.pop(url, None)
+                self._applied.add(score_id)
+                self._seen_score_id = max(self._seen_score_id, score_id)
+        floor = self._seen_score_id - ID_OVERLAP
+        self._applied = {i for i in self._applied if i > floor}
+        return len(rows)
+
+    async def _poll_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll_s)
+            try:
+                await self.poll_once()
+            except Exception:
+                # Without the tail we cannot vouch for any entry: serve from the database.
+                log.exception("lookup cache poll failed; clearing the cache")
+                self._cache.clear()
+
+    def _remember(self, url: str, record: LookupRecord | None) -> None:
+        if not self.caching:
+            return
+        self._cache[url] = record
+        self._cache.move_to_end(url)
+        while len(self._cache) > self.max_entries:
+            self._cache.popitem(last=False)
+
+    async def _query(self, url: str) -> LookupRecord | None:
+        async with self.engine.connect() as connection:
+            row = (await connection.execute(_LATEST.where(EndpointRow.url == url))).first()
+        if row is None or row[8] is None:
+            return None
+        return LookupRecord(
+            url=row[0],
+            endpoint_id=row[1],
+            scan_id=row[2],
+            score=row[3],
+            grade=row[4],
+            verdict=row[5],
+            confidence=row[6],
+            policy_version=row[7],
+            assessed_at=row[8],
+        )
