@@ -268,3 +268,10 @@ async def test_a_completed_scan_replaces_a_cached_lookup_at_once(
     assert (await client.get("/v1/lookup", params={"url": url})).json()["scan_id"] == again[
         "scan_id"
     ]
+
+
+async def test_not_found_details_read_as_sentences(client: Client) -> None:
+    lookup = (await client.get("/v1/lookup", params={"url": "https://nope.example/"})).json()
+    assert lookup["detail"] == "there is no assessment of https://nope.example/"
+    scan_missing = (await client.get("/v1/scans/abc")).json()
+    assert scan_missing["detail"] == "there is no scan abc"

@@ -42,7 +42,7 @@ class LookupController(Controller):
         canonical = canonical_url(url)
         latest = await app.lookup.latest(canonical)
         if latest is None:
-            raise not_found(f"an assessment of {canonical}")
+            raise not_found(f"assessment of {canonical}")
         age = app.scans.clock() - latest.assessed_at
         return LookupResult(
             url=latest.url,
