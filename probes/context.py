@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +28,24 @@ class ProbeLimits:
         network_timeout_s: per-connection connect/read timeout handed to libraries.
         network_retries: how often a library may retry a failed connection.
         per_host_connections: concurrent connections sslyze may open to one server.
+        request_timeout_s: total time for one HTTP exchange, body included.
+        max_body_bytes: largest HTTP body read from a peer.
+        max_stream_bytes: most bytes read from one SSE stream, across all its events.
+        max_redirects: redirect hops followed, each re-checked against the network policy.
+        max_pages: cursor pages followed for one list method.
+        max_items: tools (or prompts, resources) kept from one list method.
     """
 
     family_budget_s: float = 60.0
     network_timeout_s: float = 5.0
     network_retries: int = 1
     per_host_connections: int = 5
+    request_timeout_s: float = 10.0
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_stream_bytes: int = 4 * 1024 * 1024
+    max_redirects: int = 3
+    max_pages: int = 20
+    max_items: int = 1000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,11 +54,19 @@ class ProbeContext:
 
     Blocking libraries (sslyze, python-whois) run in `executor`; its size caps how many stuck
     threads can pile up, because a thread cannot be cancelled when a budget expires.
+
+    Attributes:
+        extra_headers: operator-supplied headers (e.g. a bearer token) for endpoints that
+            need credentials; never logged, never stored.
+        active_mode: permit exchanges beyond observation (tools/call, client registration);
+            off unless an operator opts in.
     """
 
     policy: NetworkPolicy = field(default_factory=NetworkPolicy)
     limits: ProbeLimits = field(default_factory=ProbeLimits)
     ca_file: Path | None = None
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
+    active_mode: bool = False
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe")
     )
