@@ -99,13 +99,11 @@ def _fired_gates(
     findings: tuple[Finding, ...], catalogue: Mapping[str, ProbeSpec], policy: ScoringPolicy
 ) -> Iterable[Gate]:
     for rule in policy.gates:
-        bad = [
-            f
-            for f in findings
-            if f.probe_id in rule.probe_ids and f.probe_id in catalogue and is_bad(f, catalogue)
-        ]
-        if not bad:
+        bad = _bad_among(findings, rule.probe_ids, catalogue)
+        required = _bad_among(findings, rule.also_requires, catalogue)
+        if not bad or (rule.also_requires and not required):
             continue
+        bad += required
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
         yield Gate(
             id=rule.id,
@@ -114,6 +112,16 @@ def _fired_gates(
             reason=f"Capped at {rule.cap}: {rule.summary}. {bad[0].message}{more}",
             probe_ids=tuple(dict.fromkeys(f.probe_id for f in bad)),
         )
+
+
+def _bad_among(
+    findings: tuple[Finding, ...], probe_ids: frozenset[str], catalogue: Mapping[str, ProbeSpec]
+) -> list[Finding]:
+    return [
+        f
+        for f in findings
+        if f.probe_id in probe_ids and f.probe_id in catalogue and is_bad(f, catalogue)
+    ]
 
 
 def _grade(

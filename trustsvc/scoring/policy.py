@@ -18,13 +18,18 @@ from trustsvc.scoring.types import Dimension, Verdict
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GateRule:
-    """Fires when any of its probes gives its bad outcome."""
+    """Fires when any of its probes gives its bad outcome (and one of `also_requires`, if set).
+
+    `also_requires` expresses conditions that span families, such as open access together
+    with a destructive tool.
+    """
 
     id: str
     summary: str
     probe_ids: frozenset[str]
     cap: str
     verdict: Verdict | None = None
+    also_requires: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

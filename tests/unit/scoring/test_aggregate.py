@@ -11,7 +11,7 @@ from probes.model import Evidence, Family, Finding, Outcome, ProbeSpec, Severity
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.scoring.dimensions import DimensionInput, ScoringBugError
 from trustsvc.scoring.dimensions.transport import evaluate_transport
-from trustsvc.scoring.policy import POLICY, ScoringPolicy
+from trustsvc.scoring.policy import POLICY, GateRule, ScoringPolicy
 from trustsvc.scoring.types import Dimension, Verdict
 
 BAD_FALSE = {
@@ -183,3 +183,60 @@ def test_policy_weights_cover_every_dimension() -> None:
     assert set(POLICY.weights) == set(Dimension)
     assert set(POLICY.sources) == set(Dimension)
     assert isinstance(POLICY, ScoringPolicy)
+
+
+def test_a_gate_with_also_requires_fires_only_when_both_sides_are_bad() -> None:
+    open_spec = ProbeSpec(
+        id="auth_endpoint_open_without_credentials",
+        family=Family.AUTH,
+        question="Open?",
+        rationale="test",
+        bad_outcome=Outcome.TRUE,
+        severity=Severity.MEDIUM,
+        remediation="fix",
+    )
+    destructive = ProbeSpec(
+        id="tool_capability_is_destructive",
+        family=Family.TOOLS,
+        question="Destructive?",
+        rationale="test",
+        bad_outcome=Outcome.TRUE,
+        severity=Severity.MEDIUM,
+        remediation="fix",
+    )
+    gate = GateRule(
+        id="auth.none_destructive",
+        summary="anyone can call a destructive tool",
+        probe_ids=frozenset({open_spec.id}),
+        also_requires=frozenset({destructive.id}),
+        cap="C",
+        verdict=Verdict.WARN,
+    )
+    policy = dataclasses.replace(TRANSPORT_ONLY, gates=(gate,))
+    catalogue = {**CATALOGUE, open_spec.id: open_spec, destructive.id: destructive}
+
+    def fired(is_open: bool, is_destructive: bool) -> list[str]:
+        found = [
+            *tls_findings(),
+            open_spec.judged(is_open, "open"),
+            destructive.judged(is_destructive, "deletes", subject="tool:delete_repo"),
+            destructive.judged(False, "reads", subject="tool:get_repo"),
+        ]
+        score = score_findings(found, catalogue, policy)
+        return [g.id for g in score.gates]
+
+    assert fired(True, True) == ["auth.none_destructive"]
+    assert fired(True, False) == []
+    assert fired(False, True) == []
+    score = score_findings(
+        [*tls_findings(), open_spec.judged(True, "open"), destructive.judged(True, "deletes")],
+        catalogue,
+        policy,
+    )
+    [gate_fired] = score.gates
+    assert gate_fired.probe_ids == (
+        "auth_endpoint_open_without_credentials",
+        "tool_capability_is_destructive",
+    )
+    assert score.grade == "C"
+    assert score.verdict is Verdict.WARN
