@@ -215,7 +215,7 @@ def test_a_gate_with_also_requires_fires_only_when_both_sides_are_bad() -> None:
     policy = dataclasses.replace(TRANSPORT_ONLY, gates=(gate,))
     catalogue = {**CATALOGUE, open_spec.id: open_spec, destructive.id: destructive}
 
-    def fired(is_open: bool, is_destructive: bool) -> list[str]:
+    def fired(*, is_open: bool, is_destructive: bool) -> list[str]:
         found = [
             *tls_findings(),
             open_spec.judged(is_open, "open"),
@@ -225,9 +225,9 @@ def test_a_gate_with_also_requires_fires_only_when_both_sides_are_bad() -> None:
         score = score_findings(found, catalogue, policy)
         return [g.id for g in score.gates]
 
-    assert fired(True, True) == ["auth.none_destructive"]
-    assert fired(True, False) == []
-    assert fired(False, True) == []
+    assert fired(is_open=True, is_destructive=True) == ["auth.none_destructive"]
+    assert fired(is_open=True, is_destructive=False) == []
+    assert fired(is_open=False, is_destructive=True) == []
     score = score_findings(
         [*tls_findings(), open_spec.judged(True, "open"), destructive.judged(True, "deletes")],
         catalogue,
