@@ -11,6 +11,10 @@ python=${PYTHON:-python3}
 # The TLS lab signs its SHA-1 certificate with the openssl CLI (cryptography refuses SHA-1).
 command -v openssl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
 bash scripts/ensure_postgres.sh
+# The TypeScript reference MCP server (server-everything); its tests skip only without node.
+if command -v node >/dev/null 2>&1; then
+    npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+fi
 export TRUSTSVC_TEST_POSTGRES_URL="${TRUSTSVC_TEST_POSTGRES_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test}"
 
 .venv/bin/ruff check --quiet .
