@@ -6,10 +6,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from probes.family import FamilySpec
+from probes.auth import AUTH_FAMILY
 from probes.model import ProbeSpec
 from probes.tls import TLS_FAMILY
 
-FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (TLS_FAMILY,)
+FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (TLS_FAMILY, AUTH_FAMILY)
 
 
 def catalogue(families: Sequence[FamilySpec[Any]] = FAMILIES) -> Mapping[str, ProbeSpec]:

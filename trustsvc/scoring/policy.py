@@ -157,8 +157,17 @@ _TLS_GATES = (
     ),
 )
 
+_AUTH_GATES = (
+    GateRule(
+        id="auth.origin_unchecked",
+        summary="the endpoint accepts requests from any web origin (DNS rebinding, CSRF)",
+        probe_ids=frozenset({"auth_bogus_origin_accepted"}),
+        cap="B",
+    ),
+)
+
 POLICY = ScoringPolicy(
-    version="2026.11.1",
+    version="2026.11.2",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,
@@ -205,5 +214,5 @@ POLICY = ScoringPolicy(
             "M": 0.0,
         }
     ),
-    gates=_TLS_GATES,
+    gates=(*_TLS_GATES, *_AUTH_GATES),
 )

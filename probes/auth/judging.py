@@ -1,0 +1,137 @@
+"""Shared pieces of the auth probes: evidence keys, spec construction, and finding helpers.
+
+Every auth finding carries `auth_model` in its evidence, so scoring and reports can group
+findings by model without re-classifying. Evidence values are JSON scalars: lists are joined
+with commas and long text is truncated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from probes.auth.classify import classify_auth
+from probes.auth.observation import AuthObservation
+from probes.model import Evidence, EvidenceValue, Family, Finding, Outcome, ProbeSpec, Severity
+
+# Evidence keys shared by the auth probes (stored findings are queried by these names).
+AUTH_MODEL = "auth_model"
+STATUS = "status"
+TOOLS_LIST_STATUS = "tools_list_status"
+CONTENT_TYPE = "content_type"
+CREDENTIALS_CONFIGURED = "credentials_configured"
+CREDENTIALS_ACCEPTED = "credentials_accepted"
+CHALLENGE_SCHEMES = "challenge_schemes"
+RESOURCE_METADATA = "resource_metadata"
+SCOPE = "scope"
+CHALLENGE_ERROR = "challenge_error"
+URLS_TRIED = "urls_tried"
+URLS_SERVED = "urls_served"
+PROBLEMS = "problems"
+PROBLEM_COUNT = "problem_count"
+RESOURCES = "resources"
+AUTHORIZATION_SERVERS = "authorization_servers"
+ISSUERS = "issuers"
+CODE_CHALLENGE_METHODS = "code_challenge_methods"
+REGISTRATION_ENDPOINTS = "registration_endpoints"
+CIMD_SUPPORTED = "client_id_metadata_document_supported"
+DANGEROUS_URLS = "dangerous_urls"
+ORIGIN_SENT = "origin_sent"
+ORIGIN_STATUS = "origin_status"
+SESSION_ID_LENGTHS = "session_id_lengths"
+SESSION_PROBLEMS = "session_problems"
+VERSION_SENT = "protocol_version_sent"
+VERSION_STATUS = "protocol_version_status"
+FETCH_ERRORS = "fetch_errors"
+
+MAX_EVIDENCE_CHARS = 600
+OWASP_MCP_AUTH = "OWASP-MCP07"
+BOGUS_ORIGIN = "https://evil.example"
+UNSUPPORTED_PROTOCOL_VERSION = "1999-01-01"
+
+
+def auth_spec(
+    probe_id: str,
+    *,
+    question: str,
+    rationale: str,
+    bad: Outcome,
+    severity: Severity,
+    remediation: str,
+    references: tuple[str, ...],
+) -> ProbeSpec:
+    """A ProbeSpec of the auth family."""
+    return ProbeSpec(
+        id=probe_id,
+        family=Family.AUTH,
+        question=question,
+        rationale=rationale,
+        bad_outcome=bad,
+        severity=severity,
+        remediation=remediation,
+        references=references,
+    )
+
+
+def joined(values: Iterable[object]) -> str:
+    """Values as one comma-separated evidence string, truncated."""
+    text = ",".join(str(v) for v in values)
+    return text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 3] + "..."
+
+
+def clipped(value: str | None) -> str | None:
+    """One evidence string, truncated."""
+    if value is None or len(value) <= MAX_EVIDENCE_CHARS:
+        return value
+    return value[: MAX_EVIDENCE_CHARS - 3] + "..."
+
+
+def base_evidence(observation: AuthObservation) -> dict[str, EvidenceValue]:
+    """The evidence every auth finding carries: the model and the unauthenticated status."""
+    handshake = observation.unauthenticated
+    return {
+        AUTH_MODEL: classify_auth(observation).value,
+        STATUS: handshake.initialize.status,
+        CREDENTIALS_CONFIGURED: observation.credentials_configured,
+    }
+
+
+def finding(
+    spec: ProbeSpec,
+    observation: AuthObservation,
+    outcome: Outcome,
+    message: str,
+    evidence: Evidence | None = None,
+    *,
+    subject: str | None = None,
+) -> list[Finding]:
+    """The one finding a probe returns, with the shared evidence merged in."""
+    merged = {**base_evidence(observation), **(evidence or {})}
+    return [spec.finding(outcome, message, subject=subject, evidence=merged)]
+
+
+def judged(
+    spec: ProbeSpec,
+    observation: AuthObservation,
+    message: str,
+    evidence: Evidence | None = None,
+    *,
+    bad: bool,
+    subject: str | None = None,
+) -> list[Finding]:
+    """The one conclusive finding a probe returns."""
+    outcome = spec.bad_outcome if bad else spec.good_outcome
+    return finding(spec, observation, outcome, message, evidence, subject=subject)
+
+
+def not_applicable(
+    spec: ProbeSpec, observation: AuthObservation, message: str, evidence: Evidence | None = None
+) -> list[Finding]:
+    """NOT_APPLICABLE: the question does not arise for this endpoint's auth model."""
+    return finding(spec, observation, Outcome.NOT_APPLICABLE, message, evidence)
+
+
+def not_available(
+    spec: ProbeSpec, observation: AuthObservation, message: str, evidence: Evidence | None = None
+) -> list[Finding]:
+    """NOT_AVAILABLE: the exchange this probe needs could not be made or gave nothing."""
+    return finding(spec, observation, Outcome.NOT_AVAILABLE, message, evidence)
