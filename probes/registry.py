@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from probes.family import FamilySpec
 from probes.auth import AUTH_FAMILY
+from probes.family import FamilySpec
 from probes.model import ProbeSpec
 from probes.tls import TLS_FAMILY
 
