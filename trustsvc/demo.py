@@ -1,9 +1,11 @@
 """`trustsvc demo`: a first score in seconds on a machine with no internet.
 
-Mints a throw-away PKI, starts three TLS endpoints on 127.0.0.1 (good, expired certificate,
-TLS 1.0 offered), assesses them through the normal ScanService, prints the table, stores the
-results and serves the API over them. Only 127.0.0.0/8 is allowed for the demo's probes: the
-operator has not opted into any other private range.
+Mints a throw-away PKI and starts four MCP endpoints on 127.0.0.1 (good; expired certificate;
+TLS 1.0 offered; valid TLS serving a poisoned tool), each speaking just enough MCP
+(probes.tls.labmcp) for every family to judge it. It assesses them through the normal
+ScanService, prints the table, stores the results and serves the API over them. Only
+127.0.0.0/8 is allowed for the demo's probes: the operator has not opted into any other
+private range.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from probes.tls.labmcp import HONEST_TOOLS, POISONED_TOOLS
 from probes.tls.labpki import LabPki, mint_lab_pki
 from probes.tls.labserver import LabTlsConfig, LabTlsServer
 from trustsvc.app import open_services
@@ -36,17 +39,20 @@ def demo_settings(settings: Settings, ca_file: Path) -> Settings:
 
 
 def lab_configs(pki: LabPki) -> dict[str, LabTlsConfig]:
-    """The demo's three endpoints."""
+    """The demo's four endpoints."""
+    valid, expired = pki["valid"], pki["expired"]
     return {
-        "good": LabTlsConfig(chain=pki["valid"].chain, key=pki["valid"].key),
-        "expired": LabTlsConfig(chain=pki["expired"].chain, key=pki["expired"].key),
+        "good": LabTlsConfig(chain=valid.chain, key=valid.key, mcp_tools=HONEST_TOOLS),
+        "expired": LabTlsConfig(chain=expired.chain, key=expired.key, mcp_tools=HONEST_TOOLS),
         "tls10": LabTlsConfig(
-            chain=pki["valid"].chain,
-            key=pki["valid"].key,
+            chain=valid.chain,
+            key=valid.key,
             minimum_version=ssl.TLSVersion.TLSv1,
             maximum_version=ssl.TLSVersion.TLSv1_2,
             hsts_max_age=None,
+            mcp_tools=HONEST_TOOLS,
         ),
+        "poisoned": LabTlsConfig(chain=valid.chain, key=valid.key, mcp_tools=POISONED_TOOLS),
     }
 
 

@@ -12,20 +12,25 @@ for TLS 1.0/1.1, NULL or anonymous suites, or loading an RSA-1024 or SHA-1 certi
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import threading
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
+
+from probes.tls.labmcp import answer_post
 
 LAB_HOST = "127.0.0.1"
 # Bounds every connection thread, so stopping the server never waits long for a silent peer.
 _CONNECTION_TIMEOUT_S = 5.0
 _BODY = b'{"lab": "trustsvc"}\n'
+MCP_PATH = "/mcp"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +44,8 @@ class LabTlsConfig:
         ciphers: OpenSSL cipher string for TLS 1.2 and below (TLS 1.3 suites are fixed).
         hsts_max_age: Strict-Transport-Security max-age to send; None sends no header.
         weak: run at @SECLEVEL=0 (implied by versions below TLS 1.2 and by `ciphers`).
+        mcp_tools: when set, POST /mcp speaks minimal MCP (probes.tls.labmcp) and lists
+            these tools; every other request still gets the small JSON page.
     """
 
     chain: Path | None
@@ -48,6 +55,7 @@ class LabTlsConfig:
     ciphers: str | None = None
     hsts_max_age: int | None = 31536000
     weak: bool = False
+    mcp_tools: tuple[Mapping[str, Any], ...] | None = None
 
     @property
     def needs_seclevel0(self) -> bool:
@@ -78,25 +86,47 @@ class _Handler(BaseHTTPRequestHandler):
     server: _LabHttpServer
     server_version = "trustsvc-lab/1"
 
-    def _reply(self) -> None:
-        self.send_response(200)
+    def _reply(
+        self, status: int = 200, body: bytes = _BODY, headers: Mapping[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(_BODY)))
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         if self.server.hsts_max_age is not None:
             self.send_header("Strict-Transport-Security", f"max-age={self.server.hsts_max_age}")
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(_BODY)
+            self.wfile.write(body)
+
+    def _speaks_mcp(self) -> bool:
+        return self.server.mcp_tools is not None and self.path.split("?")[0] == MCP_PATH
 
     def do_GET(self) -> None:
-        """Answer any path."""
-        self._reply()
+        """Answer any path; an MCP lab answers "/" only (no SSE stream, no metadata)."""
+        if self._speaks_mcp():
+            self._reply(405, b"")
+        elif self.server.mcp_tools is not None and self.path != "/":
+            self._reply(404, b'{"error": "not found"}')
+        else:
+            self._reply()
 
     def do_POST(self) -> None:
-        """Answer any path, after draining the body."""
+        """Answer any path, after draining the body; the MCP path speaks minimal MCP."""
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(min(length, 65536))
-        self._reply()
+        raw = self.rfile.read(min(length, 65536))
+        if not self._speaks_mcp() or self.server.mcp_tools is None:
+            self._reply()
+            return
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        reply = answer_post(self.server.mcp_tools, headers, raw)
+        body = b"" if reply.body is None else json.dumps(reply.body).encode()
+        self._reply(reply.status, body, reply.headers)
+
+    def do_DELETE(self) -> None:
+        """End an MCP session (the lab keeps no state, so there is nothing to forget)."""
+        self._reply(200 if self._speaks_mcp() else 405, b"")
 
     def do_HEAD(self) -> None:
         """Answer any path without a body."""
@@ -111,10 +141,16 @@ class _LabHttpServer(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, ctx: ssl.SSLContext, hsts_max_age: int | None) -> None:
+    def __init__(
+        self,
+        ctx: ssl.SSLContext,
+        hsts_max_age: int | None,
+        mcp_tools: tuple[Mapping[str, Any], ...] | None = None,
+    ) -> None:
         super().__init__((LAB_HOST, 0), _Handler)
         self.tls_context = ctx
         self.hsts_max_age = hsts_max_age
+        self.mcp_tools = mcp_tools
 
     def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
         sock, address = self.socket.accept()
@@ -148,7 +184,7 @@ class LabTlsServer:
 
     def __init__(self, config: LabTlsConfig) -> None:
         self.config = config
-        self._server = _LabHttpServer(build_context(config), config.hsts_max_age)
+        self._server = _LabHttpServer(build_context(config), config.hsts_max_age, config.mcp_tools)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -119,7 +119,7 @@ def test_usage_errors_and_refusals_exit_2_in_one_line(args: tuple[str, ...], fra
     assert "Traceback" not in done.stderr
 
 
-def test_demo_assesses_three_lab_endpoints_and_stores_them(tmp_path: Path) -> None:
+def test_demo_assesses_four_lab_endpoints_and_stores_them(tmp_path: Path) -> None:
     database = tmp_path / "demo.db"
     done = run(
         "demo", "--no-serve", env={"TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
@@ -127,10 +127,13 @@ def test_demo_assesses_three_lab_endpoints_and_stores_them(tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].split()[:5] == ["URL", "SCORE", "GRADE", "VERDICT", "CONF"]
-    rows = [line.split() for line in lines[1:4]]
-    assert [row[3] for row in rows] == ["warn", "block", "warn"]
-    assert rows[1][2] == "F"
-    assert "tls_1_0_offered" in lines[3]
+    rows = [line.split() for line in lines[1:5]]
+    good, expired, legacy, poisoned = rows
+    assert (expired[2], expired[3], expired[5]) == ("F", "block", "T")
+    assert "tls_1_0_offered" in legacy
+    assert good[5] == poisoned[5] == "A+"
+    assert good[3] == "warn", "open access without other evidence is not an allow"
+    assert poisoned[3] in ("warn", "block")
     assert database.exists()
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
