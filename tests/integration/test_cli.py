@@ -130,7 +130,8 @@ def test_demo_assesses_four_lab_endpoints_and_stores_them(tmp_path: Path) -> Non
     rows = [line.split() for line in lines[1:5]]
     good, expired, legacy, poisoned = rows
     assert (expired[2], expired[3], expired[5]) == ("F", "block", "T")
-    assert "tls_1_0_offered" in legacy
+    assert legacy[5] == "B"
+    assert "tls_1_0_offered" in lines[3]
     assert good[5] == poisoned[5] == "A+"
     assert good[3] == "warn", "open access without other evidence is not an allow"
     assert poisoned[3] in ("warn", "block")
