@@ -9,8 +9,9 @@ from probes.auth import AUTH_FAMILY
 from probes.family import FamilySpec
 from probes.model import ProbeSpec
 from probes.tls import TLS_FAMILY
+from probes.tools import TOOLS_FAMILY
 
-FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (TLS_FAMILY, AUTH_FAMILY)
+FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (TLS_FAMILY, AUTH_FAMILY, TOOLS_FAMILY)
 
 
 def catalogue(families: Sequence[FamilySpec[Any]] = FAMILIES) -> Mapping[str, ProbeSpec]:

@@ -1,4 +1,4 @@
-"""The `trustsvc` command: serve, assess, demo, db.
+"""The `trustsvc` command: serve, assess, check-tools, demo, db.
 
 Exit codes: 0 done, 2 usage error or refused target (one line, never a traceback), 3 the
 verdict reached `--fail-on`, 1 anything unexpected (one line; details with TRUSTSVC_DEBUG=1).
@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bind(demo)
     demo.add_argument("--no-serve", action="store_true", help="print the table and exit")
 
+    check = commands.add_parser("check-tools", help="judge a saved tools/list result offline")
+    check.add_argument("path", help="a tools/list result or array of tools (JSON); - for stdin")
+    check.add_argument("--format", choices=("table", "json", "sarif"), default="table")
+    check.add_argument("--fail-on-poisoned", action="store_true", help="exit 3 if any is poisoned")
+
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_commands.add_parser("upgrade", help="migrate the schema to the latest revision")
@@ -107,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "check-tools":
+        return _check_tools(args)
     if args.command == "assess":
         return asyncio.run(_assess(args, _assess_settings(args, settings)))
     if args.command == "serve":
@@ -172,6 +179,18 @@ def _print_report(report: ScanReport, fmt: str, specs: Mapping[str, ProbeSpec]) 
     else:
         text = report_text(report, specs)
     print(text)  # noqa: T201 - CLI output
+
+
+def _check_tools(args: argparse.Namespace) -> int:
+    from trustsvc import checktools  # noqa: PLC0415 - only this command needs it
+
+    try:
+        text, source = checktools.read_source(args.path)
+        check = checktools.check_tools(checktools.parse_tool_list(text))
+    except checktools.ToolsInputError as exc:
+        raise UsageError(str(exc)) from exc
+    print(checktools.render(check, args.format, source))  # noqa: T201 - CLI output
+    return EXIT_VERDICT if args.fail_on_poisoned and check.poisoned else EXIT_OK
 
 
 async def _db(settings: Settings) -> int:

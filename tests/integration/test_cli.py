@@ -133,8 +133,9 @@ def test_demo_assesses_four_lab_endpoints_and_stores_them(tmp_path: Path) -> Non
     assert legacy[5] == "B"
     assert "tls_1_0_offered" in lines[3]
     assert good[5] == poisoned[5] == "A+"
-    assert good[3] == "warn", "open access without other evidence is not an allow"
-    assert poisoned[3] in ("warn", "block")
+    assert (good[2], good[3]) == ("B", "allow"), "open, but read-only tools over good TLS"
+    assert (poisoned[2], poisoned[3]) == ("F", "block")
+    assert "tool_definition_contains_hidden_instructions" in lines[4]
     assert database.exists()
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))

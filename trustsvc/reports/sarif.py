@@ -6,7 +6,7 @@ project's other findings; `security-severity` is the numeric field GitHub sorts 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from probes.model import ProbeSpec
@@ -27,7 +27,27 @@ _SECURITY_SEVERITY = {
 
 def to_sarif(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> dict[str, Any]:
     """The SARIF log of one scan report."""
-    bad = [f for f in report.findings if is_bad(f, catalogue)]
+    properties = {
+        "url": report.url,
+        "assessed_at": report.assessed_at.isoformat(),
+        "score": report.score,
+        "grade": report.grade,
+        "verdict": report.verdict,
+        "confidence": report.confidence,
+        "policy_version": report.policy_version,
+    }
+    return sarif_log(report.findings, catalogue, uri=report.url, properties=properties)
+
+
+def sarif_log(
+    findings: Sequence[FindingDoc],
+    catalogue: Mapping[str, ProbeSpec],
+    *,
+    uri: str,
+    properties: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A SARIF log of the bad findings about one artefact (`uri`): an endpoint or a tool list."""
+    bad = [f for f in findings if is_bad(f, catalogue)]
     rule_ids = sorted({f.probe_id for f in bad})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     return {
@@ -42,16 +62,8 @@ def to_sarif(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> dict[str
                         "rules": [_rule(rid, catalogue.get(rid), bad) for rid in rule_ids],
                     }
                 },
-                "results": [_result(f, index[f.probe_id], report.url) for f in bad],
-                "properties": {
-                    "url": report.url,
-                    "assessed_at": report.assessed_at.isoformat(),
-                    "score": report.score,
-                    "grade": report.grade,
-                    "verdict": report.verdict,
-                    "confidence": report.confidence,
-                    "policy_version": report.policy_version,
-                },
+                "results": [_result(f, index[f.probe_id], uri) for f in bad],
+                "properties": dict(properties),
             }
         ],
     }

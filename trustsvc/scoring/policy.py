@@ -164,10 +164,33 @@ _AUTH_GATES = (
         probe_ids=frozenset({"auth_bogus_origin_accepted"}),
         cap="B",
     ),
+    GateRule(
+        id="auth.none_destructive",
+        summary="anyone can call a destructive tool: the endpoint asks for no credentials",
+        probe_ids=frozenset({"auth_endpoint_open_without_credentials"}),
+        also_requires=frozenset({"tool_capability_is_destructive"}),
+        cap="C",
+        verdict=Verdict.WARN,
+    ),
+)
+
+_TOOLS_GATES = (
+    GateRule(
+        id="tools.poisoning",
+        summary="a tool definition carries instructions aimed at the agent, not the user",
+        probe_ids=frozenset(
+            {
+                "tool_definition_contains_hidden_instructions",
+                "tool_definition_contains_invisible_unicode",
+            }
+        ),
+        cap="F",
+        verdict=Verdict.BLOCK,
+    ),
 )
 
 POLICY = ScoringPolicy(
-    version="2026.11.2",
+    version="2026.11.3",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,
@@ -214,5 +237,5 @@ POLICY = ScoringPolicy(
             "M": 0.0,
         }
     ),
-    gates=(*_TLS_GATES, *_AUTH_GATES),
+    gates=(*_TLS_GATES, *_AUTH_GATES, *_TOOLS_GATES),
 )

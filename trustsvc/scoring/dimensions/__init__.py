@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from trustsvc.scoring.dimensions.access import evaluate_access
+from trustsvc.scoring.dimensions.capabilities import evaluate_capabilities
 from trustsvc.scoring.dimensions.common import DimensionInput, ScoringBugError
 from trustsvc.scoring.dimensions.generic import evaluate_by_deduction
 from trustsvc.scoring.dimensions.transport import evaluate_transport
@@ -18,7 +19,7 @@ EVALUATORS: Mapping[Dimension, Evaluator] = MappingProxyType(
         Dimension.TRANSPORT: evaluate_transport,
         Dimension.IDENTITY: evaluate_by_deduction,
         Dimension.ACCESS: evaluate_access,
-        Dimension.CAPABILITIES: evaluate_by_deduction,
+        Dimension.CAPABILITIES: evaluate_capabilities,
         Dimension.PROVENANCE: evaluate_by_deduction,
         Dimension.STABILITY: evaluate_by_deduction,
     }

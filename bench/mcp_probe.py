@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Wall time and peak memory of the auth and tools families against a local MCP SDK server.
+
+For each reply mode (JSON and SSE) and each concurrency (1 and 50 scans at once), this runs
+the bare MCP handshake (initialize only, through the same SafeHttp client) and the two MCP
+families, alternating, in the same run. The families' cost is reported as a ratio to the bare
+handshake, because absolute times on this shared 2-core machine drift from run to run.
+
+The server runs in its own process (the official Python SDK under uvicorn), so the probe's
+event loop does not share the GIL with it. Peak memory is measured in a separate pass with
+tracemalloc (Python allocations of the probing process), so tracing does not skew the timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ipaddress
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+from probes.auth import AUTH_FAMILY
+from probes.context import ProbeContext
+from probes.http import SafeHttp
+from probes.mcp.client import handshake
+from probes.netpolicy import NetworkPolicy
+from probes.runner import run_families
+from probes.target import Target, parse_endpoint_url
+from probes.tools import TOOLS_FAMILY
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER_CODE = """
+import sys
+from tests.servers.mcp import mcp_server
+with mcp_server(mode=sys.argv[1]) as server:
+    print(server.url, flush=True)
+    sys.stdin.read()
+"""
+
+
+@contextlib.contextmanager
+def sdk_server(mode: str) -> Iterator[str]:
+    """Run tests/servers/mcp.py's default server in a subprocess; yield its URL."""
+    with subprocess.Popen(
+        [sys.executable, "-c", SERVER_CODE, mode],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        yield _server_url(proc, mode)
+
+
+def _server_url(proc: subprocess.Popen[str], mode: str) -> str:
+    """The URL the server printed; the server stops when its stdin closes."""
+    if proc.stdout is None or proc.stdin is None:
+        raise SystemExit("the server process has no pipes")
+    url = proc.stdout.readline().strip()
+    if not url:
+        raise SystemExit(f"the {mode} server did not start")
+    return url
+
+
+def context() -> ProbeContext:
+    return ProbeContext(
+        policy=NetworkPolicy(allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),))
+    )
+
+
+def target_for(url: str) -> Target:
+    return Target(endpoint=parse_endpoint_url(url), addresses=("127.0.0.1",))
+
+
+async def bare_handshake(url: str, ctx: ProbeContext) -> None:
+    async with SafeHttp(ctx, target_for(url)) as http:
+        await handshake(http, url, ctx.limits, list_surfaces=False)
+
+
+async def families(url: str, ctx: ProbeContext) -> None:
+    result = await run_families(target_for(url), ctx, (AUTH_FAMILY, TOOLS_FAMILY))
+    failed = [a for a in result.attempts if a.reason is not None]
+    if failed:
+        raise SystemExit(f"a family failed, figures would be meaningless: {failed}")
+
+
+async def timed(job: Callable[[str, ProbeContext], Awaitable[None]], url: str, n: int) -> float:
+    ctx = context()
+    started = time.perf_counter()
+    await asyncio.gather(*(job(url, ctx) for _ in range(n)))
+    return time.perf_counter() - started
+
+
+async def peak_mib(job: Callable[[str, ProbeContext], Awaitable[None]], url: str, n: int) -> float:
+    tracemalloc.start()
+    try:
+        await asyncio.gather(*(job(url, context()) for _ in range(n)))
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+async def measure(url: str, n: int, repeat: int) -> tuple[float, float, float, float]:
+    await timed(families, url, 1)  # warm-up: imports, first connections
+    bare: list[float] = []
+    full: list[float] = []
+    for _ in range(repeat):
+        bare.append(await timed(bare_handshake, url, n))
+        full.append(await timed(families, url, n))
+    return (
+        statistics.median(bare),
+        statistics.median(full),
+        await peak_mib(bare_handshake, url, n),
+        await peak_mib(families, url, n),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="alternating runs per cell")
+    parser.add_argument("--concurrency", type=int, action="append", help="default: 1 and 50")
+    args = parser.parse_args()
+    levels = args.concurrency or [1, 50]
+    print(f"median of {args.repeat} alternating runs; peak = tracemalloc peak of one run")
+    print(
+        f"{'mode':5} {'scans':>5} {'handshake s':>11} {'families s':>10} {'ratio':>6} "
+        f"{'hs peak MiB':>11} {'fam peak MiB':>12}"
+    )
+    for mode in ("json", "sse"):
+        with sdk_server(mode) as url:
+            for n in levels:
+                bare, full, bare_mib, full_mib = asyncio.run(measure(url, n, args.repeat))
+                print(
+                    f"{mode:5} {n:5d} {bare:11.3f} {full:10.3f} {full / bare:6.2f} "
+                    f"{bare_mib:11.1f} {full_mib:12.1f}"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
