@@ -59,4 +59,8 @@ def tools_observation(mcp: McpObservation) -> ToolsObservation:
         truncated=truncated,
         server_name=mcp.server_name,
         instructions=mcp.instructions,
+        generation=mcp.generation,
+        protocol_version=mcp.protocol_version,
+        server_version=mcp.server_version,
+        capabilities=tuple(mcp.capability_names),
     )

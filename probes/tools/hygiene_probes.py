@@ -27,6 +27,8 @@ from probes.tools.judging import (
     LENGTH,
     LIMIT,
     LISTED_COUNT,
+    MCP_GENERATION,
+    MCP_PROTOCOL_VERSION,
     NAMES,
     PARSE_FAILURES,
     PROBLEMS,
@@ -34,6 +36,9 @@ from probes.tools.judging import (
     RESOURCE_TEMPLATE_COUNT,
     RISK,
     SCHEMA_PROBLEM_POINTS,
+    SERVER_CAPABILITIES,
+    SERVER_NAME,
+    SERVER_VERSION,
     SET_FINGERPRINT,
     SET_RISK_POINTS,
     TOOL_COUNT,
@@ -203,6 +208,12 @@ def listing_is_incomplete(observation: ToolsObservation) -> list[Finding]:
         LISTED_COUNT: observation.listed_count,
         PARSE_FAILURES: observation.parse_failures,
         TRUNCATED: observation.truncated,
+        # What the handshake said, so every report shows which MCP the endpoint speaks.
+        MCP_GENERATION: observation.generation,
+        MCP_PROTOCOL_VERSION: observation.protocol_version,
+        SERVER_NAME: observation.server_name,
+        SERVER_VERSION: observation.server_version,
+        SERVER_CAPABILITIES: ",".join(observation.capabilities),
     }
     if incomplete:
         message = (

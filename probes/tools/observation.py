@@ -78,6 +78,8 @@ class ToolsObservation:
     `listed_count` counts the items the server sent (all kinds); items that were not JSON
     objects are counted in `parse_failures` and have no definition. `truncated` is set when
     the collector stopped paging at its limit, so unseen definitions may exist.
+    `generation`, `protocol_version`, `server_version` and `capabilities` are what the
+    handshake reported (None or empty for a saved listing judged offline).
     """
 
     observed_at: dt.datetime
@@ -87,6 +89,10 @@ class ToolsObservation:
     parse_failures: int = 0
     server_name: str | None = None
     instructions: str | None = None
+    generation: str | None = None
+    protocol_version: str | None = None
+    server_version: str | None = None
+    capabilities: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     def of_kind(self, *kinds: DefinitionKind) -> tuple[ToolDefinition, ...]:
@@ -244,6 +250,10 @@ def observation_from_lists(
     truncated: bool = False,
     server_name: str | None = None,
     instructions: str | None = None,
+    generation: str | None = None,
+    protocol_version: str | None = None,
+    server_version: str | None = None,
+    capabilities: tuple[str, ...] = (),
 ) -> ToolsObservation:
     """An observation from the three raw MCP lists, as the collector and the checker build it."""
     definitions: list[ToolDefinition] = []
@@ -260,4 +270,8 @@ def observation_from_lists(
         parse_failures=failures,
         server_name=server_name,
         instructions=instructions,
+        generation=generation,
+        protocol_version=protocol_version,
+        server_version=server_version,
+        capabilities=capabilities,
     )

@@ -58,6 +58,14 @@ async def test_lists_and_judges_an_honest_server(ctx: ProbeContext) -> None:
     assert not any(v.poisoned for v in verdicts.values())
     assert verdicts["echo"].capability_tier == "read"
     assert TOOLS_FAMILY.collect is collect_tools
+    [listing] = [
+        f for f in judge_definitions(observation) if f.probe_id == "tool_listing_is_incomplete"
+    ]
+    assert listing.evidence["mcp_generation"] == "streamable"
+    assert listing.evidence["mcp_protocol_version"] == "2025-11-25"
+    assert listing.evidence["server_name"] == "trustsvc-test"
+    assert listing.evidence["server_version"] == "1.0.0"
+    assert "tools" in str(listing.evidence["server_capabilities"]).split(",")
 
 
 async def test_poisoned_server_is_flagged(ctx: ProbeContext) -> None:
