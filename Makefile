@@ -27,3 +27,5 @@ migrate:  ## upgrade the configured database (TRUSTSVC_DATABASE_URL)
 bench:  ## benchmarks (print figures and same-run ratios)
 	.venv/bin/python bench/lookup.py
 	.venv/bin/python bench/tls_probe.py
+	.venv/bin/python bench/mcp_probe.py
+	.venv/bin/python bench/check_tools.py
