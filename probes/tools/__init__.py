@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from probes.family import FamilySpec
 from probes.model import Family, Finding, Probe
-from probes.tools import capability_probes, content_probes, hygiene_probes
+from probes.tools import capability_probes, content_probes, hygiene_probes, protocol_probes
 from probes.tools.collect import collect_tools
 from probes.tools.observation import ToolDefinition, ToolsObservation, observation_from_lists
 from probes.tools.verdicts import ToolVerdict, tool_verdicts
@@ -48,6 +48,7 @@ TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
     Probe(hygiene_probes.NAMES_COLLIDE, hygiene_probes.names_collide),
     Probe(hygiene_probes.LISTING_IS_INCOMPLETE, hygiene_probes.listing_is_incomplete),
     Probe(hygiene_probes.SET_EXCEEDS_50_TOOLS, hygiene_probes.set_exceeds_50_tools),
+    Probe(protocol_probes.PROTOCOL_VIOLATIONS, protocol_probes.exchange_has_protocol_violations),
 )
 
 TOOLS_FAMILY: FamilySpec[ToolsObservation] = FamilySpec(

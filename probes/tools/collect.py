@@ -63,4 +63,5 @@ def tools_observation(mcp: McpObservation) -> ToolsObservation:
         protocol_version=mcp.protocol_version,
         server_version=mcp.server_version,
         capabilities=tuple(mcp.capability_names),
+        protocol_problems=(*mcp.problems, *(p for step in mcp.steps for p in step.problems)),
     )

@@ -93,6 +93,7 @@ class ToolsObservation:
     protocol_version: str | None = None
     server_version: str | None = None
     capabilities: tuple[str, ...] = ()
+    protocol_problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     def of_kind(self, *kinds: DefinitionKind) -> tuple[ToolDefinition, ...]:
@@ -254,6 +255,7 @@ def observation_from_lists(
     protocol_version: str | None = None,
     server_version: str | None = None,
     capabilities: tuple[str, ...] = (),
+    protocol_problems: tuple[str, ...] = (),
 ) -> ToolsObservation:
     """An observation from the three raw MCP lists, as the collector and the checker build it."""
     definitions: list[ToolDefinition] = []
@@ -274,4 +276,5 @@ def observation_from_lists(
         protocol_version=protocol_version,
         server_version=server_version,
         capabilities=capabilities,
+        protocol_problems=protocol_problems,
     )

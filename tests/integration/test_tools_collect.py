@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from aiohttp import web
 
 from probes.context import ProbeContext
 from probes.errors import SourceUnavailable
@@ -84,3 +87,51 @@ async def test_poisoned_server_is_flagged(ctx: ProbeContext) -> None:
 async def test_credentials_required_is_not_measured(ctx: ProbeContext) -> None:
     with mcp_server(auth=True) as server, pytest.raises(SourceUnavailable):
         await _collect(server.url, ctx)
+
+
+async def test_malformed_json_rpc_is_a_finding_not_a_crash(ctx: ProbeContext) -> None:
+    """A server whose replies break JSON-RPC rules is still judged; the breach is reported."""
+    async with sloppy_json_rpc_server() as url:
+        observation = await _collect(url, ctx)
+    findings = judge_definitions(observation)
+    [violation] = [f for f in findings if f.probe_id == "mcp_exchange_has_protocol_violations"]
+    assert violation.outcome is Outcome.TRUE
+    count = violation.evidence["protocol_problem_count"]
+    assert isinstance(count, int)
+    assert count >= 1
+    assert [d.name for d in observation.definitions] == ["lookup"]
+
+
+@contextlib.asynccontextmanager
+async def sloppy_json_rpc_server() -> AsyncIterator[str]:
+    """Answers MCP with `"jsonrpc": "1.0"` results: usable, but not JSON-RPC 2.0."""
+
+    async def handle(request: web.Request) -> web.Response:
+        message = await request.json()
+        method, message_id = message.get("method"), message.get("id")
+        if message_id is None:
+            return web.Response(status=202)
+        if method == "initialize":
+            result: dict[str, object] = {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {"tools": {}},
+                "serverInfo": {"name": "sloppy", "version": "0.1"},
+            }
+        elif method == "tools/list":
+            result = {"tools": [{"name": "lookup", "description": "Look a word up."}]}
+        else:
+            error = {"code": -32601, "message": "Method not found"}
+            return web.json_response({"jsonrpc": "2.0", "id": message_id, "error": error})
+        return web.json_response({"jsonrpc": "1.0", "id": message_id, "result": result})
+
+    app = web.Application()
+    app.router.add_post("/mcp", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    listener = socket.create_server(("127.0.0.1", 0))
+    site = web.SockSite(runner, listener)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/mcp"
+    finally:
+        await runner.cleanup()

@@ -6,6 +6,8 @@ good outcome; test_tools_probes.py runs every case against the one-definition ob
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from probes.model import Outcome
 from probes.tools.observation import ToolsObservation
 from tests.unit.tools.observations import GOOD, observe, schema, text, tool
@@ -30,6 +32,7 @@ _MALFORMED: dict[str, object] = {"description": "No name here.", "inputSchema": 
 _TWINS = observe(tool(name="get_weather"), tool(name="getWeather"))
 _INCOMPLETE = observe(tool(), "not an object")
 _MANY = observe(*(tool(name=f"get_item_{i}") for i in range(51)))
+_SLOPPY = replace(GOOD, protocol_problems=("tools/list: response id 7 does not match request 2",))
 
 POLARITY_CASES: list[tuple[str, ToolsObservation, Outcome]] = [
     ("tool_definition_contains_hidden_instructions", observe(_POISONED), T),
@@ -64,4 +67,6 @@ POLARITY_CASES: list[tuple[str, ToolsObservation, Outcome]] = [
     ("tool_listing_is_incomplete", GOOD, F),
     ("tool_set_exceeds_50_tools", _MANY, T),
     ("tool_set_exceeds_50_tools", GOOD, F),
+    ("mcp_exchange_has_protocol_violations", _SLOPPY, T),
+    ("mcp_exchange_has_protocol_violations", GOOD, F),
 ]

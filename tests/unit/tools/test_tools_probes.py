@@ -30,8 +30,14 @@ EXPECTED_SPECS = [
     ("tool_names_collide", T, M),
     ("tool_listing_is_incomplete", T, L),
     ("tool_set_exceeds_50_tools", T, L),
+    ("mcp_exchange_has_protocol_violations", T, L),
 ]
-SET_LEVEL = {"tool_names_collide", "tool_listing_is_incomplete", "tool_set_exceeds_50_tools"}
+SET_LEVEL = {
+    "tool_names_collide",
+    "tool_listing_is_incomplete",
+    "tool_set_exceeds_50_tools",
+    "mcp_exchange_has_protocol_violations",
+}
 PROBES: dict[str, Probe[ToolsObservation]] = {p.spec.id: p for p in TOOLS_PROBES}
 
 
