@@ -45,6 +45,7 @@ def probe_context(settings: Settings) -> ProbeContext:
         policy=settings.probes.policy,
         limits=settings.probes.limits,
         ca_file=settings.probes.ca_file,
+        extra_headers=settings.probes.extra_headers,
         executor=ThreadPoolExecutor(
             max_workers=settings.probes.blocking_threads, thread_name_prefix="probe"
         ),

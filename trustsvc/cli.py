@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -30,6 +31,7 @@ from trustsvc.reports.text import report_text
 from trustsvc.scans.service import ScanService
 from trustsvc.settings import Settings, SettingsError, load_settings
 
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
 EXIT_USAGE = 2
@@ -63,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--timeout", type=float, help="budget per probe family, seconds")
     assess.add_argument("--fail-on", choices=("warn", "block"), help="exit 3 at this verdict")
     assess.add_argument("--store", action="store_true", help="also store it in the database")
+    assess.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="send this header to the endpoint's origin only (e.g. a bearer token); repeatable",
+    )
 
     demo = commands.add_parser("demo", help="assess local lab endpoints and serve the API")
     _add_bind(demo)
@@ -140,6 +149,8 @@ def _assess_settings(args: argparse.Namespace, settings: Settings) -> Settings:
         if not args.ca_file.is_file():
             raise UsageError(f"--ca-file {args.ca_file} is not a readable file")
         probes = dataclasses.replace(probes, ca_file=args.ca_file)
+    if args.header:
+        probes = dataclasses.replace(probes, extra_headers=_headers(args.header))
     if args.timeout is not None:
         if args.timeout <= 0:
             raise UsageError("--timeout must be positive")
@@ -150,6 +161,19 @@ def _assess_settings(args: argparse.Namespace, settings: Settings) -> Settings:
         )
         probes = dataclasses.replace(probes, limits=limits)
     return dataclasses.replace(settings, probes=probes)
+
+
+def _headers(raw: list[str]) -> dict[str, str]:
+    """Parse `NAME: VALUE` options; the error names the header, never its value."""
+    headers: dict[str, str] = {}
+    for item in raw:
+        name, sep, value = item.partition(":")
+        name, value = name.strip(), value.strip()
+        if not sep or not _HEADER_NAME.fullmatch(name) or not value or "\n" in value:
+            shown = name if _HEADER_NAME.fullmatch(name) else "(invalid name)"
+            raise UsageError(f"--header {shown}: expected 'NAME: VALUE'")
+        headers[name] = value
+    return headers
 
 
 async def _assess(args: argparse.Namespace, settings: Settings) -> int:

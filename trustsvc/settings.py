@@ -24,12 +24,18 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProbeSettings:
-    """How probing behaves: the SSRF policy, limits and extra trust anchors."""
+    """How probing behaves: the SSRF policy, limits, extra trust anchors, operator headers.
+
+    `extra_headers` (e.g. a bearer token for one endpoint) go to the target's origin only;
+    they are set per command (`assess --header`), never globally, so a credential meant
+    for one server is not sent to every server scanned.
+    """
 
     policy: NetworkPolicy = field(default_factory=NetworkPolicy)
     limits: ProbeLimits = field(default_factory=ProbeLimits)
     ca_file: Path | None = None
     blocking_threads: int = 4
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,6 +15,7 @@ import pytest
 
 from probes.tls.labpki import LabPki, mint_lab_pki
 from probes.tls.labserver import LabTlsConfig, LabTlsServer
+from tests.servers.mcp import GOOD_TOKEN, mcp_server
 
 TRUSTSVC = str(Path(sys.executable).parent / "trustsvc")
 
@@ -166,3 +167,32 @@ def test_unusable_settings_exit_2(tmp_path: Path) -> None:
     done = run("db", "upgrade", env={"TRUSTSVC_FAMILY_BUDGET_S": "soon"})
     assert done.returncode == 2
     assert "TRUSTSVC_FAMILY_BUDGET_S must be a number" in done.stderr
+
+
+def test_operator_header_lets_assess_see_behind_auth() -> None:
+    """--header goes to the endpoint; without it the tools are 'not measured', not 'none'."""
+    with mcp_server(auth=True, mode="json") as server:
+        bare = run("assess", server.url, "--allow-private", "--format", "json")
+        keyed = run(
+            "assess", server.url, "--allow-private", "--format", "json",
+            "--header", f"Authorization: Bearer {GOOD_TOKEN}",
+        )  # fmt: skip
+    assert bare.returncode == keyed.returncode == 0, bare.stderr + keyed.stderr
+    without = {a["family"]: a for a in json.loads(bare.stdout)["attempts"]}
+    with_token = {a["family"]: a for a in json.loads(keyed.stdout)["attempts"]}
+    assert (without["tools"]["status"], without["tools"]["reason"]) == (
+        "error",
+        "source_unavailable",
+    )
+    assert (with_token["tools"]["status"], with_token["auth"]["status"]) == (
+        "completed",
+        "completed",
+    )
+    assert GOOD_TOKEN not in keyed.stdout
+
+
+def test_malformed_header_is_a_usage_error_that_hides_the_value() -> None:
+    done = run("assess", "https://127.0.0.1/", "--header", "Authorization Bearer s3cret")
+    assert done.returncode == 2
+    assert "expected 'NAME: VALUE'" in done.stderr
+    assert "s3cret" not in done.stderr
