@@ -164,6 +164,36 @@ class ProbeSpec:
         return self.finding(outcome, message, subject=subject, evidence=evidence)
 
 
+@dataclass(frozen=True, slots=True)
+class SpecFactory:
+    """Declares the specs of one family, so each family's modules need not repeat it."""
+
+    family: Family
+
+    def __call__(
+        self,
+        probe_id: str,
+        *,
+        question: str,
+        rationale: str,
+        severity: Severity,
+        remediation: str,
+        references: tuple[str, ...],
+        bad: Outcome = Outcome.TRUE,
+    ) -> ProbeSpec:
+        """A ProbeSpec of this factory's family."""
+        return ProbeSpec(
+            id=probe_id,
+            family=self.family,
+            question=question,
+            rationale=rationale,
+            bad_outcome=bad,
+            severity=severity,
+            remediation=remediation,
+            references=references,
+        )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Attempt:
     """How one family's collection ended (sslyze's completed-or-error-with-reason envelope)."""

@@ -11,7 +11,15 @@ from collections.abc import Iterable
 
 from probes.auth.classify import classify_auth
 from probes.auth.observation import AuthObservation
-from probes.model import Evidence, EvidenceValue, Family, Finding, Outcome, ProbeSpec, Severity
+from probes.model import (
+    Evidence,
+    EvidenceValue,
+    Family,
+    Finding,
+    Outcome,
+    ProbeSpec,
+    SpecFactory,
+)
 
 # Evidence keys shared by the auth probes (stored findings are queried by these names).
 AUTH_MODEL = "auth_model"
@@ -49,27 +57,7 @@ BOGUS_ORIGIN = "https://evil.example"
 UNSUPPORTED_PROTOCOL_VERSION = "1999-01-01"
 
 
-def auth_spec(
-    probe_id: str,
-    *,
-    question: str,
-    rationale: str,
-    bad: Outcome,
-    severity: Severity,
-    remediation: str,
-    references: tuple[str, ...],
-) -> ProbeSpec:
-    """A ProbeSpec of the auth family."""
-    return ProbeSpec(
-        id=probe_id,
-        family=Family.AUTH,
-        question=question,
-        rationale=rationale,
-        bad_outcome=bad,
-        severity=severity,
-        remediation=remediation,
-        references=references,
-    )
+auth_spec = SpecFactory(Family.AUTH)
 
 
 def joined(values: Iterable[object]) -> str:

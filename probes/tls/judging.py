@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from probes.model import Evidence, Family, Finding, Outcome, ProbeSpec, Severity
+from probes.model import Evidence, Family, Finding, Outcome, ProbeSpec, SpecFactory
 from probes.tls.observation import (
     PROTOCOL_COMMANDS,
     AcceptedSuite,
@@ -64,27 +64,7 @@ _LISTED_SUITES = 8
 SuitePredicate = Callable[[Protocol, AcceptedSuite], bool]
 
 
-def tls_spec(
-    probe_id: str,
-    *,
-    question: str,
-    rationale: str,
-    bad: Outcome,
-    severity: Severity,
-    remediation: str,
-    references: tuple[str, ...],
-) -> ProbeSpec:
-    """A ProbeSpec of the TLS family."""
-    return ProbeSpec(
-        id=probe_id,
-        family=Family.TLS,
-        question=question,
-        rationale=rationale,
-        bad_outcome=bad,
-        severity=severity,
-        remediation=remediation,
-        references=references,
-    )
+tls_spec = SpecFactory(Family.TLS)
 
 
 def subject_of(observation: TlsObservation) -> str:

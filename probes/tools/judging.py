@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from probes.model import Evidence, Family, Finding, Outcome, ProbeSpec, Severity
+from probes.model import Evidence, Family, Finding, Outcome, ProbeSpec, SpecFactory
 from probes.tools.observation import KINDS, DefinitionKind, ToolDefinition, ToolsObservation
 
 # Evidence keys (stored findings are queried by these names).
@@ -86,27 +86,7 @@ POISONING_PROBES = frozenset(
 Judge = Callable[[ToolDefinition], Finding]
 
 
-def tools_spec(
-    probe_id: str,
-    *,
-    question: str,
-    rationale: str,
-    severity: Severity,
-    remediation: str,
-    references: tuple[str, ...],
-    bad: Outcome = Outcome.TRUE,
-) -> ProbeSpec:
-    """A ProbeSpec of the tools family."""
-    return ProbeSpec(
-        id=probe_id,
-        family=Family.TOOLS,
-        question=question,
-        rationale=rationale,
-        bad_outcome=bad,
-        severity=severity,
-        remediation=remediation,
-        references=references,
-    )
+tools_spec = SpecFactory(Family.TOOLS)
 
 
 def label(definition: ToolDefinition) -> str:
