@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Self
 
@@ -35,11 +34,12 @@ from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from pydantic import AnyHttpUrl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tests.servers.threaded import ThreadedUvicorn
+
 Mode = Literal["sse", "json", "stateless", "legacy_sse"]
 HOST = "127.0.0.1"
 GOOD_TOKEN = "good-token"  # noqa: S105 - the one bearer token the auth server accepts
 SCOPE = "mcp:tools"
-_START_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,9 +93,7 @@ class McpTestServer:
     mode: Mode
     port: int
     auth: bool
-    _server: uvicorn.Server
-    _socket: socket.socket
-    _thread: threading.Thread | None = field(default=None)
+    _runner: ThreadedUvicorn
 
     @property
     def base_url(self) -> str:
@@ -113,20 +111,7 @@ class McpTestServer:
         return f"{self.base_url}/.well-known/oauth-protected-resource/mcp"
 
     def __enter__(self) -> Self:
-        self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [self._socket]},
-            name=f"mcp-test-{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
-        for _ in range(int(_START_TIMEOUT_S / 0.01)):
-            if self._server.started or not self._thread.is_alive():
-                break
-            threading.Event().wait(0.01)
-        if not self._server.started:
-            self.__exit__(None, None, None)
-            raise RuntimeError("the MCP test server did not start")
+        self._runner.__enter__()
         return self
 
     def __exit__(
@@ -135,10 +120,7 @@ class McpTestServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join()
-        self._socket.close()
+        self._runner.__exit__(exc_type, exc, tb)
 
 
 def mcp_server(
@@ -181,8 +163,7 @@ def mcp_server(
         mode=mode,
         port=port,
         auth=auth,
-        _server=uvicorn.Server(config),
-        _socket=listener,
+        _runner=ThreadedUvicorn(config, listener),
     )
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import socket
 import ssl
-import threading
 import warnings
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -34,6 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from probes.tls.labpki import LeafFiles
 from tests.servers.mcp import DEFAULT_TOOLS, SCOPE, StaticTokenVerifier
+from tests.servers.threaded import ThreadedUvicorn
 
 HOST = "127.0.0.1"
 API_KEY = "lab-api-key"
@@ -57,8 +57,7 @@ class UvicornServer:
             ssl_certfile=str(tls.chain) if tls else None,
             ssl_keyfile=str(tls.key) if tls else None,
         )
-        self._server = uvicorn.Server(config)
-        self._thread: threading.Thread | None = None
+        self._runner = ThreadedUvicorn(config, self._socket)
 
     @property
     def url(self) -> str:
@@ -66,17 +65,7 @@ class UvicornServer:
         return f"{self.base_url}/mcp"
 
     def __enter__(self) -> Self:
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
-        self._thread.start()
-        for _ in range(1000):
-            if self._server.started or not self._thread.is_alive():
-                break
-            threading.Event().wait(0.01)
-        if not self._server.started:
-            self.__exit__(None, None, None)
-            raise RuntimeError("the test server did not start")
+        self._runner.__enter__()
         return self
 
     def __exit__(
@@ -85,10 +74,7 @@ class UvicornServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join()
-        self._socket.close()
+        self._runner.__exit__(exc_type, exc, tb)
 
 
 def sdk_app(
