@@ -50,10 +50,7 @@ class LatestSummary(msgspec.Struct, kw_only=True):
 
 
 class EndpointDoc(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """An endpoint the service has seen; `latest` only on GET /v1/endpoints/{id} once assessed.
-
-    Lists leave it out rather than send a null that would read as "never assessed".
-    """
+    """An endpoint the service has seen; `latest` is left out until it has been assessed."""
 
     id: str
     url: str

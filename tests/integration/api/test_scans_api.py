@@ -106,6 +106,7 @@ async def test_lookup_reads_the_latest_result_and_never_probes(
     assert body["age_s"] >= 0
     endpoints = (await client.get("/v1/endpoints")).json()
     assert [e["url"] for e in endpoints["items"]] == [url]
+    assert endpoints["items"][0]["latest"]["scan_id"] == report["scan_id"]
 
 
 async def test_refused_and_invalid_targets_get_422_and_store_nothing(client: Client) -> None:

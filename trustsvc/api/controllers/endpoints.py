@@ -47,9 +47,11 @@ class EndpointsController(Controller):
     ) -> EndpointPage:
         """Keyset-paginated, so pages stay stable while scans add endpoints."""
         after = _decode_cursor(cursor)
-        async with services(state).sessions() as session:
+        app = services(state)
+        async with app.sessions() as session:
             rows = await EndpointRepository(session).page(after_url=after, limit=limit + 1)
-        items = [_endpoint_doc(row) for row in rows[:limit]]
+        # Latest results come from the lookup cache: one query per endpoint only when cold.
+        items = [_endpoint_doc(row, await app.lookup.latest(row.url)) for row in rows[:limit]]
         more = len(rows) > limit
         return EndpointPage(
             items=items, next_cursor=_encode_cursor(rows[limit - 1].url) if more else None
