@@ -10,6 +10,8 @@ python=${PYTHON:-python3}
 
 # The TLS lab signs its SHA-1 certificate with the openssl CLI (cryptography refuses SHA-1).
 command -v openssl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
+# The WHOIS fallback's tests reach a local server through Debian's whois CLI (-h HOST -p PORT).
+command -v whois >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq whois >/dev/null; }
 bash scripts/ensure_postgres.sh
 # The TypeScript reference MCP server (server-everything); its tests skip only without node.
 if command -v node >/dev/null 2>&1; then

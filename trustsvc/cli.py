@@ -1,4 +1,4 @@
-"""The `trustsvc` command: serve, assess, check-tools, demo, db.
+"""The `trustsvc` command: serve, assess, check-tools, check-domain, demo, db.
 
 Exit codes: 0 done, 2 usage error or refused target (one line, never a traceback), 3 the
 verdict reached `--fail-on`, 1 anything unexpected (one line; details with TRUSTSVC_DEBUG=1).
@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("table", "json", "sarif"), default="table")
     check.add_argument("--fail-on-poisoned", action="store_true", help="exit 3 if any is poisoned")
 
+    domain = commands.add_parser("check-domain", help="is a host a lookalike of a trusted domain")
+    domain.add_argument("name", help="a host name or URL")
+    domain.add_argument("--format", choices=("table", "json"), default="table")
+    domain.add_argument(
+        "--offline", action="store_true", help="lexical check only (the only check so far)"
+    )
+
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_commands.add_parser("upgrade", help="migrate the schema to the latest revision")
@@ -123,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "check-tools":
         return _check_tools(args)
+    if args.command == "check-domain":
+        return _check_domain(args)
     if args.command == "assess":
         return asyncio.run(_assess(args, _assess_settings(args, settings)))
     if args.command == "serve":
@@ -215,6 +224,17 @@ def _check_tools(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     print(checktools.render(check, args.format, source))  # noqa: T201 - CLI output
     return EXIT_VERDICT if args.fail_on_poisoned and check.poisoned else EXIT_OK
+
+
+def _check_domain(args: argparse.Namespace) -> int:
+    from trustsvc import checkdomain  # noqa: PLC0415 - only this command needs it
+
+    try:
+        verdict = checkdomain.check_domain(args.name)
+    except TargetRejected as exc:
+        raise UsageError(f"{args.name!r} is not a usable host or URL: {exc.detail}") from exc
+    print(checkdomain.render(verdict, args.format))  # noqa: T201 - CLI output
+    return EXIT_OK
 
 
 async def _db(settings: Settings) -> int:

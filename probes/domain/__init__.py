@@ -1,0 +1,1 @@
+"""The domain family: registration facts, lookalikes and other facts about the eTLD+1."""
