@@ -43,6 +43,11 @@ class Severity(StrEnum):
     LOW = "low"
     INFO = "info"
 
+    @property
+    def rank(self) -> int:
+        """0 for the most severe: sorts findings worst first (declaration order above)."""
+        return list(Severity).index(self)
+
 
 class Lifecycle(StrEnum):
     """Whether a probe's judgement is settled; experimental probes may change meaning."""

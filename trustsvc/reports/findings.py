@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from probes.model import ProbeSpec
+from probes.model import ProbeSpec, Severity
 from trustsvc.reports.schema import FindingDoc, ScanReport
-
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 
 
 def is_bad(finding: FindingDoc, catalogue: Mapping[str, ProbeSpec]) -> bool:
@@ -25,4 +23,4 @@ def is_bad(finding: FindingDoc, catalogue: Mapping[str, ProbeSpec]) -> bool:
 def bad_findings(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> list[FindingDoc]:
     """The report's bad findings, most severe first (stable within a severity)."""
     bad = [f for f in report.findings if is_bad(f, catalogue)]
-    return sorted(bad, key=lambda f: SEVERITY_ORDER.index(f.severity))
+    return sorted(bad, key=lambda f: Severity(f.severity).rank)

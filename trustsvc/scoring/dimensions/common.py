@@ -56,9 +56,8 @@ def is_bad(finding: Finding, specs: Mapping[str, ProbeSpec]) -> bool:
 
 def bad_findings(findings: Sequence[Finding], specs: Mapping[str, ProbeSpec]) -> list[Finding]:
     """The findings whose outcome is the bad one, worst severity first."""
-    order = ["critical", "high", "medium", "low", "info"]
     bad = [f for f in findings if f.probe_id in specs and is_bad(f, specs)]
-    return sorted(bad, key=lambda f: order.index(f.severity))
+    return sorted(bad, key=lambda f: f.severity.rank)
 
 
 def deduction_score(data: DimensionInput) -> tuple[float, tuple[str, ...]]:
