@@ -12,6 +12,11 @@ python=${PYTHON:-python3}
 command -v openssl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
 # The WHOIS fallback's tests reach a local server through Debian's whois CLI (-h HOST -p PORT).
 command -v whois >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq whois >/dev/null; }
+# The domain family's tests run a real DNS lab: BIND 9 (authoritative, DNSSEC signing) and
+# unbound (validating resolver). apt does not start them; the tests start their own.
+if ! PATH="$PATH:/usr/sbin" command -v named >/dev/null 2>&1 || ! PATH="$PATH:/usr/sbin" command -v unbound >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9 bind9-utils unbound >/dev/null
+fi
 bash scripts/ensure_postgres.sh
 # The TypeScript reference MCP server (server-everything); its tests skip only without node.
 if command -v node >/dev/null 2>&1; then
