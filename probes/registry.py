@@ -6,12 +6,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from probes.auth import AUTH_FAMILY
+from probes.domain.family import DOMAIN_FAMILY
 from probes.family import FamilySpec
 from probes.model import ProbeSpec
 from probes.tls import TLS_FAMILY
 from probes.tools import TOOLS_FAMILY
 
-FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (TLS_FAMILY, AUTH_FAMILY, TOOLS_FAMILY)
+FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (
+    TLS_FAMILY,
+    DOMAIN_FAMILY,
+    AUTH_FAMILY,
+    TOOLS_FAMILY,
+)
 
 
 def catalogue(families: Sequence[FamilySpec[Any]] = FAMILIES) -> Mapping[str, ProbeSpec]:

@@ -23,6 +23,16 @@ BACKENDS = [
 ]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Commands the tests start inherit this: no registry or resolver off this machine.
+
+    A deployment asks real registries and resolvers by default; tests that exercise those
+    lookups name loopback servers and turn them on explicitly.
+    """
+    del config
+    os.environ["TRUSTSVC_DOMAIN_LOOKUPS"] = "off"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Skip PostgreSQL tests, loudly, only when no server was configured (never in CI)."""
     if os.environ.get(POSTGRES_ENV):

@@ -12,13 +12,18 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import License
 
 from probes.context import ProbeContext
+from probes.domain.family import domain_family
+from probes.family import FamilySpec
+from probes.model import Family
 from probes.netpolicy import Resolver, system_resolver
+from probes.registry import FAMILIES
 from trustsvc import __version__
 from trustsvc.api.controllers.endpoints import EndpointsController
 from trustsvc.api.controllers.lookup import LookupController
@@ -27,6 +32,7 @@ from trustsvc.api.controllers.system import SystemController
 from trustsvc.api.errors import EXCEPTION_HANDLERS
 from trustsvc.api.state import AppServices
 from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.domain_settings import domain_sources
 from trustsvc.lookup import LookupService
 from trustsvc.migrate import pending_revision, upgrade
 from trustsvc.scans.service import ScanService
@@ -37,6 +43,18 @@ log = logging.getLogger(__name__)
 
 class SchemaBehindError(RuntimeError):
     """The database schema is older than this code; run `trustsvc db upgrade`."""
+
+
+def probe_families(
+    settings: Settings, resolver: Resolver = system_resolver
+) -> tuple[FamilySpec[Any], ...]:
+    """The registered families, with the domain family over this deployment's sources.
+
+    Raises:
+        DomainSettingsError: a configured file (feed, bootstrap, trusted list) is unusable.
+    """
+    domain = domain_family(domain_sources(settings.domain), resolver=resolver)
+    return tuple(domain if family.family is Family.DOMAIN else family for family in FAMILIES)
 
 
 def probe_context(settings: Settings) -> ProbeContext:
@@ -57,12 +75,17 @@ async def open_services(
     settings: Settings, resolver: Resolver = system_resolver
 ) -> AsyncIterator[AppServices]:
     """Open the database and build the services; close everything on exit."""
+    families = probe_families(settings, resolver)
     engine = make_engine(settings.database_url)
     ctx = probe_context(settings)
     sessions = make_sessionmaker(engine)
     lookup = LookupService(engine, poll_s=settings.lookup_poll_s)
     scans = ScanService(
-        ctx=ctx, sessions=sessions, resolver=resolver, on_completed=(lookup.scan_completed,)
+        ctx=ctx,
+        sessions=sessions,
+        families=families,
+        resolver=resolver,
+        on_completed=(lookup.scan_completed,),
     )
     app = AppServices(sessions=sessions, scans=scans, lookup=lookup)
     try:

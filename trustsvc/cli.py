@@ -23,7 +23,8 @@ import msgspec
 
 from probes.errors import TargetRejected
 from probes.model import ProbeSpec
-from trustsvc.app import open_services, probe_context
+from trustsvc.app import open_services, probe_context, probe_families
+from trustsvc.domain_settings import DomainSettingsError
 from trustsvc.reports.build import to_json
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
@@ -112,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         settings = load_settings(os.environ)
         return _dispatch(args, settings)
-    except (UsageError, SettingsError) as exc:
+    except (UsageError, SettingsError, DomainSettingsError) as exc:
         print(f"trustsvc: error: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
         return EXIT_USAGE
     except TargetRejected as exc:
@@ -191,9 +192,10 @@ async def _assess(args: argparse.Namespace, settings: Settings) -> int:
             report = await services.scans.run(args.url, reason="cli")
             catalogue = services.scans.catalogue
     else:
+        families = probe_families(settings)
         ctx = probe_context(settings)
         try:
-            service = ScanService(ctx=ctx)
+            service = ScanService(ctx=ctx, families=families)
             report = await service.assess(await service.prepare(args.url))
             catalogue = service.catalogue
         finally:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from probes.context import ProbeLimits
 from probes.netpolicy import IPNetwork, NetworkPolicy
+from trustsvc.domain_settings import DomainSettings, load_domain_settings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
 _TRUE = {"1", "true", "yes", "on"}
@@ -49,12 +50,15 @@ class Settings:
         lookup_poll_s: how often the lookup cache reads newly stored scores, so how stale a
             lookup may be for scans stored by other processes (scans completed in this
             process show at once); 0 disables the cache.
+        domain: the domain family's sources; built in code they are offline, read from the
+            environment they ask registries and resolvers.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
     probes: ProbeSettings = field(default_factory=ProbeSettings)
     auto_migrate: bool = True
     lookup_poll_s: float = 1.0
+    domain: DomainSettings = field(default_factory=DomainSettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -76,6 +80,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         ),
         auto_migrate=database_url.startswith("sqlite"),
         lookup_poll_s=_float(env, "TRUSTSVC_LOOKUP_POLL_S", 1.0, allow_zero=True),
+        domain=load_domain_settings(env),
     )
 
 

@@ -189,8 +189,55 @@ _TOOLS_GATES = (
     ),
 )
 
+# Domain signals alone never block, except a malware or phishing listing (issue 4).
+_DOMAIN_GATES = (
+    GateRule(
+        id="domain.dbl_malicious",
+        summary="the domain is listed for phishing, malware or botnet control",
+        probe_ids=frozenset({"domain_listed_as_malicious"}),
+        cap="F",
+        verdict=Verdict.BLOCK,
+    ),
+    GateRule(
+        id="domain.new_7d",
+        summary="the domain was registered (or changed hands) less than a week ago",
+        probe_ids=frozenset({"domain_registered_within_7_days"}),
+        cap="D",
+        verdict=Verdict.WARN,
+    ),
+    GateRule(
+        id="domain.lookalike",
+        summary="a young domain imitates a trusted one",
+        probe_ids=frozenset({"domain_is_lookalike_of_trusted_domain"}),
+        also_requires=frozenset({"domain_registered_within_90_days"}),
+        cap="D",
+        verdict=Verdict.WARN,
+    ),
+    GateRule(
+        id="domain.new_30d",
+        summary="the domain was registered (or changed hands) less than 30 days ago",
+        probe_ids=frozenset({"domain_registered_within_30_days"}),
+        cap="C",
+        verdict=Verdict.WARN,
+    ),
+    GateRule(
+        id="domain.dbl_lowrep_or_abused",
+        summary="a blocklist reports the domain as low-reputation or abused",
+        probe_ids=frozenset({"domain_listed_as_low_reputation"}),
+        cap="C",
+        verdict=Verdict.WARN,
+    ),
+    GateRule(
+        id="domain.lookalike_unconfirmed",
+        summary="the domain imitates a trusted one (its age does not confirm or clear it)",
+        probe_ids=frozenset({"domain_is_lookalike_of_trusted_domain"}),
+        cap="B",
+        verdict=Verdict.WARN,
+    ),
+)
+
 POLICY = ScoringPolicy(
-    version="2026.11.3",
+    version="2026.11.4",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,
@@ -237,5 +284,5 @@ POLICY = ScoringPolicy(
             "M": 0.0,
         }
     ),
-    gates=(*_TLS_GATES, *_AUTH_GATES, *_TOOLS_GATES),
+    gates=(*_TLS_GATES, *_DOMAIN_GATES, *_AUTH_GATES, *_TOOLS_GATES),
 )

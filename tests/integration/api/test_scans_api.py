@@ -250,9 +250,12 @@ async def test_service_keeps_serving_while_a_hostile_scan_hangs(
         api.should_exit = True
         await serving
         listener.close()
-    assert {a["status"] for a in report["attempts"]} == {"error"}
-    assert {a["reason"] for a in report["attempts"]} <= {"timeout", "tls_handshake_failed"}
-    assert {f["outcome"] for f in report["findings"]} == {"not_available"}
+    # The host is an IP literal: the domain family completes at once with nothing to judge.
+    network = [a for a in report["attempts"] if a["family"] != "domain"]
+    assert {a["status"] for a in network} == {"error"}
+    assert {a["reason"] for a in network} <= {"timeout", "tls_handshake_failed"}
+    outcomes = {(f["family"] == "domain", f["outcome"]) for f in report["findings"]}
+    assert outcomes == {(False, "not_available"), (True, "not_applicable")}
 
 
 def free_port() -> int:

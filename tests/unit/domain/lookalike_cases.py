@@ -1,7 +1,6 @@
-"""Both outcomes for every domain probe written so far: (probe id, observation, expected outcome).
+"""Both outcomes of the lookalike probe: (probe id, lookalike observation, expected outcome).
 
-The guard test (tests/test_architecture.py) will require this once the domain family is
-registered; test_lookalike_probes.py runs every case now.
+tests/unit/domain/polarity_cases.py wraps them into whole domain observations.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ def observe(host: str) -> LookalikeObservation:
     )
 
 
-POLARITY_CASES: list[tuple[str, object, Outcome]] = [
+LOOKALIKE_CASES: list[tuple[str, LookalikeObservation, Outcome]] = [
     (LOOKALIKE.id, observe("npnjs.com"), Outcome.TRUE),
     (LOOKALIKE.id, observe("github.com.evil.io"), Outcome.TRUE),
     (LOOKALIKE.id, observe("api.github.com"), Outcome.FALSE),

@@ -12,10 +12,10 @@ from probes.domain.lookalike_probes import (
     domain_is_lookalike_of_trusted_domain,
 )
 from probes.model import Family, Outcome, Severity
-from tests.unit.domain.polarity_cases import POLARITY_CASES, observe
+from tests.unit.domain.lookalike_cases import LOOKALIKE_CASES, observe
 
 
-@pytest.mark.parametrize(("probe_id", "observation", "expected"), POLARITY_CASES)
+@pytest.mark.parametrize(("probe_id", "observation", "expected"), LOOKALIKE_CASES)
 def test_polarity_cases(probe_id: str, observation: object, expected: Outcome) -> None:
     assert probe_id == LOOKALIKE.id
     assert isinstance(observation, LookalikeObservation)

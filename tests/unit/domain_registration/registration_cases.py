@@ -47,7 +47,7 @@ def observation(
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-POLARITY_CASES: list[tuple[str, RegistrationObservation, Outcome]] = [
+REGISTRATION_CASES: list[tuple[str, RegistrationObservation, Outcome]] = [
     ("domain_registered_within_7_days", observation(facts(registered_at=days_ago(2))), T),
     ("domain_registered_within_7_days", observation(facts(registered_at=days_ago(8))), F),
     ("domain_registered_within_30_days", observation(facts(registered_at=days_ago(29))), T),

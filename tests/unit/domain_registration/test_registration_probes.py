@@ -12,9 +12,9 @@ from probes.domain.registration import (
     normalise_status,
 )
 from probes.model import Family, Outcome, Probe, Severity
-from tests.unit.domain_registration.polarity_cases import (
+from tests.unit.domain_registration.registration_cases import (
     NOW,
-    POLARITY_CASES,
+    REGISTRATION_CASES,
     days_ago,
     facts,
     observation,
@@ -47,11 +47,11 @@ def test_catalogue() -> None:
 
 def test_every_spec_has_both_polarities() -> None:
     for probe_id in PROBES:
-        outcomes = {outcome for pid, _, outcome in POLARITY_CASES if pid == probe_id}
+        outcomes = {outcome for pid, _, outcome in REGISTRATION_CASES if pid == probe_id}
         assert outcomes == {Outcome.TRUE, Outcome.FALSE}, probe_id
 
 
-@pytest.mark.parametrize(("probe_id", "seen", "expected"), POLARITY_CASES)
+@pytest.mark.parametrize(("probe_id", "seen", "expected"), REGISTRATION_CASES)
 def test_polarity(probe_id: str, seen: RegistrationObservation, expected: Outcome) -> None:
     assert judge(probe_id, seen) is expected
 

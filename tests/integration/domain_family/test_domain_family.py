@@ -1,0 +1,243 @@
+"""The domain family end to end, as a deployment configures it.
+
+Settings name a real DNS lab (BIND behind a validating unbound), a loopback RDAP server with
+documents dated relative to now, a DNS blocklist zone and a feed file; the family built from
+them is judged and scored. Targets are pinned to 127.0.0.1 and never resolved: the lab's
+A records are only read, never connected to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from probes.context import ProbeContext, ProbeLimits
+from probes.domain.collect import DomainCollector
+from probes.family import FamilySpec
+from probes.model import Family, Finding, Outcome
+from probes.netpolicy import NetworkPolicy
+from probes.runner import run_families
+from probes.target import Target, parse_endpoint_url
+from tests.integration.domain_registration.documents import domain_document
+from tests.servers.dnslab import DnsLab, dns_lab, soa_zone
+from trustsvc.app import probe_families
+from trustsvc.domain_settings import DomainSettings
+from trustsvc.scans.service import ScanService
+from trustsvc.scoring.types import Verdict
+from trustsvc.settings import Settings
+
+PUBLIC = "93.184.215.14"  # read from the zone only; nothing connects to it
+DBL = "dbl.lab-test.net"
+HYGIENE = f"""mcp IN A {PUBLIC}
+api IN A {PUBLIC}
+@ IN MX 10 mail
+mail IN A {PUBLIC}
+@ IN TXT "v=spf1 -all"
+_dmarc IN TXT "v=DMARC1; p=reject"
+@ IN CAA 0 issue "letsencrypt.org"
+"""
+ZONES = {
+    "old-lab.com": soa_zone("old-lab.com", HYGIENE),
+    "npnjs.com": soa_zone("npnjs.com", f"mcp IN A {PUBLIC}\n"),
+    "phish-lab.com": soa_zone("phish-lab.com", f"mcp IN A {PUBLIC}\n"),
+    "feedlisted.org": soa_zone("feedlisted.org", f"mcp IN A {PUBLIC}\n"),
+    DBL: soa_zone(DBL, 'phish-lab.com IN A 127.0.1.4\nphish-lab.com IN TXT "phishing (lab)"\n'),
+}
+AGES = {"old-lab.com": 9000, "npnjs.com": 3, "phish-lab.com": 400, "feedlisted.org": 2000}
+
+
+def _iso(days: int) -> str:
+    moment = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DnsLab]:
+    with dns_lab(tmp_path_factory.mktemp("dns"), ZONES, signed=["old-lab.com"]) as running:
+        yield running
+
+
+@pytest.fixture
+async def rdap() -> AsyncIterator[tuple[str, list[str]]]:
+    """RDAP documents for AGES, dated from now; yields the base URL and names queried."""
+    queried: list[str] = []
+
+    async def domain(request: web.Request) -> web.Response:
+        name = request.match_info["name"].lower()
+        queried.append(name)
+        if name not in AGES:
+            return web.json_response({"errorCode": 404}, status=404)
+        events = {"registration": _iso(AGES[name]), "expiration": _iso(-200)}
+        document = domain_document(name, events=events)
+        return web.json_response(document, content_type="application/rdap+json")
+
+    app = web.Application()
+    app.router.add_get("/domain/{name}", domain)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/", queried
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+def ctx() -> Iterator[ProbeContext]:
+    context = ProbeContext(
+        policy=NetworkPolicy(allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),)),
+        limits=ProbeLimits(request_timeout_s=2.0, network_timeout_s=1.0, family_budget_s=20.0),
+    )
+    yield context
+    context.executor.shutdown(wait=False, cancel_futures=True)
+
+
+@pytest.fixture
+def feed(tmp_path: Path) -> Path:
+    path = tmp_path / "urlhaus.txt"
+    path.write_text("# URLhaus-style list\nhttp://mcp.feedlisted.org/payload.exe\n")
+    return path
+
+
+async def pinned(host: str, port: int) -> list[str]:
+    """Every target host is the loopback machine; the DNS lab answers the family's questions."""
+    del host, port
+    return ["127.0.0.1"]
+
+
+def deployment(lab: DnsLab, rdap_url: str, feed: Path) -> Settings:
+    return Settings(
+        domain=DomainSettings(
+            lookups=True,
+            nameservers=("127.0.0.1",),
+            dns_port=lab.resolver_port,
+            dns_timeout_s=2.0,
+            rdap_base_url=rdap_url,
+            whois=False,
+            dnsbl_zones=(DBL,),
+            feeds=(feed,),
+        )
+    )
+
+
+def domain_of(families: tuple[FamilySpec[Any], ...]) -> FamilySpec[Any]:
+    return next(family for family in families if family.family is Family.DOMAIN)
+
+
+def target(url: str) -> Target:
+    return Target(endpoint=parse_endpoint_url(url), addresses=("127.0.0.1",))
+
+
+async def judged(family: FamilySpec[Any], url: str, ctx: ProbeContext) -> dict[str, Finding]:
+    result = await run_families(target(url), ctx, [family])
+    assert [a.status for a in result.attempts] == ["completed"], result.attempts
+    return {finding.probe_id: finding for finding in result.findings}
+
+
+def outcomes(findings: dict[str, Finding]) -> dict[str, Outcome]:
+    return {probe_id: finding.outcome for probe_id, finding in findings.items()}
+
+
+async def test_an_established_signed_domain_is_clean_on_every_probe(
+    lab: DnsLab, rdap: tuple[str, list[str]], feed: Path, ctx: ProbeContext
+) -> None:
+    family = domain_of(probe_families(deployment(lab, rdap[0], feed), pinned))
+    found = await judged(family, "https://mcp.old-lab.com/mcp", ctx)
+    assert set(outcomes(found).values()) == {Outcome.FALSE}, outcomes(found)
+    assert found["domain_lacks_dnssec"].evidence["dnssec_validated"] is True
+    assert found["domain_registered_within_90_days"].evidence["source"] == "rdap"
+    assert found["domain_registered_within_90_days"].evidence["age_days"] == pytest.approx(
+        9000, abs=1
+    )
+
+
+async def test_a_week_old_lookalike_warns_and_is_capped_at_d(
+    lab: DnsLab, rdap: tuple[str, list[str]], feed: Path, ctx: ProbeContext
+) -> None:
+    families = probe_families(deployment(lab, rdap[0], feed), pinned)
+    service = ScanService(ctx=ctx, families=(domain_of(families),), resolver=pinned)
+    report = await service.assess(await service.prepare("https://mcp.npnjs.com/mcp"))
+    by_id = {finding.probe_id: finding for finding in report.findings}
+    assert by_id["domain_registered_within_7_days"].outcome == "true"
+    assert by_id["domain_is_lookalike_of_trusted_domain"].evidence["lookalike_of"] == "npmjs.com"
+    assert by_id["domain_lacks_caa"].outcome == "true"
+    gates = {gate.id for gate in report.gates}
+    assert {"domain.new_7d", "domain.new_30d", "domain.lookalike"} <= gates
+    assert "domain.dbl_malicious" not in gates
+    assert report.verdict == Verdict.WARN
+    identity = next(d for d in report.dimensions if d.name == "identity")
+    assert identity.score == 0  # age base 10, lookalike -40
+    assert identity.evidence["base"] == 10
+
+
+async def test_a_phishing_listing_blocks_and_a_feed_listing_is_malicious(
+    lab: DnsLab, rdap: tuple[str, list[str]], feed: Path, ctx: ProbeContext
+) -> None:
+    families = probe_families(deployment(lab, rdap[0], feed), pinned)
+    service = ScanService(ctx=ctx, families=(domain_of(families),), resolver=pinned)
+    report = await service.assess(await service.prepare("https://mcp.phish-lab.com/"))
+    listed = next(f for f in report.findings if f.probe_id == "domain_listed_as_malicious")
+    assert listed.outcome == "true"
+    assert (listed.evidence["list"], listed.evidence["code"]) == (DBL, "127.0.1.4")
+    assert report.verdict == Verdict.BLOCK
+    assert "domain.dbl_malicious" in {gate.id for gate in report.gates}
+
+    found = await judged(domain_of(families), "https://mcp.feedlisted.org/", ctx)
+    assert found["domain_listed_as_malicious"].outcome is Outcome.TRUE
+    assert found["domain_listed_as_malicious"].evidence["list"] == "urlhaus"
+
+
+async def test_registration_is_asked_once_per_registrable_domain(
+    lab: DnsLab, rdap: tuple[str, list[str]], feed: Path, ctx: ProbeContext
+) -> None:
+    family = domain_of(probe_families(deployment(lab, rdap[0], feed), pinned))
+    first = await judged(family, "https://mcp.old-lab.com/", ctx)
+    second = await judged(family, "https://api.old-lab.com/", ctx)
+    assert rdap[1] == ["old-lab.com"]
+    collector = family.collect
+    assert isinstance(collector, DomainCollector)
+    assert (collector.registrations.hits, collector.registrations.misses) == (1, 1)
+    assert (collector.dns.misses, collector.reputation.misses) == (2, 2)
+    age = "domain_registered_within_90_days"
+    assert first[age].evidence["age_days"] == second[age].evidence["age_days"]
+    assert second[age].subject == first[age].subject
+
+
+async def test_a_registry_outage_leaves_the_other_parts_measured(
+    lab: DnsLab, feed: Path, ctx: ProbeContext
+) -> None:
+    closed = "http://127.0.0.1:9/"  # discard port: nothing listens
+    family = domain_of(probe_families(deployment(lab, closed, feed), pinned))
+    found = outcomes(await judged(family, "https://mcp.old-lab.com/", ctx))
+    registration = [pid for pid in found if pid.startswith("domain_registered")]
+    assert {found[pid] for pid in registration} == {Outcome.NOT_AVAILABLE}
+    assert found["domain_lacks_dnssec"] is Outcome.FALSE
+    assert found["domain_listed_as_malicious"] is Outcome.FALSE
+    assert found["domain_is_lookalike_of_trusted_domain"] is Outcome.FALSE
+
+
+async def test_built_in_code_the_settings_ask_no_network_source(ctx: ProbeContext) -> None:
+    family = domain_of(probe_families(Settings(), pinned))
+    found = await judged(family, "https://mcp.npnjs.com/", ctx)
+    assert found["domain_is_lookalike_of_trusted_domain"].outcome is Outcome.TRUE
+    registered = found["domain_registered_within_7_days"]
+    assert registered.outcome is Outcome.NOT_AVAILABLE
+    assert "turned off" in registered.message
+    assert found["domain_lacks_caa"].outcome is Outcome.NOT_AVAILABLE
+    assert "no reputation source" in found["domain_listed_as_malicious"].message
+
+
+async def test_ip_literal_hosts_have_no_domain_facts(
+    lab: DnsLab, rdap: tuple[str, list[str]], feed: Path, ctx: ProbeContext
+) -> None:
+    family = domain_of(probe_families(deployment(lab, rdap[0], feed), pinned))
+    found = outcomes(await judged(family, "https://127.0.0.1:8443/mcp", ctx))
+    assert set(found.values()) == {Outcome.NOT_APPLICABLE}
+    assert rdap[1] == []

@@ -1,0 +1,203 @@
+"""The domain family's sources as an operator configures them (TRUSTSVC_DOMAIN_*, _DNS_*, ...).
+
+`load_settings` reads these from the environment with network lookups on: a deployment
+judges real domains. `DomainSettings()` built in code is offline (the lexical lookalike
+check only), so a test or an embedding program never asks a registry or resolver it did
+not name. Files (RDAP bootstrap, feeds, trusted list) are read once when the service starts,
+and an unreadable one stops the start with a clear message instead of silently scoring less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from probes.domain.cache import CachePolicy
+from probes.domain.dns_client import DnsConfig
+from probes.domain.dnsbl import DnsblZone
+from probes.domain.feeds import FeedError, load_feed
+from probes.domain.rdap_bootstrap import BootstrapError, load_bootstrap
+from probes.domain.rdap_collect import RegistrationSources
+from probes.domain.sources import DomainSources
+from probes.domain.trusted import TrustedList, TrustedListError, parse_trusted, with_extra
+from probes.errors import TargetRejected
+from probes.target import parse_endpoint_url
+
+_ON = {"1", "true", "yes", "on"}
+_OFF = {"0", "false", "no", "off"}
+MAX_PORT = 65535
+
+
+class DomainSettingsError(ValueError):
+    """A domain-source variable or file cannot be used."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainSettings:
+    """Which domain sources to ask; all network sources off unless `lookups` is on.
+
+    Attributes:
+        lookups: ask registries, resolvers and blocklists at all.
+        nameservers / dns_port / dns_timeout_s: the resolver (empty: the system's).
+        rdap_bootstrap: an RFC 9224 file replacing the bundled snapshot.
+        rdap_base_url: one RDAP base URL for every TLD (an operator's mirror).
+        whois: fall back to WHOIS for TLDs without RDAP.
+        whois_server / whois_port: a fixed WHOIS server instead of python-whois's choice.
+        dnsbl_zones: DNS blocklist zones, each `zone` or `label=zone` (a label keeps a
+            Spamhaus DQS key out of stored evidence); none by default, since public mirrors
+            refuse queries from shared resolvers.
+        feeds: blocklist files (hosts format, domain or URL lists, PhishTank CSV).
+        trusted_file: domains added to the shipped trusted list for lookalike checks.
+        cache_ttl_s: how long facts about a domain are reused across scans.
+    """
+
+    lookups: bool = False
+    nameservers: tuple[str, ...] = ()
+    dns_port: int = 53
+    dns_timeout_s: float = 3.0
+    rdap_bootstrap: Path | None = None
+    rdap_base_url: str | None = None
+    whois: bool = True
+    whois_server: str | None = None
+    whois_port: int | None = None
+    dnsbl_zones: tuple[str, ...] = ()
+    feeds: tuple[Path, ...] = ()
+    trusted_file: Path | None = None
+    cache_ttl_s: float = 3600.0
+
+
+def load_domain_settings(env: Mapping[str, str]) -> DomainSettings:
+    """Read the domain variables; lookups default to on for a deployment."""
+    whois_server, whois_port = _host_port(env.get("TRUSTSVC_WHOIS_SERVER", ""))
+    base_url = env.get("TRUSTSVC_RDAP_BASE_URL") or None
+    if base_url is not None:
+        _check_url("TRUSTSVC_RDAP_BASE_URL", base_url)
+    return DomainSettings(
+        lookups=_flag(env, "TRUSTSVC_DOMAIN_LOOKUPS", default=True),
+        nameservers=_list(env.get("TRUSTSVC_DNS_NAMESERVERS", "")),
+        dns_port=_port(env.get("TRUSTSVC_DNS_PORT", "53"), "TRUSTSVC_DNS_PORT"),
+        dns_timeout_s=_positive(env, "TRUSTSVC_DNS_TIMEOUT_S", 3.0),
+        rdap_bootstrap=_path(env.get("TRUSTSVC_RDAP_BOOTSTRAP")),
+        rdap_base_url=base_url,
+        whois=_flag(env, "TRUSTSVC_WHOIS", default=True),
+        whois_server=whois_server,
+        whois_port=whois_port,
+        dnsbl_zones=_list(env.get("TRUSTSVC_DNSBL_ZONES", "")),
+        feeds=tuple(Path(p) for p in _list(env.get("TRUSTSVC_BLOCKLIST_FEEDS", ""))),
+        trusted_file=_path(env.get("TRUSTSVC_TRUSTED_DOMAINS_FILE")),
+        cache_ttl_s=_positive(env, "TRUSTSVC_DOMAIN_CACHE_TTL_S", 3600.0, allow_zero=True),
+    )
+
+
+def domain_sources(settings: DomainSettings) -> DomainSources:
+    """Build the sources, reading every configured file now.
+
+    Raises:
+        DomainSettingsError: a file is missing or unusable.
+    """
+    trusted = _trusted(settings.trusted_file)
+    cache = CachePolicy(ttl_s=settings.cache_ttl_s)
+    try:
+        feeds = tuple(load_feed(path) for path in settings.feeds)
+    except FeedError as exc:
+        raise DomainSettingsError(str(exc)) from exc
+    if not settings.lookups:
+        return DomainSources(feeds=feeds, trusted=trusted, cache=cache)
+    try:
+        bootstrap = load_bootstrap(settings.rdap_bootstrap)
+    except BootstrapError as exc:
+        raise DomainSettingsError(str(exc)) from exc
+    registration = RegistrationSources(
+        bootstrap=bootstrap,
+        rdap_base_url=settings.rdap_base_url,
+        whois_enabled=settings.whois,
+        whois_server=settings.whois_server,
+        whois_port=settings.whois_port,
+    )
+    dns = DnsConfig(
+        nameservers=settings.nameservers, port=settings.dns_port, timeout_s=settings.dns_timeout_s
+    )
+    return DomainSources(
+        registration=registration,
+        dns=dns,
+        dnsbl_zones=tuple(_zone(entry) for entry in settings.dnsbl_zones),
+        feeds=feeds,
+        trusted=trusted,
+        cache=cache,
+    )
+
+
+def _zone(entry: str) -> DnsblZone:
+    label, sep, zone = entry.rpartition("=")
+    try:
+        return DnsblZone(zone, label=label.strip() or None) if sep else DnsblZone(entry)
+    except ValueError as exc:
+        raise DomainSettingsError(f"TRUSTSVC_DNSBL_ZONES: {exc}") from exc
+
+
+def _trusted(path: Path | None) -> TrustedList:
+    if path is None:
+        return with_extra(())
+    try:
+        return with_extra(parse_trusted(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, TrustedListError) as exc:
+        raise DomainSettingsError(f"TRUSTSVC_TRUSTED_DOMAINS_FILE: {exc}") from exc
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in _ON:
+        return True
+    if raw in _OFF:
+        return False
+    raise DomainSettingsError(f"{name} must be on or off, got {raw!r}")
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def _path(raw: str | None) -> Path | None:
+    return Path(raw) if raw else None
+
+
+def _port(raw: str, name: str) -> int:
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_PORT:
+        raise DomainSettingsError(f"{name} must be a port number, got {raw!r}")
+    return int(raw)
+
+
+def _positive(
+    env: Mapping[str, str], name: str, default: float, *, allow_zero: bool = False
+) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise DomainSettingsError(f"{name} must be a number, got {raw!r}") from exc
+    if value < 0 or (value == 0 and not allow_zero):
+        raise DomainSettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _host_port(raw: str) -> tuple[str | None, int | None]:
+    if not raw.strip():
+        return None, None
+    host, sep, port = raw.strip().rpartition(":")
+    if not sep or "]" in port:
+        return raw.strip(), None
+    return host.strip("[]"), _port(port, "TRUSTSVC_WHOIS_SERVER")
+
+
+def _check_url(name: str, raw: str) -> None:
+    if not raw.startswith(("https://", "http://")):
+        raise DomainSettingsError(f"{name} must be an http(s) URL, got {raw!r}")
+    try:
+        parse_endpoint_url(raw)
+    except TargetRejected as exc:
+        raise DomainSettingsError(f"{name}: {exc.detail}") from exc
