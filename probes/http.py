@@ -13,6 +13,7 @@ authorization server or a redirect target; header values are never logged.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import json
 import socket
@@ -21,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from types import TracebackType
 from typing import Self
 from urllib.parse import urljoin
@@ -99,6 +101,27 @@ class _Outgoing:
     send_credentials: bool
 
 
+@functools.lru_cache(maxsize=16)
+def _tls_context(ca_file: Path | None, mtime_ns: int | None) -> ssl.SSLContext:
+    """One verifying context per trust-anchor file: loading the trust store costs ~30 ms.
+
+    A context is only read once built, so every session may share it; the file's mtime is
+    part of the key, so a replaced CA file is loaded again.
+    """
+    del mtime_ns
+    tls = ssl.create_default_context()
+    if ca_file is not None:
+        tls.load_verify_locations(cafile=ca_file)
+    return tls
+
+
+def _mtime(path: Path | None) -> int | None:
+    try:
+        return None if path is None else path.stat().st_mtime_ns
+    except OSError:
+        return None  # load_verify_locations then reports the missing file
+
+
 class SafeHttp:
     """One aiohttp session for one scan of one target; use as an async context manager.
 
@@ -118,9 +141,7 @@ class SafeHttp:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Self:
-        tls = ssl.create_default_context()
-        if self.ctx.ca_file is not None:
-            tls.load_verify_locations(cafile=self.ctx.ca_file)
+        tls = _tls_context(self.ctx.ca_file, _mtime(self.ctx.ca_file))
         connector = aiohttp.TCPConnector(
             resolver=_PinningResolver(self._approve_host),
             ssl=tls,
