@@ -1,19 +1,32 @@
-"""`trustsvc check-domain`: is a host or URL a lookalike of a trusted domain? Offline, lexical.
+"""`trustsvc check-domain`: what the domain family sees for a host or URL, without a scan.
 
-Only the lexical check exists so far; the network facts (registration age, registrar, name
-servers, DNSBL) come with the domain family, so the output says so instead of pretending.
-`--offline` is accepted now so that scripts keep working when those facts arrive.
+The lexical lookalike verdict always comes first and needs no network. Unless `--offline`
+is given, the same collector a scan uses then asks the configured sources (RDAP or WHOIS,
+the resolver, blocklists and feeds) and the document adds their facts and the domain
+probes' findings. Nothing is stored and the endpoint itself is never contacted.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
 import json
 from typing import Any
 
-from probes.domain.lookalike import LookalikeVerdict, detect_lookalike
+from probes.context import ProbeContext
+from probes.domain.collect import DomainCollector
+from probes.domain.family import DOMAIN_PROBES
+from probes.domain.lookalike import LookalikeVerdict, detect_lookalike, endpoint_of
+from probes.domain.observation import DomainObservation
+from probes.domain.sources import DomainSources
 from probes.domain.trusted import TrustedList, default_trusted
+from probes.family import FamilySpec
+from probes.model import Family
+from probes.runner import judge_observation
+from probes.target import Target
 
-NETWORK_NOTE = "network facts (registration, registrar, DNS) come with the domain family"
+OFFLINE_NOTE = "offline: network facts (registration, DNS, reputation) were not asked"
 
 
 def check_domain(name: str, trusted: TrustedList | None = None) -> LookalikeVerdict:
@@ -21,8 +34,28 @@ def check_domain(name: str, trusted: TrustedList | None = None) -> LookalikeVerd
     return detect_lookalike(name, trusted if trusted is not None else default_trusted())
 
 
-def as_document(verdict: LookalikeVerdict) -> dict[str, Any]:
-    """The JSON document `--format json` prints."""
+async def network_facts(name: str, sources: DomainSources, ctx: ProbeContext) -> dict[str, Any]:
+    """The domain collector's facts and the probes' findings for `name`.
+
+    The endpoint is not connected to, so the target carries no addresses: only the sources
+    (registries, resolver, blocklists) are asked, each under the network policy.
+    """
+    target = Target(endpoint=endpoint_of(name), addresses=())
+    collector = DomainCollector(sources)
+    observation = await collector(target, ctx)
+    family = FamilySpec(Family.DOMAIN, collector, DOMAIN_PROBES)
+    findings = judge_observation(family, observation)
+    return {
+        **_facts(observation),
+        "findings": [
+            {"probe_id": f.probe_id, "outcome": f.outcome.value, "message": f.message}
+            for f in findings
+        ],
+    }
+
+
+def as_document(verdict: LookalikeVerdict, facts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON document `--format json` prints; `facts` None means offline."""
     return {
         "domain": verdict.domain,
         "registrable_domain": verdict.registrable_domain,
@@ -31,16 +64,37 @@ def as_document(verdict: LookalikeVerdict) -> dict[str, Any]:
         "engine": verdict.engine,
         "applicable": verdict.applicable,
         "reason": verdict.reason,
-        "network_facts": None,
-        "note": NETWORK_NOTE,
+        "network_facts": facts,
+        "note": OFFLINE_NOTE if facts is None else None,
     }
 
 
-def render(verdict: LookalikeVerdict, fmt: str) -> str:
-    """The verdict as JSON or as aligned `key: value` lines."""
-    document = as_document(verdict)
+def render(verdict: LookalikeVerdict, fmt: str, facts: dict[str, Any] | None = None) -> str:
+    """The verdict (and facts) as JSON, or as aligned `key: value` lines and a findings list."""
+    document = as_document(verdict, facts)
     if fmt == "json":
         return json.dumps(document, indent=2)
-    width = max(map(len, document))
-    shown = {key: "-" if value is None else value for key, value in document.items()}
-    return "\n".join(f"{key:<{width}}  {value}" for key, value in shown.items())
+    head = {key: value for key, value in document.items() if key != "network_facts"}
+    width = max(map(len, head))
+    lines = [f"{key:<{width}}  {'-' if value is None else value}" for key, value in head.items()]
+    if facts is not None:
+        lines.append("")
+        lines += [f"{f['outcome']:<14}  {f['probe_id']}: {f['message']}" for f in facts["findings"]]
+    return "\n".join(lines)
+
+
+def _facts(observation: DomainObservation) -> dict[str, Any]:
+    parts = ("registration", "dns", "reputation")
+    return {part: _plain(getattr(observation, part)) for part in parts}
+
+
+def _plain(value: object) -> Any:  # noqa: ANN401 - JSON-shaped, whatever the dataclass holds
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list | frozenset | set):
+        return [_plain(item) for item in value]
+    return value

@@ -24,7 +24,7 @@ import msgspec
 from probes.errors import TargetRejected
 from probes.model import ProbeSpec
 from trustsvc.app import open_services, probe_context, probe_families
-from trustsvc.domain_settings import DomainSettingsError
+from trustsvc.domain_settings import DomainSettingsError, domain_sources
 from trustsvc.reports.build import to_json
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
@@ -83,11 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("table", "json", "sarif"), default="table")
     check.add_argument("--fail-on-poisoned", action="store_true", help="exit 3 if any is poisoned")
 
-    domain = commands.add_parser("check-domain", help="is a host a lookalike of a trusted domain")
+    domain = commands.add_parser(
+        "check-domain", help="a host's lookalike verdict, registration, DNS and reputation facts"
+    )
     domain.add_argument("name", help="a host name or URL")
     domain.add_argument("--format", choices=("table", "json"), default="table")
     domain.add_argument(
-        "--offline", action="store_true", help="lexical check only (the only check so far)"
+        "--offline", action="store_true", help="the lexical lookalike check only: no network"
     )
 
     db = commands.add_parser("db", help="database schema")
@@ -132,7 +134,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "check-tools":
         return _check_tools(args)
     if args.command == "check-domain":
-        return _check_domain(args)
+        return _check_domain(args, settings)
     if args.command == "assess":
         return asyncio.run(_assess(args, _assess_settings(args, settings)))
     if args.command == "serve":
@@ -228,14 +230,22 @@ def _check_tools(args: argparse.Namespace) -> int:
     return EXIT_VERDICT if args.fail_on_poisoned and check.poisoned else EXIT_OK
 
 
-def _check_domain(args: argparse.Namespace) -> int:
+def _check_domain(args: argparse.Namespace, settings: Settings) -> int:
     from trustsvc import checkdomain  # noqa: PLC0415 - only this command needs it
 
+    sources = domain_sources(settings.domain)
     try:
-        verdict = checkdomain.check_domain(args.name)
+        verdict = checkdomain.check_domain(args.name, sources.trusted)
     except TargetRejected as exc:
         raise UsageError(f"{args.name!r} is not a usable host or URL: {exc.detail}") from exc
-    print(checkdomain.render(verdict, args.format))  # noqa: T201 - CLI output
+    facts = None
+    if not args.offline:
+        ctx = probe_context(settings)
+        try:
+            facts = asyncio.run(checkdomain.network_facts(args.name, sources, ctx))
+        finally:
+            ctx.executor.shutdown(wait=False, cancel_futures=True)
+    print(checkdomain.render(verdict, args.format, facts))  # noqa: T201 - CLI output
     return EXIT_OK
 
 

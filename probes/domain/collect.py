@@ -70,7 +70,7 @@ class DomainCollector:
             self._registration(target, ctx, observed_at),
             self._dns(endpoint, observed_at),
             self._reputation(endpoint, observed_at),
-            self._lookalike(host, ctx, observed_at),
+            self._lookalike(endpoint, ctx, observed_at),
         )
         return DomainObservation(
             observed_at=observed_at,
@@ -163,7 +163,7 @@ class DomainCollector:
         return await self.reputation.get(host, fetch)
 
     async def _lookalike(
-        self, host: str, ctx: ProbeContext, observed_at: dt.datetime
+        self, endpoint: EndpointUrl, ctx: ProbeContext, observed_at: dt.datetime
     ) -> LookalikeObservation:
         trusted = self.sources.trusted
         if not self._index_ready:  # the first build takes ~0.5 s: keep it off the event loop
@@ -171,7 +171,7 @@ class DomainCollector:
                 if not self._index_ready:
                     await ctx.run_blocking(permutation_index, trusted)
                     self._index_ready = True
-        verdict = detect_lookalike(host, trusted)
+        verdict = detect_lookalike(endpoint.url, trusted)  # a bare IPv6 host would not parse
         return LookalikeObservation.from_verdict(
             verdict, observed_at=observed_at, trusted_count=len(trusted.domains)
         )

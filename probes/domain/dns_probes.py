@@ -66,6 +66,11 @@ def _unjudgeable(spec: ProbeSpec, observation: DnsObservation) -> Finding | None
     if observation.unavailable_reason is not None:
         message = f"DNS was not asked: {observation.unavailable_reason}."
         return spec.finding(Outcome.NOT_AVAILABLE, message, evidence=evidence)
+    if spec is not NON_PUBLIC_SPEC and observation.registrable_domain in observation.nxdomain:
+        # A zone that does not exist (or a resolver that answers NXDOMAIN for everything)
+        # has no posture to judge: "no DNSKEY" there is not "unsigned".
+        message = f"{observation.registrable_domain} does not exist in DNS (NXDOMAIN)."
+        return spec.finding(Outcome.NOT_AVAILABLE, message, evidence=evidence)
     return None
 
 

@@ -1,8 +1,14 @@
-"""`trustsvc check-domain` as a user runs it: the installed console script, offline."""
+"""`trustsvc check-domain` as a user runs it: the installed console script.
+
+The test session turns domain lookups off (tests/conftest.py), so without `--offline` the
+command still asks nothing off this machine; tests/integration/domain_family runs it online
+against the DNS lab.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +30,32 @@ def test_json_names_the_trusted_domain_and_technique() -> None:
     assert document["registrable_domain"] == "evil.io"
     assert (document["lookalike_of"], document["technique"]) == ("github.com", "subdomain-trick")
     assert document["network_facts"] is None
-    assert "domain family" in document["note"]
+    assert document["note"].startswith("offline")
+
+
+def test_without_offline_the_facts_say_which_sources_are_off() -> None:
+    done = run("mcp.npnjs.com", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    facts = json.loads(done.stdout)["network_facts"]
+    assert "turned off" in facts["registration"]["unavailable_reason"]
+    assert "turned off" in facts["dns"]["unavailable_reason"]
+    outcomes = {f["probe_id"]: f["outcome"] for f in facts["findings"]}
+    assert outcomes["domain_is_lookalike_of_trusted_domain"] == "true"
+    assert outcomes["domain_registered_within_7_days"] == "not_available"
+
+
+def test_an_unreadable_feed_is_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [TRUSTSVC, "check-domain", "example.com"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "TRUSTSVC_BLOCKLIST_FEEDS": str(tmp_path / "missing.txt")},
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert "missing.txt" in done.stderr
 
 
 def test_exact_trusted_domain_is_not_a_lookalike() -> None:

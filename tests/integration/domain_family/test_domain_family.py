@@ -8,102 +8,24 @@ A records are only read, never connected to.
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
-from probes.context import ProbeContext, ProbeLimits
+from probes.context import ProbeContext
 from probes.domain.collect import DomainCollector
 from probes.family import FamilySpec
 from probes.model import Family, Finding, Outcome
-from probes.netpolicy import NetworkPolicy
 from probes.runner import run_families
 from probes.target import Target, parse_endpoint_url
-from tests.integration.domain_registration.documents import domain_document
-from tests.servers.dnslab import DnsLab, dns_lab, soa_zone
+from tests.integration.domain_family.conftest import DBL
+from tests.servers.dnslab import DnsLab
 from trustsvc.app import probe_families
 from trustsvc.domain_settings import DomainSettings
 from trustsvc.scans.service import ScanService
 from trustsvc.scoring.types import Verdict
 from trustsvc.settings import Settings
-
-PUBLIC = "93.184.215.14"  # read from the zone only; nothing connects to it
-DBL = "dbl.lab-test.net"
-HYGIENE = f"""mcp IN A {PUBLIC}
-api IN A {PUBLIC}
-@ IN MX 10 mail
-mail IN A {PUBLIC}
-@ IN TXT "v=spf1 -all"
-_dmarc IN TXT "v=DMARC1; p=reject"
-@ IN CAA 0 issue "letsencrypt.org"
-"""
-ZONES = {
-    "old-lab.com": soa_zone("old-lab.com", HYGIENE),
-    "npnjs.com": soa_zone("npnjs.com", f"mcp IN A {PUBLIC}\n"),
-    "phish-lab.com": soa_zone("phish-lab.com", f"mcp IN A {PUBLIC}\n"),
-    "feedlisted.org": soa_zone("feedlisted.org", f"mcp IN A {PUBLIC}\n"),
-    DBL: soa_zone(DBL, 'phish-lab.com IN A 127.0.1.4\nphish-lab.com IN TXT "phishing (lab)"\n'),
-}
-AGES = {"old-lab.com": 9000, "npnjs.com": 3, "phish-lab.com": 400, "feedlisted.org": 2000}
-
-
-def _iso(days: int) -> str:
-    moment = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DnsLab]:
-    with dns_lab(tmp_path_factory.mktemp("dns"), ZONES, signed=["old-lab.com"]) as running:
-        yield running
-
-
-@pytest.fixture
-async def rdap() -> AsyncIterator[tuple[str, list[str]]]:
-    """RDAP documents for AGES, dated from now; yields the base URL and names queried."""
-    queried: list[str] = []
-
-    async def domain(request: web.Request) -> web.Response:
-        name = request.match_info["name"].lower()
-        queried.append(name)
-        if name not in AGES:
-            return web.json_response({"errorCode": 404}, status=404)
-        events = {"registration": _iso(AGES[name]), "expiration": _iso(-200)}
-        document = domain_document(name, events=events)
-        return web.json_response(document, content_type="application/rdap+json")
-
-    app = web.Application()
-    app.router.add_get("/domain/{name}", domain)
-    runner = web.AppRunner(app, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/", queried
-    finally:
-        await runner.cleanup()
-
-
-@pytest.fixture
-def ctx() -> Iterator[ProbeContext]:
-    context = ProbeContext(
-        policy=NetworkPolicy(allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),)),
-        limits=ProbeLimits(request_timeout_s=2.0, network_timeout_s=1.0, family_budget_s=20.0),
-    )
-    yield context
-    context.executor.shutdown(wait=False, cancel_futures=True)
-
-
-@pytest.fixture
-def feed(tmp_path: Path) -> Path:
-    path = tmp_path / "urlhaus.txt"
-    path.write_text("# URLhaus-style list\nhttp://mcp.feedlisted.org/payload.exe\n")
-    return path
 
 
 async def pinned(host: str, port: int) -> list[str]:
@@ -234,10 +156,28 @@ async def test_built_in_code_the_settings_ask_no_network_source(ctx: ProbeContex
     assert "no reputation source" in found["domain_listed_as_malicious"].message
 
 
+@pytest.mark.parametrize("url", ["https://127.0.0.1:8443/mcp", "https://[::1]:8443/mcp"])
 async def test_ip_literal_hosts_have_no_domain_facts(
+    url: str, lab: DnsLab, rdap: tuple[str, list[str]], feed: Path, ctx: ProbeContext
+) -> None:
+    family = domain_of(probe_families(deployment(lab, rdap[0], feed), pinned))
+    found = outcomes(await judged(family, url, ctx))
+    assert set(found.values()) == {Outcome.NOT_APPLICABLE}
+    assert rdap[1] == []
+
+
+async def test_trailing_dots_and_unicode_hosts_are_asked_by_their_canonical_name(
     lab: DnsLab, rdap: tuple[str, list[str]], feed: Path, ctx: ProbeContext
 ) -> None:
     family = domain_of(probe_families(deployment(lab, rdap[0], feed), pinned))
-    found = outcomes(await judged(family, "https://127.0.0.1:8443/mcp", ctx))
-    assert set(found.values()) == {Outcome.NOT_APPLICABLE}
-    assert rdap[1] == []
+    dotted = await judged(family, "https://MCP.NPNJS.COM./mcp", ctx)
+    assert dotted["domain_registered_within_7_days"].outcome is Outcome.TRUE
+    # U+0430 (Cyrillic a) for the first letter: a homoglyph the registry does not know.
+    spoof = await judged(family, "https://mcp.\u0430nthropic.com/", ctx)
+    lookalike = spoof["domain_is_lookalike_of_trusted_domain"]
+    assert lookalike.outcome is Outcome.TRUE
+    assert lookalike.evidence["lookalike_of"] == "anthropic.com"
+    registered = spoof["domain_registered_within_7_days"]
+    assert registered.outcome is Outcome.NOT_AVAILABLE  # RDAP 404: unknown, never "old"
+    assert "no record" in registered.message
+    assert rdap[1] == ["npnjs.com", "xn--nthropic-06g.com"]

@@ -227,3 +227,25 @@ async def test_collect_without_a_zone_asks_nothing(
     assert seen.registrable_domain is None
     assert seen.host == host
     assert {judge(probe_id, seen) for probe_id in PROBES} == {NA}
+
+
+@pytest.mark.parametrize(
+    "probe_id", ["domain_lacks_dnssec", "domain_lacks_caa", "domain_mail_lacks_spf_or_dmarc"]
+)
+def test_a_zone_that_does_not_exist_has_no_posture(probe_id: str) -> None:
+    """A resolver answering NXDOMAIN for the domain itself must not read as "unsigned, no CAA"."""
+    gone = observation(
+        ipv4=(),
+        ipv6=(),
+        ns=(),
+        mx=(),
+        caa=(),
+        caa_name=None,
+        spf=(),
+        dmarc=(),
+        nxdomain=("mcp.example.com", "example.com", "_dmarc.example.com"),
+        **UNSIGNED,
+    )
+    found = finding(probe_id, gone)
+    assert found.outcome is NAV
+    assert "does not exist in DNS" in found.message
