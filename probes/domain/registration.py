@@ -156,10 +156,14 @@ def _missing(spec: ProbeSpec, observation: RegistrationObservation, what: str) -
 def _registered_within(days: int, severity: Severity) -> Probe[RegistrationObservation]:
     spec = domain_spec(
         f"domain_registered_within_{days}_days",
-        question=f"Was the endpoint's registrable domain registered less than {days} days ago?",
+        question=(
+            f"Was the endpoint's registrable domain registered, or did it change hands, less "
+            f"than {days} days ago?"
+        ),
         rationale=(
             "Most malicious domains are used within days of registration; newly registered "
-            "domain lists use 7- and 30-day windows, and 90 days still marks an unproven name."
+            "domain lists use 7- and 30-day windows (counting transfers and re-registrations, "
+            "which make an old name new), and 90 days still marks an unproven name."
         ),
         severity=severity,
         remediation="Serve the endpoint from an established domain, or wait out the window.",
@@ -170,15 +174,26 @@ def _registered_within(days: int, severity: Severity) -> Probe[RegistrationObser
         unjudgeable = _unjudgeable(spec, observation)
         if unjudgeable is not None:
             return [unjudgeable]
-        assert observation.facts is not None  # noqa: S101 - _unjudgeable returned for None
-        registered_at = observation.facts.registered_at
-        if registered_at is None:
+        facts = observation.facts
+        assert facts is not None  # noqa: S101 - _unjudgeable returned for None
+        if facts.registered_at is None and facts.transferred_at is None:
             return _missing(spec, observation, "a registration date")
-        age = _days(observation.observed_at, registered_at)
-        evidence = _evidence(observation) | {AGE_DAYS: age}
-        # A registration date in the future (clock skew, a hostile record) counts as new.
-        message = f"The domain was registered {age:g} days ago ({registered_at.date()})."
-        return [spec.judged(age < days, message, evidence=evidence)]
+        evidence = _evidence(observation)
+        ages: list[float] = []
+        parts: list[str] = []
+        if facts.registered_at is not None:
+            age = evidence[AGE_DAYS] = _days(observation.observed_at, facts.registered_at)
+            ages.append(age)
+            parts.append(f"registered {age:g} days ago ({facts.registered_at.date()})")
+        if facts.transferred_at is not None:
+            since = evidence[DAYS_SINCE_TRANSFER] = _days(
+                observation.observed_at, facts.transferred_at
+            )
+            ages.append(since)
+            parts.append(f"changed hands {since:g} days ago ({facts.transferred_at.date()})")
+        # A date in the future (clock skew, a hostile record) counts as new.
+        message = f"The domain was {' and '.join(parts)}."
+        return [spec.judged(min(ages) < days, message, evidence=evidence)]
 
     return Probe(spec, judge)
 

@@ -229,7 +229,7 @@ _DOMAIN_GATES = (
     ),
     GateRule(
         id="domain.lookalike_unconfirmed",
-        summary="the domain imitates a trusted one (its age does not confirm or clear it)",
+        summary="the domain's name imitates a trusted domain",
         probe_ids=frozenset({"domain_is_lookalike_of_trusted_domain"}),
         cap="B",
         verdict=Verdict.WARN,

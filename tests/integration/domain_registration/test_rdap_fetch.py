@@ -38,7 +38,7 @@ async def collect(ctx: ProbeContext, host: str, base_url: str) -> dict[str, Outc
         ("mcp.young.com", [T, T, T, F, F, F]),
         ("mcp.old.com", [F, F, F, F, F, F]),
         ("mcp.held.com", [F, F, F, T, T, F]),
-        ("mcp.moved.com", [F, F, F, NAV, F, T]),
+        ("mcp.moved.com", [F, T, T, NAV, F, T]),  # changed hands 20 days ago
         ("mcp.missing.com", [NAV] * 6),
     ],
 )

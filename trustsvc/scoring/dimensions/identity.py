@@ -52,13 +52,23 @@ def _number(findings: tuple[Finding, ...], probe_id: str, key: str) -> float | N
     return None
 
 
+def _transfer_days(findings: tuple[Finding, ...]) -> float | None:
+    found = _number(findings, AGE_PROBE, DAYS_SINCE_TRANSFER)
+    return found if found is not None else _number(findings, TRANSFER_PROBE, DAYS_SINCE_TRANSFER)
+
+
 def effective_age(findings: tuple[Finding, ...]) -> float | None:
-    """Days since registration or the last ownership change, whichever is later."""
-    age = _number(findings, AGE_PROBE, AGE_DAYS)
-    transfer = _number(findings, TRANSFER_PROBE, DAYS_SINCE_TRANSFER)
-    if age is None:
-        return None
-    return min(age, transfer) if transfer is not None else age
+    """Days since registration or the last ownership change, whichever is later.
+
+    A transfer alone (RDAP can list one without a registration date) still dates the name:
+    to its new owner it is that old, and unknown must not read as old.
+    """
+    known = [
+        days
+        for days in (_number(findings, AGE_PROBE, AGE_DAYS), _transfer_days(findings))
+        if days is not None
+    ]
+    return min(known) if known else None
 
 
 def age_base(age_days: float) -> float:
@@ -68,6 +78,15 @@ def age_base(age_days: float) -> float:
 
 def _outcome(findings: tuple[Finding, ...], probe_id: str) -> Outcome | None:
     return next((f.outcome for f in findings if f.probe_id == probe_id), None)
+
+
+def _age_cited(findings: tuple[Finding, ...], age: float | None, base: float) -> list[str]:
+    """The probes a lowered base rests on: the age, and the transfer when it set the age."""
+    if base >= FULL:
+        return []
+    if age == _transfer_days(findings):
+        return [AGE_PROBE, TRANSFER_PROBE]
+    return [AGE_PROBE]
 
 
 def evaluate_identity(data: DimensionInput) -> DimensionResult:
@@ -81,7 +100,7 @@ def evaluate_identity(data: DimensionInput) -> DimensionResult:
     age = effective_age(data.findings)
     base = FULL if age is None else age_base(age)
     steps = ["age unknown: base 100" if age is None else f"age {age:g} d: base {base:g}"]
-    cited: list[str] = [AGE_PROBE] if base < FULL else []
+    cited = _age_cited(data.findings, age, base)
     score = base
     for finding in data.findings:
         points = DEDUCTIONS.get(finding.probe_id)
