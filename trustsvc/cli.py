@@ -24,7 +24,7 @@ import msgspec
 from probes.errors import TargetRejected
 from probes.model import ProbeSpec
 from trustsvc.app import open_services, probe_context, probe_families
-from trustsvc.domain_settings import DomainSettingsError, domain_sources
+from trustsvc.domain_settings import domain_sources
 from trustsvc.reports.build import to_json
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         settings = load_settings(os.environ)
         return _dispatch(args, settings)
-    except (UsageError, SettingsError, DomainSettingsError) as exc:
+    except (UsageError, SettingsError) as exc:
         print(f"trustsvc: error: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
         return EXIT_USAGE
     except TargetRejected as exc:

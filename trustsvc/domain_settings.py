@@ -23,13 +23,10 @@ from probes.domain.sources import DomainSources
 from probes.domain.trusted import TrustedList, TrustedListError, parse_trusted, with_extra
 from probes.errors import TargetRejected
 from probes.target import parse_endpoint_url
-
-_ON = {"1", "true", "yes", "on"}
-_OFF = {"0", "false", "no", "off"}
-MAX_PORT = 65535
+from trustsvc.envparse import SettingsError, flag, items, number, port
 
 
-class DomainSettingsError(ValueError):
+class DomainSettingsError(SettingsError):
     """A domain-source variable or file cannot be used."""
 
 
@@ -69,24 +66,24 @@ class DomainSettings:
 
 def load_domain_settings(env: Mapping[str, str]) -> DomainSettings:
     """Read the domain variables; lookups default to on for a deployment."""
-    whois_server, whois_port = _host_port(env.get("TRUSTSVC_WHOIS_SERVER", ""))
+    whois_server, whois_port = _hostport(env.get("TRUSTSVC_WHOIS_SERVER", ""))
     base_url = env.get("TRUSTSVC_RDAP_BASE_URL") or None
     if base_url is not None:
         _check_url("TRUSTSVC_RDAP_BASE_URL", base_url)
     return DomainSettings(
-        lookups=_flag(env, "TRUSTSVC_DOMAIN_LOOKUPS", default=True),
-        nameservers=_list(env.get("TRUSTSVC_DNS_NAMESERVERS", "")),
-        dns_port=_port(env.get("TRUSTSVC_DNS_PORT", "53"), "TRUSTSVC_DNS_PORT"),
-        dns_timeout_s=_positive(env, "TRUSTSVC_DNS_TIMEOUT_S", 3.0),
+        lookups=flag(env, "TRUSTSVC_DOMAIN_LOOKUPS", default=True),
+        nameservers=items(env.get("TRUSTSVC_DNS_NAMESERVERS", "")),
+        dns_port=port(env.get("TRUSTSVC_DNS_PORT", "53"), "TRUSTSVC_DNS_PORT"),
+        dns_timeout_s=number(env, "TRUSTSVC_DNS_TIMEOUT_S", 3.0),
         rdap_bootstrap=_path(env.get("TRUSTSVC_RDAP_BOOTSTRAP")),
         rdap_base_url=base_url,
-        whois=_flag(env, "TRUSTSVC_WHOIS", default=True),
+        whois=flag(env, "TRUSTSVC_WHOIS", default=True),
         whois_server=whois_server,
         whois_port=whois_port,
-        dnsbl_zones=_list(env.get("TRUSTSVC_DNSBL_ZONES", "")),
-        feeds=tuple(Path(p) for p in _list(env.get("TRUSTSVC_BLOCKLIST_FEEDS", ""))),
+        dnsbl_zones=items(env.get("TRUSTSVC_DNSBL_ZONES", "")),
+        feeds=tuple(Path(p) for p in items(env.get("TRUSTSVC_BLOCKLIST_FEEDS", ""))),
         trusted_file=_path(env.get("TRUSTSVC_TRUSTED_DOMAINS_FILE")),
-        cache_ttl_s=_positive(env, "TRUSTSVC_DOMAIN_CACHE_TTL_S", 3600.0, allow_zero=True),
+        cache_ttl_s=number(env, "TRUSTSVC_DOMAIN_CACHE_TTL_S", 3600.0, allow_zero=True),
     )
 
 
@@ -145,53 +142,17 @@ def _trusted(path: Path | None) -> TrustedList:
         raise DomainSettingsError(f"TRUSTSVC_TRUSTED_DOMAINS_FILE: {exc}") from exc
 
 
-def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in _ON:
-        return True
-    if raw in _OFF:
-        return False
-    raise DomainSettingsError(f"{name} must be on or off, got {raw!r}")
-
-
-def _list(raw: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
-
-
 def _path(raw: str | None) -> Path | None:
     return Path(raw) if raw else None
 
 
-def _port(raw: str, name: str) -> int:
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_PORT:
-        raise DomainSettingsError(f"{name} must be a port number, got {raw!r}")
-    return int(raw)
-
-
-def _positive(
-    env: Mapping[str, str], name: str, default: float, *, allow_zero: bool = False
-) -> float:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise DomainSettingsError(f"{name} must be a number, got {raw!r}") from exc
-    if value < 0 or (value == 0 and not allow_zero):
-        raise DomainSettingsError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-def _host_port(raw: str) -> tuple[str | None, int | None]:
+def _hostport(raw: str) -> tuple[str | None, int | None]:
     if not raw.strip():
         return None, None
-    host, sep, port = raw.strip().rpartition(":")
-    if not sep or "]" in port:
+    host, sep, digits = raw.strip().rpartition(":")
+    if not sep or "]" in digits:
         return raw.strip(), None
-    return host.strip("[]"), _port(port, "TRUSTSVC_WHOIS_SERVER")
+    return host.strip("[]"), port(digits, "TRUSTSVC_WHOIS_SERVER")
 
 
 def _check_url(name: str, raw: str) -> None:

@@ -14,13 +14,12 @@ from pathlib import Path
 from probes.context import ProbeLimits
 from probes.netpolicy import IPNetwork, NetworkPolicy
 from trustsvc.domain_settings import DomainSettings, load_domain_settings
+from trustsvc.envparse import SettingsError, number
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
 _TRUE = {"1", "true", "yes", "on"}
 
-
-class SettingsError(ValueError):
-    """A TRUSTSVC_* variable has a value we cannot use."""
+__all__ = ["ProbeSettings", "Settings", "SettingsError", "load_settings"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,8 +64,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     """Build settings from TRUSTSVC_* variables, failing loudly on unusable values."""
     database_url = env.get("TRUSTSVC_DATABASE_URL", DEFAULT_DATABASE_URL)
     limits = ProbeLimits(
-        family_budget_s=_float(env, "TRUSTSVC_FAMILY_BUDGET_S", 60.0),
-        network_timeout_s=_float(env, "TRUSTSVC_NETWORK_TIMEOUT_S", 5.0),
+        family_budget_s=number(env, "TRUSTSVC_FAMILY_BUDGET_S", 60.0),
+        network_timeout_s=number(env, "TRUSTSVC_NETWORK_TIMEOUT_S", 5.0),
     )
     policy = NetworkPolicy(
         allow_private=env.get("TRUSTSVC_ALLOW_PRIVATE_TARGETS", "").lower() in _TRUE,
@@ -79,22 +78,9 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             policy=policy, limits=limits, ca_file=Path(ca_file) if ca_file else None
         ),
         auto_migrate=database_url.startswith("sqlite"),
-        lookup_poll_s=_float(env, "TRUSTSVC_LOOKUP_POLL_S", 1.0, allow_zero=True),
+        lookup_poll_s=number(env, "TRUSTSVC_LOOKUP_POLL_S", 1.0, allow_zero=True),
         domain=load_domain_settings(env),
     )
-
-
-def _float(env: Mapping[str, str], name: str, default: float, *, allow_zero: bool = False) -> float:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
-    if value < 0 or (value == 0 and not allow_zero):
-        raise SettingsError(f"{name} must be positive, got {raw!r}")
-    return value
 
 
 def _networks(raw: str) -> tuple[IPNetwork, ...]:

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from probes.domain.dns_client import DnsConfig
+
 START_TIMEOUT_S = 10.0
 NEEDED = ("named", "unbound", "dnssec-keygen", "dnssec-signzone")
 
@@ -35,6 +37,14 @@ class DnsLab:
     resolver_port: int
     workdir: Path
     anchors: Mapping[str, str]
+
+    def via_resolver(self, timeout_s: float = 2.0) -> DnsConfig:
+        """Ask through unbound (validating: AD set for the signed zones)."""
+        return DnsConfig(nameservers=(self.host,), port=self.resolver_port, timeout_s=timeout_s)
+
+    def via_authoritative(self, timeout_s: float = 2.0) -> DnsConfig:
+        """Ask BIND directly (never sets AD)."""
+        return DnsConfig(nameservers=(self.host,), port=self.port, timeout_s=timeout_s)
 
 
 def missing_tools() -> list[str]:

@@ -14,7 +14,7 @@ from trustsvc.domain_settings import (
     domain_sources,
     load_domain_settings,
 )
-from trustsvc.settings import Settings, load_settings
+from trustsvc.settings import Settings, SettingsError, load_settings
 
 
 def test_a_deployment_asks_the_network_and_code_does_not() -> None:
@@ -75,7 +75,7 @@ def test_every_variable_is_read() -> None:
     ],
 )
 def test_unusable_values_say_which_variable(name: str, value: str, complaint: str) -> None:
-    with pytest.raises(DomainSettingsError, match=name) as raised:
+    with pytest.raises(SettingsError, match=name) as raised:
         load_domain_settings({name: value})
     assert complaint in str(raised.value)
 

@@ -100,12 +100,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DnsLab]:
 
 @pytest.fixture
 def via_unbound(lab: DnsLab) -> DnsConfig:
-    return DnsConfig(nameservers=(lab.host,), port=lab.resolver_port, timeout_s=2.0)
+    return lab.via_resolver()
 
 
 @pytest.fixture
 def via_bind(lab: DnsLab) -> DnsConfig:
-    return DnsConfig(nameservers=(lab.host,), port=lab.port, timeout_s=2.0)
+    return lab.via_authoritative()
 
 
 def now() -> dt.datetime:
