@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from trustsvc import models  # noqa: F401 - registers the tables on Base.metadata
 from trustsvc.db import Base, make_engine
+from trustsvc.registry import models as registry_models  # noqa: F401 - and the registry's
 
 config = context.config
 target_metadata = Base.metadata

@@ -27,6 +27,11 @@ from probes.registry import FAMILIES
 from trustsvc import __version__
 from trustsvc.api.controllers.endpoints import EndpointsController
 from trustsvc.api.controllers.lookup import LookupController
+from trustsvc.api.controllers.registry import (
+    PublishersController,
+    ServersController,
+    SyncRunsController,
+)
 from trustsvc.api.controllers.scans import ScansController
 from trustsvc.api.controllers.system import SystemController
 from trustsvc.api.errors import EXCEPTION_HANDLERS
@@ -115,7 +120,15 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             yield
 
     return Litestar(
-        route_handlers=[SystemController, LookupController, ScansController, EndpointsController],
+        route_handlers=[
+            SystemController,
+            LookupController,
+            ScansController,
+            EndpointsController,
+            ServersController,
+            PublishersController,
+            SyncRunsController,
+        ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

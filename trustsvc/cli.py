@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="the lexical lookalike check only: no network"
     )
 
+    sync = commands.add_parser("sync", help="import servers from the upstream MCP registry")
+    sync.add_argument("--registry", help="upstream base URL (default: TRUSTSVC_REGISTRY_URL)")
+    sync.add_argument("--full", action="store_true", help="walk every page, deleted rows included")
+
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_commands.add_parser("upgrade", help="migrate the schema to the latest revision")
@@ -130,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNEXPECTED
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR0911 - one per command
     if args.command == "check-tools":
         return _check_tools(args)
     if args.command == "check-domain":
@@ -148,6 +152,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(
             run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve)
         )
+    if args.command == "sync":
+        return asyncio.run(_sync(args, settings))
     return asyncio.run(_db(settings))
 
 
@@ -246,6 +252,21 @@ def _check_domain(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             ctx.executor.shutdown(wait=False, cancel_futures=True)
     print(checkdomain.render(verdict, args.format, facts))  # noqa: T201 - CLI output
+    return EXIT_OK
+
+
+async def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from trustsvc.registry.cli import run_sync  # noqa: PLC0415 - only this command needs it
+
+    report = await run_sync(settings, registry_url=args.registry, full=args.full)
+    print(  # noqa: T201 - CLI output
+        f"sync {report.status}: {report.mode}, {report.pages} pages, {report.rows} rows "
+        f"({report.added} added, {report.changed} changed, {report.unchanged} unchanged, "
+        f"{report.rejected} rejected); run {report.id}"
+    )
+    if report.error:
+        print(f"trustsvc: sync failed: {report.error}", file=sys.stderr)  # noqa: T201
+        return EXIT_UNEXPECTED
     return EXIT_OK
 
 

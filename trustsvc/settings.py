@@ -17,6 +17,7 @@ from trustsvc.domain_settings import DomainSettings, load_domain_settings
 from trustsvc.envparse import SettingsError, number
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
+DEFAULT_REGISTRY_URL = "https://registry.modelcontextprotocol.io"
 _TRUE = {"1", "true", "yes", "on"}
 
 __all__ = ["ProbeSettings", "Settings", "SettingsError", "load_settings"]
@@ -51,6 +52,7 @@ class Settings:
             process show at once); 0 disables the cache.
         domain: the domain family's sources; built in code they are offline, read from the
             environment they ask registries and resolvers.
+        registry_url: the upstream MCP registry the sync job imports from (`/v0.1` API).
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -58,6 +60,7 @@ class Settings:
     auto_migrate: bool = True
     lookup_poll_s: float = 1.0
     domain: DomainSettings = field(default_factory=DomainSettings)
+    registry_url: str = DEFAULT_REGISTRY_URL
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -80,6 +83,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         auto_migrate=database_url.startswith("sqlite"),
         lookup_poll_s=number(env, "TRUSTSVC_LOOKUP_POLL_S", 1.0, allow_zero=True),
         domain=load_domain_settings(env),
+        registry_url=env.get("TRUSTSVC_REGISTRY_URL", DEFAULT_REGISTRY_URL).rstrip("/"),
     )
 
 

@@ -14,7 +14,11 @@ from trustsvc.db import make_engine
 from trustsvc.migrate import _run, downgrade, pending_revision, upgrade
 from trustsvc.settings import Settings
 
-TABLES = {"endpoints", "scans", "attempts", "findings", "scores", "alembic_version"}
+TABLES = {
+    *("endpoints", "scans", "attempts", "findings", "scores", "alembic_version"),
+    *("registry_servers", "registry_remotes", "registry_events", "publishers"),
+    *("sync_runs", "sync_state", "scan_queue"),
+}
 
 
 def _tables(connection: Connection) -> set[str]:

@@ -1,0 +1,1 @@
+"""The MCP registry: servers imported from an upstream registry (or registered by hand)."""

@@ -1,0 +1,26 @@
+"""`trustsvc sync`: one run of the sync job against the configured database and upstream."""
+
+from __future__ import annotations
+
+from trustsvc.app import SchemaBehindError
+from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.migrate import pending_revision, upgrade
+from trustsvc.registry.sync import SyncJob, SyncReport
+from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
+from trustsvc.settings import Settings
+
+
+async def run_sync(settings: Settings, *, registry_url: str | None, full: bool) -> SyncReport:
+    """Run once; the report says whether it completed (a failed run is recorded, not raised)."""
+    url = (registry_url or settings.registry_url).rstrip("/")
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.auto_migrate:
+            await upgrade(engine)
+        elif (head := await pending_revision(engine)) is not None:
+            raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")
+        job = SyncJob(make_sessionmaker(engine))
+        async with UpstreamClient(UpstreamConfig(base_url=url)) as client:
+            return await job.run(client, url, full=full)
+    finally:
+        await engine.dispose()
