@@ -9,6 +9,7 @@ from probes.auth import AUTH_FAMILY
 from probes.domain.family import DOMAIN_FAMILY
 from probes.family import FamilySpec
 from probes.model import ProbeSpec
+from probes.publisher.family import PUBLISHER_FAMILY
 from probes.tls import TLS_FAMILY
 from probes.tools import TOOLS_FAMILY
 
@@ -17,6 +18,7 @@ FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (
     DOMAIN_FAMILY,
     AUTH_FAMILY,
     TOOLS_FAMILY,
+    PUBLISHER_FAMILY,
 )
 
 

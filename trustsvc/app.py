@@ -23,6 +23,9 @@ from probes.domain.family import domain_family
 from probes.family import FamilySpec
 from probes.model import Family
 from probes.netpolicy import Resolver, system_resolver
+from probes.publisher.collect import PublisherSources
+from probes.publisher.context import RegistryLookup
+from probes.publisher.family import publisher_family
 from probes.registry import FAMILIES
 from trustsvc import __version__
 from trustsvc.api.controllers.endpoints import EndpointsController
@@ -40,6 +43,7 @@ from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.domain_settings import domain_sources
 from trustsvc.lookup import LookupService
 from trustsvc.migrate import pending_revision, upgrade
+from trustsvc.registry.context import registry_lookup
 from trustsvc.scans.service import ScanService
 from trustsvc.settings import Settings
 
@@ -51,15 +55,29 @@ class SchemaBehindError(RuntimeError):
 
 
 def probe_families(
-    settings: Settings, resolver: Resolver = system_resolver
+    settings: Settings,
+    resolver: Resolver = system_resolver,
+    *,
+    registry: RegistryLookup | None = None,
 ) -> tuple[FamilySpec[Any], ...]:
-    """The registered families, with the domain family over this deployment's sources.
+    """The registered families, with domain and publisher families over this deployment.
+
+    `registry` None means no registry database: publisher facts are then not available.
 
     Raises:
         DomainSettingsError: a configured file (feed, bootstrap, trusted list) is unusable.
     """
-    domain = domain_family(domain_sources(settings.domain), resolver=resolver)
-    return tuple(domain if family.family is Family.DOMAIN else family for family in FAMILIES)
+    sources = domain_sources(settings.domain)
+    configured: dict[Family, FamilySpec[Any]] = {
+        Family.DOMAIN: domain_family(sources, resolver=resolver),
+        Family.PUBLISHER: publisher_family(
+            PublisherSources(
+                registry=registry, dns=sources.dns, http_proofs=settings.domain.lookups
+            ),
+            resolver=resolver,
+        ),
+    }
+    return tuple(configured.get(family.family, family) for family in FAMILIES)
 
 
 def probe_context(settings: Settings) -> ProbeContext:
@@ -80,11 +98,16 @@ async def open_services(
     settings: Settings, resolver: Resolver = system_resolver
 ) -> AsyncIterator[AppServices]:
     """Open the database and build the services; close everything on exit."""
-    families = probe_families(settings, resolver)
     engine = make_engine(settings.database_url)
-    ctx = probe_context(settings)
     sessions = make_sessionmaker(engine)
     lookup = LookupService(engine, poll_s=settings.lookup_poll_s)
+
+    async def verdict_of(url: str) -> str | None:
+        latest = await lookup.latest(url)
+        return None if latest is None else latest.verdict
+
+    families = probe_families(settings, resolver, registry=registry_lookup(sessions, verdict_of))
+    ctx = probe_context(settings)
     scans = ScanService(
         ctx=ctx,
         sessions=sessions,

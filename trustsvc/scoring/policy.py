@@ -236,8 +236,25 @@ _DOMAIN_GATES = (
     ),
 )
 
+_REGISTRY_GATES = (
+    GateRule(
+        id="registry.deleted",
+        summary="the upstream registry deleted the server (malware, spam or illegal content)",
+        probe_ids=frozenset({"publisher_server_deleted"}),
+        cap="F",
+        verdict=Verdict.BLOCK,
+    ),
+    GateRule(
+        id="registry.deprecated",
+        summary="the publisher deprecated the server",
+        probe_ids=frozenset({"publisher_server_deprecated"}),
+        cap="C",
+        verdict=Verdict.WARN,
+    ),
+)
+
 POLICY = ScoringPolicy(
-    version="2026.11.4",
+    version="2026.11.5",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,
@@ -284,5 +301,5 @@ POLICY = ScoringPolicy(
             "M": 0.0,
         }
     ),
-    gates=(*_TLS_GATES, *_DOMAIN_GATES, *_AUTH_GATES, *_TOOLS_GATES),
+    gates=(*_TLS_GATES, *_DOMAIN_GATES, *_AUTH_GATES, *_TOOLS_GATES, *_REGISTRY_GATES),
 )

@@ -128,3 +128,40 @@ async def test_synced_servers_page_filter_and_show_their_runs(
         one = (await client.get(f"/v1/sync/runs/{run.id}")).json()
         assert (one["pages"], one["mode"], one["registry_url"]) == (3, "full", upstream.url)
         assert (await client.get("/v1/servers", params={"cursor": "%%%"})).status_code == 400
+
+
+async def test_a_scan_reads_its_publishers_and_a_deleted_listing_blocks(
+    tmp_path: Path, lab_pki: LabPki, good_server: LabTlsServer
+) -> None:
+    """The publisher family reads the registry the sync filled, through the same database."""
+    url = good_server.url(host="127.0.0.1")
+    remote = [{"type": "streamable-http", "url": url}]
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'publishers.db'}"
+    settings = loopback_settings(database_url, lab_pki.ca_cert)
+    async with FakeRegistry() as upstream, AsyncTestClient(app=create_app(settings)) as client:
+        upstream.add(make_entry("com.acme/tools", "1.0.0", remotes=remote))
+        upstream.add(make_entry("io.github.mallory/tools", "1.0.0", remotes=remote))
+        upstream.delete("io.github.mallory/tools", "1.0.0", "malware")
+        engine = make_engine(database_url)
+        try:
+            async with UpstreamClient(UpstreamConfig(base_url=upstream.url)) as source:
+                await SyncJob(make_sessionmaker(engine)).run(source, upstream.url, full=True)
+        finally:
+            await engine.dispose()
+
+        response = await client.post("/v1/scans", json={"url": url})
+        assert response.status_code == 201, response.text
+        report = response.json()
+    found = {f["probe_id"]: f for f in report["findings"] if f["family"] == "publisher"}
+    claimed = found["publisher_endpoint_claimed_by_several_namespaces"]
+    assert (claimed["outcome"], claimed["evidence"]["claimants"]) == (
+        "true",
+        "com.acme, io.github.mallory",
+    )
+    assert found["publisher_server_deleted"]["outcome"] == "true"
+    assert found["publisher_host_outside_namespace_domain"]["outcome"] == "true"
+    assert found["publisher_domain_proof_missing"]["outcome"] == "not_available"
+    assert "registry.deleted" in {gate["id"] for gate in report["gates"]}
+    assert report["verdict"] == "block"
+    provenance = next(d for d in report["dimensions"] if d["name"] == "provenance")
+    assert provenance["coverage"] > 0

@@ -1,0 +1,1 @@
+"""The publisher family: who lists an endpoint in the registry, and their track record."""

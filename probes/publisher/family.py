@@ -1,0 +1,21 @@
+"""The publisher family over a deployment's sources; the registered default asks nothing."""
+
+from __future__ import annotations
+
+from probes.family import FamilySpec
+from probes.model import Family
+from probes.netpolicy import Resolver, system_resolver
+from probes.publisher.collect import PublisherCollector, PublisherObservation, PublisherSources
+from probes.publisher.probes import PUBLISHER_PROBES
+
+
+def publisher_family(
+    sources: PublisherSources | None = None, *, resolver: Resolver = system_resolver
+) -> FamilySpec[PublisherObservation]:
+    """The family reading `sources` (the registry, and proof lookups when configured)."""
+    collector = PublisherCollector(sources or PublisherSources(), resolver=resolver)
+    return FamilySpec(Family.PUBLISHER, collector, PUBLISHER_PROBES)
+
+
+PUBLISHER_FAMILY = publisher_family()
+"""No registry configured: every probe NOT_AVAILABLE; trustsvc swaps in its own."""

@@ -1,0 +1,108 @@
+"""The publisher family's view of the registry: what the database says about one URL."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from probes.publisher.context import PublisherFact, RegistryContext, RegistryLookup, VersionFact
+from trustsvc.registry.models import PublisherRow, RemoteRow, ServerVersionRow
+
+MAX_OTHER_ENDPOINTS = 200  # a publisher's other endpoints checked for `block` verdicts
+Verdicts = Callable[[str], Awaitable[str | None]]
+
+
+def registry_lookup(
+    sessions: async_sessionmaker[AsyncSession], verdict_of: Verdicts
+) -> RegistryLookup:
+    """A RegistryLookup over this database; `verdict_of` gives an endpoint's latest verdict."""
+
+    async def lookup(url: str) -> RegistryContext | None:
+        async with sessions() as session:
+            facts = await _facts(session, url)
+        if facts is None:
+            return None
+        versions, publishers, others = facts
+        blocked = tuple([u for u in others if await verdict_of(u) == "block"])
+        return RegistryContext(
+            url=url, versions=versions, publishers=publishers, blocked_elsewhere=blocked
+        )
+
+    return lookup
+
+
+async def _facts(
+    session: AsyncSession, url: str
+) -> tuple[tuple[VersionFact, ...], tuple[PublisherFact, ...], list[str]] | None:
+    listing = select(RemoteRow.server_id).where(RemoteRow.canonical_url == url)
+    names = set(
+        await session.scalars(
+            select(ServerVersionRow.name).where(ServerVersionRow.id.in_(listing)).distinct()
+        )
+    )
+    if not names:
+        return None
+    listing_ids = set(await session.scalars(listing))
+    rows = list(
+        await session.scalars(
+            select(ServerVersionRow)
+            .where(ServerVersionRow.name.in_(sorted(names)))
+            .order_by(ServerVersionRow.name, ServerVersionRow.published_at)
+        )
+    )
+    versions = tuple(
+        VersionFact(
+            name=row.name,
+            namespace=row.namespace,
+            version=row.version,
+            status=row.status,
+            published_at=row.published_at,
+            repository_id=_repository_id(row.repository),
+            lists_endpoint=row.id in listing_ids,
+            is_latest=row.is_latest,
+        )
+        for row in rows
+    )
+    namespaces = sorted({row.namespace for row in rows})
+    earliest = await session.execute(
+        select(ServerVersionRow.namespace, func.min(ServerVersionRow.published_at))
+        .where(ServerVersionRow.namespace.in_(namespaces))
+        .group_by(ServerVersionRow.namespace)
+    )
+    first_published: dict[str, datetime | None] = dict(earliest.all())
+    publishers = tuple(
+        PublisherFact(
+            namespace=row.namespace,
+            kind=row.kind,
+            first_seen_at=row.first_seen_at,
+            first_published_at=first_published.get(row.namespace),
+        )
+        for row in await session.scalars(
+            select(PublisherRow).where(PublisherRow.namespace.in_(namespaces))
+        )
+    )
+    others = list(
+        await session.scalars(
+            select(RemoteRow.canonical_url)
+            .join(ServerVersionRow, ServerVersionRow.id == RemoteRow.server_id)
+            .where(
+                ServerVersionRow.namespace.in_(namespaces),
+                RemoteRow.canonical_url.is_not(None),
+                RemoteRow.canonical_url != url,
+            )
+            .distinct()
+            .order_by(RemoteRow.canonical_url)
+            .limit(MAX_OTHER_ENDPOINTS)
+        )
+    )
+    return versions, publishers, [u for u in others if u is not None]
+
+
+def _repository_id(repository: dict[str, object] | None) -> str | None:
+    if not repository:
+        return None
+    value = repository.get("id")
+    return str(value) if value not in (None, "") else None
