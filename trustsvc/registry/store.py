@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustsvc.registry.models import (
@@ -47,6 +48,8 @@ class RegistryStore:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # Events and remotes are written in one batch per page: nothing reads their ids back.
+        self._events: list[dict[str, Any]] = []
 
     async def store(
         self,
@@ -82,6 +85,9 @@ class RegistryStore:
             outcome.changed += 1
             fresh_urls |= _probeable(record.remotes) - before
         await self.session.flush()
+        if self._events:
+            await self.session.execute(insert(ServerEventRow), self._events)
+            self._events = []
         await self._replace_remotes(unique, existing)
         await self._recompute_latest({r.name for r in unique})
         await self._touch_publishers({r.namespace for r in unique}, now)
@@ -134,17 +140,17 @@ class RegistryStore:
         now: datetime,
         run_id: str | None,
     ) -> None:
-        self.session.add(
-            ServerEventRow(
-                name=record.name,
-                version=record.version,
-                namespace=record.namespace,
-                kind=kind,
-                before=before,
-                after=after,
-                observed_at=now,
-                sync_run_id=run_id,
-            )
+        self._events.append(
+            {
+                "name": record.name,
+                "version": record.version,
+                "namespace": record.namespace,
+                "kind": kind,
+                "before": before,
+                "after": after,
+                "observed_at": now,
+                "sync_run_id": run_id,
+            }
         )
 
     async def _replace_remotes(
@@ -152,20 +158,22 @@ class RegistryStore:
     ) -> None:
         ids = [rows[(r.name, r.version)].id for r in records]
         await self.session.execute(delete(RemoteRow).where(RemoteRow.server_id.in_(ids)))
-        self.session.add_all(
-            RemoteRow(
-                server_id=rows[(record.name, record.version)].id,
-                position=position,
-                type=remote.type,
-                url=remote.url,
-                canonical_url=remote.canonical_url,
-                templated=remote.templated,
-                problems=list(remote.problems),
-                headers=[dict(header) for header in remote.headers],
-            )
+        remotes = [
+            {
+                "server_id": rows[(record.name, record.version)].id,
+                "position": position,
+                "type": remote.type,
+                "url": remote.url,
+                "canonical_url": remote.canonical_url,
+                "templated": remote.templated,
+                "problems": list(remote.problems),
+                "headers": [dict(header) for header in remote.headers],
+            }
             for record in records
             for position, remote in enumerate(record.remotes)
-        )
+        ]
+        if remotes:
+            await self.session.execute(insert(RemoteRow), remotes)
 
     async def _recompute_latest(self, names: set[str]) -> None:
         """Decide "latest" per name from all its versions.

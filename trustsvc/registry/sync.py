@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from trustsvc.registry.models import SyncRunRow, SyncStateRow
@@ -26,6 +26,7 @@ from trustsvc.scans.service import utc_now
 OVERLAP = timedelta(minutes=5)
 MAX_PAGES = 10_000  # the official registry holds ~10^4 servers; a cursor loop stops here
 KEPT_REJECTIONS = 200  # the run row keeps the first ones; the count covers them all
+ANALYZED_TABLES = ("registry_servers", "registry_remotes", "registry_events", "scan_queue")
 
 
 class PageSource(Protocol):
@@ -152,6 +153,19 @@ class SyncJob:
             kept = [_rejection(r) for r in page.rejections[: max(room, 0)]]
             run.rejections = [*run.rejections, *kept]
             await session.merge(run)
+        if run.pages == 1:
+            await self._analyze()
+
+    async def _analyze(self) -> None:
+        """Give PostgreSQL's planner statistics once the first page is in.
+
+        Tables created just before an import have none, so every per-page lookup scans the
+        whole table and a 30,000-row import slows as it fills (bench/sync: 52 s -> 26 s).
+        """
+        async with self.sessions.begin() as session:
+            connection = await session.connection()
+            if connection.dialect.name == "postgresql":
+                await session.execute(text(f"ANALYZE {', '.join(ANALYZED_TABLES)}"))
 
     async def _finish(
         self,
