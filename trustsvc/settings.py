@@ -53,6 +53,7 @@ class Settings:
         domain: the domain family's sources; built in code they are offline, read from the
             environment they ask registries and resolvers.
         registry_url: the upstream MCP registry the sync job imports from (`/v0.1` API).
+        registry_retries: how often one page is retried after 429, 5xx or a lost connection.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -61,6 +62,7 @@ class Settings:
     lookup_poll_s: float = 1.0
     domain: DomainSettings = field(default_factory=DomainSettings)
     registry_url: str = DEFAULT_REGISTRY_URL
+    registry_retries: int = 4
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -84,6 +86,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         lookup_poll_s=number(env, "TRUSTSVC_LOOKUP_POLL_S", 1.0, allow_zero=True),
         domain=load_domain_settings(env),
         registry_url=env.get("TRUSTSVC_REGISTRY_URL", DEFAULT_REGISTRY_URL).rstrip("/"),
+        registry_retries=int(number(env, "TRUSTSVC_REGISTRY_RETRIES", 4, allow_zero=True)),
     )
 
 

@@ -20,7 +20,8 @@ async def run_sync(settings: Settings, *, registry_url: str | None, full: bool) 
         elif (head := await pending_revision(engine)) is not None:
             raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")
         job = SyncJob(make_sessionmaker(engine))
-        async with UpstreamClient(UpstreamConfig(base_url=url)) as client:
+        config = UpstreamConfig(base_url=url, max_retries=settings.registry_retries)
+        async with UpstreamClient(config) as client:
             return await job.run(client, url, full=full)
     finally:
         await engine.dispose()

@@ -13,14 +13,18 @@ from tests.servers.registry import FakeRegistry, make_entry
 TRUSTSVC = str(Path(sys.executable).parent / "trustsvc")
 
 
-async def run(*args: str, database: Path) -> tuple[int, str, str]:
+async def run(*args: str, database: Path, retries: int = 4) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         TRUSTSVC,
         "sync",
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{database}"},
+        env={
+            **os.environ,
+            "TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "TRUSTSVC_REGISTRY_RETRIES": str(retries),
+        },
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
     assert proc.returncode is not None
@@ -44,7 +48,9 @@ async def test_full_then_incremental_runs_print_their_counts(tmp_path: Path) -> 
 
 
 async def test_an_unreachable_upstream_is_a_recorded_failure(tmp_path: Path) -> None:
-    code, out, err = await run("--registry", "http://127.0.0.1:9", database=tmp_path / "s.db")
+    code, out, err = await run(
+        "--registry", "http://127.0.0.1:9", database=tmp_path / "s.db", retries=0
+    )
     assert code == 1
     assert out.startswith("sync failed: full, 0 pages")
     assert err.count("\n") == 1
