@@ -109,24 +109,28 @@ class EndpointsController(Controller):
         return ScanHistoryPage(items=items, next_cursor=next_cursor)
 
 
+def summary_of(latest: LookupRecord | None) -> LatestSummary | None:
+    """The headline figures of a cached latest result (None: never assessed)."""
+    if latest is None:
+        return None
+    return LatestSummary(
+        scan_id=latest.scan_id,
+        assessed_at=latest.assessed_at,
+        score=latest.score,
+        grade=latest.grade,
+        verdict=latest.verdict,
+        confidence=latest.confidence,
+    )
+
+
 def _endpoint_doc(row: EndpointRow, latest: LookupRecord | None = None) -> EndpointDoc:
-    summary = None
-    if latest is not None:
-        summary = LatestSummary(
-            scan_id=latest.scan_id,
-            assessed_at=latest.assessed_at,
-            score=latest.score,
-            grade=latest.grade,
-            verdict=latest.verdict,
-            confidence=latest.confidence,
-        )
     return EndpointDoc(
         id=row.id,
         url=row.url,
         host=row.host,
         port=row.port,
         created_at=row.created_at,
-        latest=summary,
+        latest=summary_of(latest),
     )
 
 

@@ -13,7 +13,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
-from trustsvc.api.controllers.endpoints import Cursor, Limit
+from trustsvc.api.controllers.endpoints import Cursor, Limit, summary_of
 from trustsvc.api.errors import PROBLEM_RESPONSE, ProblemError, not_found
 from trustsvc.api.registry_schemas import (
     PublisherDoc,
@@ -26,7 +26,6 @@ from trustsvc.api.registry_schemas import (
     SyncRunPage,
     VersionDoc,
 )
-from trustsvc.api.schemas import LatestSummary
 from trustsvc.api.state import AppServices, services
 from trustsvc.registry.models import RemoteRow, ServerVersionRow, SyncRunRow
 from trustsvc.registry.queries import (
@@ -240,16 +239,7 @@ def _urls(remotes: dict[int, list[RemoteRow]]) -> list[str]:
 async def _remote(app: AppServices, row: RemoteRow, claims: dict[str, list[str]]) -> RemoteDoc:
     latest = None
     if row.canonical_url is not None:
-        found = await app.lookup.latest(row.canonical_url)
-        if found is not None:
-            latest = LatestSummary(
-                scan_id=found.scan_id,
-                assessed_at=found.assessed_at,
-                score=found.score,
-                grade=found.grade,
-                verdict=found.verdict,
-                confidence=found.confidence,
-            )
+        latest = summary_of(await app.lookup.latest(row.canonical_url))
     return RemoteDoc(
         type=row.type,
         url=row.url,
