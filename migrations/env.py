@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from trustsvc import models  # noqa: F401 - registers the tables on Base.metadata
+from trustsvc.advisories import models as advisory_models  # noqa: F401 - the advisories'
 from trustsvc.db import Base, make_engine
 from trustsvc.registry import models as registry_models  # noqa: F401 - and the registry's
 

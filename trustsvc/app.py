@@ -28,6 +28,7 @@ from probes.publisher.context import RegistryLookup
 from probes.publisher.family import publisher_family
 from probes.registry import FAMILIES
 from trustsvc import __version__
+from trustsvc.api.controllers.advisories import AdvisoriesController
 from trustsvc.api.controllers.endpoints import EndpointsController
 from trustsvc.api.controllers.lookup import LookupController
 from trustsvc.api.controllers.registry import (
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             ServersController,
             PublishersController,
             SyncRunsController,
+            AdvisoriesController,
         ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -96,6 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--registry", help="upstream base URL (default: TRUSTSVC_REGISTRY_URL)")
     sync.add_argument("--full", action="store_true", help="walk every page, deleted rows included")
 
+    advisories = commands.add_parser("advisories", help="OSV advisory data")
+    advisory_commands = advisories.add_subparsers(
+        dest="advisories_command", required=True, parser_class=_Parser
+    )
+    advisory_import = advisory_commands.add_parser(
+        "import", help="import OSV records from zips, folders, .json files or URLs"
+    )
+    advisory_import.add_argument("sources", nargs="+", metavar="PATH|URL")
+
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_commands.add_parser("upgrade", help="migrate the schema to the latest revision")
@@ -154,6 +163,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
         )
     if args.command == "sync":
         return asyncio.run(_sync(args, settings))
+    if args.command == "advisories":
+        return asyncio.run(_advisories(args, settings))
     return asyncio.run(_db(settings))
 
 
@@ -267,6 +278,19 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
     if report.error:
         print(f"trustsvc: sync failed: {report.error}", file=sys.stderr)  # noqa: T201
         return EXIT_UNEXPECTED
+    return EXIT_OK
+
+
+async def _advisories(args: argparse.Namespace, settings: Settings) -> int:
+    from trustsvc.advisories.cli import run_import  # noqa: PLC0415 - only this command
+    from trustsvc.advisories.importer import AdvisorySourceError  # noqa: PLC0415
+
+    try:
+        summaries = await run_import(settings, list(args.sources))
+    except AdvisorySourceError as exc:
+        raise UsageError(str(exc)) from exc
+    for summary in summaries:
+        print(summary.line())  # noqa: T201 - CLI output
     return EXIT_OK
 
 

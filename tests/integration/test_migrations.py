@@ -17,7 +17,7 @@ from trustsvc.settings import Settings
 TABLES = {
     *("endpoints", "scans", "attempts", "findings", "scores", "alembic_version"),
     *("registry_servers", "registry_remotes", "registry_events", "publishers"),
-    *("sync_runs", "sync_state", "scan_queue"),
+    *("sync_runs", "sync_state", "scan_queue", "advisories", "advisory_packages"),
 }
 
 

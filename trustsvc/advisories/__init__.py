@@ -1,0 +1,1 @@
+"""OSV advisories: parsing records, matching package versions, and rating severity."""
