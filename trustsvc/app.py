@@ -23,11 +23,13 @@ from probes.domain.family import domain_family
 from probes.family import FamilySpec
 from probes.model import Family
 from probes.netpolicy import Resolver, system_resolver
+from probes.publisher.advisories import AdvisoryLookup
 from probes.publisher.collect import PublisherSources
 from probes.publisher.context import RegistryLookup
 from probes.publisher.family import publisher_family
 from probes.registry import FAMILIES
 from trustsvc import __version__
+from trustsvc.advisories.lookup import advisory_lookup
 from trustsvc.api.controllers.advisories import AdvisoriesController
 from trustsvc.api.controllers.endpoints import EndpointsController
 from trustsvc.api.controllers.lookup import LookupController
@@ -60,10 +62,12 @@ def probe_families(
     resolver: Resolver = system_resolver,
     *,
     registry: RegistryLookup | None = None,
+    advisories: AdvisoryLookup | None = None,
 ) -> tuple[FamilySpec[Any], ...]:
     """The registered families, with domain and publisher families over this deployment.
 
-    `registry` None means no registry database: publisher facts are then not available.
+    `registry` and `advisories` None mean no database: publisher facts and known
+    vulnerabilities are then not available.
 
     Raises:
         DomainSettingsError: a configured file (feed, bootstrap, trusted list) is unusable.
@@ -73,7 +77,10 @@ def probe_families(
         Family.DOMAIN: domain_family(sources, resolver=resolver),
         Family.PUBLISHER: publisher_family(
             PublisherSources(
-                registry=registry, dns=sources.dns, http_proofs=settings.domain.lookups
+                registry=registry,
+                dns=sources.dns,
+                http_proofs=settings.domain.lookups,
+                advisories=advisories,
             ),
             resolver=resolver,
         ),
@@ -107,7 +114,12 @@ async def open_services(
         latest = await lookup.latest(url)
         return None if latest is None else latest.verdict
 
-    families = probe_families(settings, resolver, registry=registry_lookup(sessions, verdict_of))
+    families = probe_families(
+        settings,
+        resolver,
+        registry=registry_lookup(sessions, verdict_of),
+        advisories=advisory_lookup(sessions),
+    )
     ctx = probe_context(settings)
     scans = ScanService(
         ctx=ctx,

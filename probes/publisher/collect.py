@@ -8,8 +8,19 @@ from dataclasses import dataclass, replace
 
 from probes.context import ProbeContext
 from probes.domain.dns_client import DnsConfig
+from probes.errors import ProbeError
 from probes.http import SafeHttp
+from probes.mcp.client import handshake
 from probes.netpolicy import Resolver, system_resolver
+from probes.publisher.advisories import (
+    SERVER_INFO_ECOSYSTEMS,
+    SOURCE_REGISTRY,
+    SOURCE_SERVER_INFO,
+    AdvisoryCheck,
+    AdvisoryLookup,
+    PackageRef,
+    check_packages,
+)
 from probes.publisher.context import RegistryContext, RegistryLookup
 from probes.publisher.proofs import ProofCheck, check_namespace
 from probes.target import Target
@@ -21,6 +32,7 @@ class PublisherSources:
 
     Attributes:
         registry: trustsvc's registry, read by canonical URL; None: not configured.
+        advisories: trustsvc's advisory database; None: known vulnerabilities not checked.
         dns: the resolver for the DNS namespace proof; None: not asked.
         http_proofs: fetch `/.well-known/mcp-registry-auth` from namespace domains.
     """
@@ -28,6 +40,7 @@ class PublisherSources:
     registry: RegistryLookup | None = None
     dns: DnsConfig | None = None
     http_proofs: bool = False
+    advisories: AdvisoryLookup | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +54,8 @@ class PublisherObservation:
     context: RegistryContext | None = None
     proofs: tuple[ProofCheck, ...] = ()
     unavailable_reason: str | None = None
+    advisories: tuple[AdvisoryCheck, ...] = ()
+    advisories_reason: str | None = None
 
 
 class PublisherCollector:
@@ -51,32 +66,76 @@ class PublisherCollector:
         self._resolver = resolver
 
     async def __call__(self, target: Target, ctx: ProbeContext) -> PublisherObservation:
-        """Read the registry; check proofs only for the domain namespaces that list the URL."""
+        """Read the registry, check domain namespaces' proofs, and ask about known advisories."""
         endpoint = target.endpoint
-        base = PublisherObservation(
+        observation = PublisherObservation(
             observed_at=dt.datetime.now(dt.UTC),
             url=endpoint.url,
             host=endpoint.host,
             registrable_domain=endpoint.registrable_domain,
         )
+        async with SafeHttp(ctx, target, resolver=self._resolver) as http:
+            observation = await self._registry(observation, http)
+            return await self._advisories(observation, http, ctx)
+
+    async def _registry(
+        self, observation: PublisherObservation, http: SafeHttp
+    ) -> PublisherObservation:
         registry = self.sources.registry
         if registry is None:
             reason = "no registry is configured in this deployment"
-            return replace(base, unavailable_reason=reason)
-        context = await registry(endpoint.url)
+            return replace(observation, unavailable_reason=reason)
+        context = await registry(observation.url)
         if context is None:
-            return base
+            return observation
         namespaces = [p.namespace for p in context.publishers if p.kind == "domain"]
-        if not self.sources.http_proofs:
-            proofs = await asyncio.gather(
-                *(check_namespace(n, dns_config=self.sources.dns, http=None) for n in namespaces)
-            )
-        else:
-            async with SafeHttp(ctx, target, resolver=self._resolver) as http:
-                proofs = await asyncio.gather(
-                    *(
-                        check_namespace(n, dns_config=self.sources.dns, http=http)
-                        for n in namespaces
-                    )
-                )
-        return replace(base, context=context, proofs=tuple(proofs))
+        web = http if self.sources.http_proofs else None
+        proofs = await asyncio.gather(
+            *(check_namespace(n, dns_config=self.sources.dns, http=web) for n in namespaces)
+        )
+        return replace(observation, context=context, proofs=tuple(proofs))
+
+    async def _advisories(
+        self, observation: PublisherObservation, http: SafeHttp, ctx: ProbeContext
+    ) -> PublisherObservation:
+        lookup = self.sources.advisories
+        if lookup is None:
+            reason = "no advisory database is configured in this deployment"
+            return replace(observation, advisories_reason=reason)
+        packages = list(_registry_packages(observation.context))
+        info, problem = await _server_info(http, observation.url, ctx)
+        packages += info
+        checks = await check_packages(tuple(dict.fromkeys(packages)), lookup)
+        named = None if packages else f"the endpoint names no package ({problem or 'none'})"
+        return replace(observation, advisories=checks, advisories_reason=named)
+
+
+def _registry_packages(context: RegistryContext | None) -> list[PackageRef]:
+    if context is None:
+        return []
+    return [
+        PackageRef(ecosystem=ecosystem, name=name, version=version, source=SOURCE_REGISTRY)
+        for fact in context.latest()
+        for ecosystem, name, version in fact.packages
+    ]
+
+
+async def _server_info(
+    http: SafeHttp, url: str, ctx: ProbeContext
+) -> tuple[list[PackageRef], str | None]:
+    """The serverInfo name and version, as a package in each ecosystem it could belong to."""
+    try:
+        mcp = await handshake(http, url, ctx.limits, list_surfaces=False)
+    except ProbeError as exc:
+        return [], f"no serverInfo: {exc.detail}"
+    if not mcp.server_name or not mcp.server_version:
+        return [], "serverInfo gives no name and version"
+    return [
+        PackageRef(
+            ecosystem=ecosystem,
+            name=mcp.server_name,
+            version=mcp.server_version,
+            source=SOURCE_SERVER_INFO,
+        )
+        for ecosystem in SERVER_INFO_ECOSYSTEMS
+    ], None

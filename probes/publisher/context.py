@@ -25,6 +25,8 @@ class VersionFact:
     repository_id: str | None
     lists_endpoint: bool
     is_latest: bool
+    packages: tuple[tuple[str, str, str | None], ...] = ()
+    """(ecosystem, identifier, version) of the npm and PyPI packages the entry names."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from probes.family import FamilySpec
 from probes.model import Family
 from probes.netpolicy import Resolver, system_resolver
+from probes.publisher.advisory_probes import ADVISORY_PROBES
 from probes.publisher.collect import PublisherCollector, PublisherObservation, PublisherSources
 from probes.publisher.probes import PUBLISHER_PROBES
 
@@ -14,7 +15,7 @@ def publisher_family(
 ) -> FamilySpec[PublisherObservation]:
     """The family reading `sources` (the registry, and proof lookups when configured)."""
     collector = PublisherCollector(sources or PublisherSources(), resolver=resolver)
-    return FamilySpec(Family.PUBLISHER, collector, PUBLISHER_PROBES)
+    return FamilySpec(Family.PUBLISHER, collector, (*PUBLISHER_PROBES, *ADVISORY_PROBES))
 
 
 PUBLISHER_FAMILY = publisher_family()

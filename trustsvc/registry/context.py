@@ -63,6 +63,7 @@ async def _facts(
             repository_id=_repository_id(row.repository),
             lists_endpoint=row.id in listing_ids,
             is_latest=row.is_latest,
+            packages=_packages(row.packages),
         )
         for row in rows
     )
@@ -99,6 +100,21 @@ async def _facts(
         )
     )
     return versions, publishers, [u for u in others if u is not None]
+
+
+ECOSYSTEMS = {"npm": "npm", "pypi": "PyPI"}  # registryType -> OSV ecosystem
+
+
+def _packages(packages: list[dict[str, object]]) -> tuple[tuple[str, str, str | None], ...]:
+    """The npm and PyPI packages a server entry names (other registries have no advisories)."""
+    found = []
+    for package in packages:
+        ecosystem = ECOSYSTEMS.get(str(package.get("registryType", "")).lower())
+        identifier = package.get("identifier")
+        version = package.get("version")
+        if ecosystem and isinstance(identifier, str) and identifier:
+            found.append((ecosystem, identifier, version if isinstance(version, str) else None))
+    return tuple(found)
 
 
 def _repository_id(repository: dict[str, object] | None) -> str | None:

@@ -245,6 +245,13 @@ _REGISTRY_GATES = (
         verdict=Verdict.BLOCK,
     ),
     GateRule(
+        id="advisory.critical_fixed",
+        summary="the endpoint runs a package version with a critical advisory that is fixed",
+        probe_ids=frozenset({"package_has_critical_vulnerability_with_fix"}),
+        cap="D",
+        verdict=Verdict.WARN,
+    ),
+    GateRule(
         id="registry.deprecated",
         summary="the publisher deprecated the server",
         probe_ids=frozenset({"publisher_server_deprecated"}),
@@ -254,7 +261,7 @@ _REGISTRY_GATES = (
 )
 
 POLICY = ScoringPolicy(
-    version="2026.11.5",
+    version="2026.11.6",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from probes.model import Outcome
+from probes.publisher.advisories import AdvisoryCheck, KnownVulnerability, PackageRef
 from probes.publisher.collect import PublisherObservation
 from probes.publisher.context import PublisherFact, RegistryContext, VersionFact
 from probes.publisher.proofs import ProofCheck
@@ -113,4 +114,34 @@ POLARITY_CASES: list[tuple[str, PublisherObservation, Outcome]] = [
     ("publisher_endpoint_claimed_by_several_namespaces", observation(), F),
     ("publisher_other_endpoints_blocked", observation(blocked=("https://bad.acme.com/mcp",)), T),
     ("publisher_other_endpoints_blocked", observation(), F),
+]
+
+
+PACKAGE = PackageRef(ecosystem="npm", name="@acme/mcp-server", version="1.4.1", source="registry")
+
+
+def vulnerability(label: str, *fixed: str) -> KnownVulnerability:
+    return KnownVulnerability(
+        id=f"GHSA-{label}-0000-0000",
+        ids=(f"GHSA-{label}-0000-0000", "CVE-2026-0001"),
+        summary="Command injection",
+        severity_label=label,
+        severity_score=9.8 if label == "critical" else 5.0,
+        fixed=fixed,
+        references=("https://example.com/advisory",),
+    )
+
+
+def advised(*found: KnownVulnerability) -> PublisherObservation:
+    """The healthy listing whose package has exactly these advisories."""
+    return replace(
+        observation(), advisories=(AdvisoryCheck(package=PACKAGE, vulnerabilities=found),)
+    )
+
+
+POLARITY_CASES += [
+    ("package_has_known_vulnerability", advised(vulnerability("medium")), T),
+    ("package_has_known_vulnerability", advised(), F),
+    ("package_has_critical_vulnerability_with_fix", advised(vulnerability("critical", "1.4.2")), T),
+    ("package_has_critical_vulnerability_with_fix", advised(vulnerability("critical")), F),
 ]

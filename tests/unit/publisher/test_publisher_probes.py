@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from probes.model import Outcome
+from probes.publisher.advisories import AdvisoryCheck
 from probes.publisher.collect import PublisherObservation
 from probes.publisher.family import PUBLISHER_FAMILY
 from probes.publisher.proofs import ProofCheck, is_proof, namespace_domain
@@ -14,12 +15,15 @@ from probes.runner import judge_observation
 from tests.unit.publisher.polarity_cases import (
     MALLORY,
     NOW,
+    PACKAGE,
     POLARITY_CASES,
     PROVEN,
     URL,
+    advised,
     days_ago,
     observation,
     version,
+    vulnerability,
 )
 
 IDS = [spec.id for spec in PUBLISHER_FAMILY.specs]
@@ -34,6 +38,32 @@ def test_polarity(probe_id: str, seen: PublisherObservation, expected: Outcome) 
     assert outcomes(seen)[probe_id] is expected
 
 
+def test_each_advisory_is_its_own_finding_and_names_the_fix() -> None:
+    seen = advised(vulnerability("critical", "1.4.2"), vulnerability("low"))
+    found = [
+        f
+        for f in judge_observation(PUBLISHER_FAMILY, seen)
+        if f.probe_id == "package_has_known_vulnerability"
+    ]
+    assert [f.subject for f in found] == [
+        "advisory:GHSA-critical-0000-0000",
+        "advisory:GHSA-low-0000-0000",
+    ]
+    assert found[0].remediation == "Upgrade @acme/mcp-server to 1.4.2."
+    assert found[0].evidence["aliases"] == "CVE-2026-0001"
+
+
+def test_unpinned_or_unanswerable_packages_are_unknown_never_clean() -> None:
+    unpinned = replace(PACKAGE, version=None)
+    seen = replace(
+        observation(),
+        advisories=(AdvisoryCheck(package=unpinned, vulnerabilities=None, problem="no version"),),
+    )
+    found = outcomes(seen)
+    assert found["package_has_known_vulnerability"] is Outcome.NOT_AVAILABLE
+    assert found["package_has_critical_vulnerability_with_fix"] is Outcome.NOT_AVAILABLE
+
+
 def test_an_unlisted_endpoint_is_unknown_not_bad() -> None:
     unlisted = PublisherObservation(
         observed_at=NOW, url=URL, host="mcp.acme.com", registrable_domain="acme.com"
@@ -42,7 +72,8 @@ def test_an_unlisted_endpoint_is_unknown_not_bad() -> None:
     off = replace(unlisted, unavailable_reason="no registry is configured in this deployment")
     findings = judge_observation(PUBLISHER_FAMILY, off)
     assert {f.outcome for f in findings} == {Outcome.NOT_AVAILABLE}
-    assert all("no registry" in f.message for f in findings)
+    registry_findings = [f for f in findings if f.probe_id.startswith("publisher_")]
+    assert all("no registry" in f.message for f in registry_findings)
 
 
 def test_github_namespaces_bind_no_domain() -> None:
@@ -105,5 +136,5 @@ def test_proof_records(text: str, proof: bool) -> None:  # noqa: FBT001 - parame
 
 
 def test_every_probe_has_a_unique_id() -> None:
-    assert len(IDS) == len(set(IDS)) == 9
+    assert len(IDS) == len(set(IDS)) == 11
     assert isinstance(PROVEN, ProofCheck)
