@@ -48,7 +48,7 @@ def sarif_log(
 ) -> dict[str, Any]:
     """A SARIF log of the bad findings about one artefact (`uri`): an endpoint or a tool list."""
     bad = [f for f in findings if is_bad(f, catalogue)]
-    rule_ids = sorted({f.probe_id for f in bad})
+    rule_ids = sorted({_rule_id(f) for f in bad})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -62,33 +62,48 @@ def sarif_log(
                         "rules": [_rule(rid, catalogue.get(rid), bad) for rid in rule_ids],
                     }
                 },
-                "results": [_result(f, index[f.probe_id], uri) for f in bad],
+                "results": [_result(f, index[_rule_id(f)], uri) for f in bad],
                 "properties": dict(properties),
             }
         ],
     }
 
 
+def _rule_id(finding: FindingDoc) -> str:
+    """The rule of a finding: its advisory id for known vulnerabilities, else its probe.
+
+    One rule per advisory (GHSA-..., PYSEC-...) lets code-scanning dashboards track each
+    vulnerability on its own.
+    """
+    advisory = finding.evidence.get("advisory_id")
+    return advisory if isinstance(advisory, str) and advisory else finding.probe_id
+
+
 def _rule(rule_id: str, spec: ProbeSpec | None, bad: list[FindingDoc]) -> dict[str, Any]:
-    sample = next(f for f in bad if f.probe_id == rule_id)
+    sample = next(f for f in bad if _rule_id(f) == rule_id)
+    spec = spec if rule_id == sample.probe_id else None
     question = spec.question if spec else sample.message
+    score = sample.evidence.get("cvss_score")
+    severity = (
+        f"{score:.1f}" if isinstance(score, int | float) else _SECURITY_SEVERITY[sample.severity]
+    )
     return {
         "id": rule_id,
-        "name": "".join(part.capitalize() for part in rule_id.split("_")),
+        "name": "".join(part.capitalize() for part in rule_id.split("_")) if spec else rule_id,
         "shortDescription": {"text": question},
         "fullDescription": {"text": spec.rationale if spec else question},
         "help": {"text": (spec.remediation if spec else sample.remediation) or question},
         "defaultConfiguration": {"level": _LEVEL[sample.severity]},
         "properties": {
             "tags": ["security", sample.family, *sample.references],
-            "security-severity": _SECURITY_SEVERITY[sample.severity],
+            "security-severity": severity,
         },
     }
 
 
 def _result(finding: FindingDoc, rule_index: int, url: str) -> dict[str, Any]:
     return {
-        "ruleId": finding.probe_id,
+        "ruleId": _rule_id(finding),
         "ruleIndex": rule_index,
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},

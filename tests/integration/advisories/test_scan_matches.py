@@ -59,8 +59,9 @@ async def test_serverinfo_and_registry_packages_are_matched_and_a_critical_fix_c
         await prepare(database_url, tmp_path, url)
         async with AsyncTestClient(app=create_app(settings)) as client:
             response = await client.post("/v1/scans", json={"url": url})
-    assert response.status_code == 201, response.text
-    report = response.json()
+            assert response.status_code == 201, response.text
+            report = response.json()
+            sarif = (await client.get(f"/v1/scans/{report['scan_id']}/sarif")).json()
     known = [f for f in report["findings"] if f["probe_id"] == "package_has_known_vulnerability"]
     by_id = {f["evidence"]["advisory_id"]: f for f in known}
     assert set(by_id) == {"GHSA-aaaa-bbbb-cccc", "GHSA-dddd-eeee-ffff"}
@@ -76,3 +77,10 @@ async def test_serverinfo_and_registry_packages_are_matched_and_a_critical_fix_c
     gates = {gate["id"]: gate for gate in report["gates"]}
     assert gates["advisory.critical_fixed"]["cap"] == "D"
     assert report["verdict"] in {"warn", "block"}
+    (run,) = sarif["runs"]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert rules["GHSA-aaaa-bbbb-cccc"]["properties"]["security-severity"] == "9.8"
+    assert "GHSA-dddd-eeee-ffff" in rules
+    assert "package_has_known_vulnerability" not in rules  # one rule per advisory instead
+    advisory_results = [r for r in run["results"] if r["ruleId"] == "GHSA-aaaa-bbbb-cccc"]
+    assert len(advisory_results) == 2  # known, and critical with a fix
