@@ -199,7 +199,10 @@ async def _store(
             await session.execute(delete(AdvisoryRow).where(AdvisoryRow.id.in_(ids)))
         written = [*fresh, *newer]
         if written:
-            await session.execute(insert(AdvisoryRow), [_row(a, source, now) for a in written])
+            # render_nulls keeps one statement per batch: the ORM otherwise starts a new INSERT
+            # whenever the set of non-null optional columns changes (31,238 for 49,750 rows).
+            statement = insert(AdvisoryRow).execution_options(render_nulls=True)
+            await session.execute(statement, [_row(a, source, now) for a in written])
             packages = [_package(a.id, p) for a in written for p in a.affected]
             if packages:
                 await session.execute(insert(AdvisoryPackageRow), packages)
