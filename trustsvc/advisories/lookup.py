@@ -21,17 +21,6 @@ def advisory_lookup(sessions: async_sessionmaker[AsyncSession]) -> AdvisoryLooku
                 matches = await match_package(session, ecosystem, name, version)
             except UnknownVersion as exc:
                 raise AdvisoryUnavailable(str(exc)) from exc
-        return tuple(
-            KnownVulnerability(
-                id=m.id,
-                ids=m.ids,
-                summary=m.summary,
-                severity_label=m.severity_label,
-                severity_score=m.severity_score,
-                fixed=m.fixed,
-                references=m.references,
-            )
-            for m in matches
-        )
+        return tuple(matches)
 
     return lookup

@@ -7,27 +7,16 @@ a report names each vulnerability once, under the id with the most severity info
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probes.publisher.advisories import KnownVulnerability
 from trustsvc.advisories.models import AdvisoryPackageRow, AdvisoryRow
 from trustsvc.advisories.osv import AffectedPackage, Range, normalise_ecosystem, normalise_name
 from trustsvc.advisories.versions import affects, fixed_versions, parse_version
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AdvisoryMatch:
-    """One vulnerability affecting the version; `ids` are every id and alias it goes by."""
-
-    id: str
-    ids: tuple[str, ...]
-    summary: str | None
-    severity_label: str | None
-    severity_score: float | None
-    fixed: tuple[str, ...]
-    references: tuple[str, ...]
+# The probes' own type: the publisher family judges these directly.
+AdvisoryMatch = KnownVulnerability
 
 
 class UnknownVersion(ValueError):
