@@ -46,7 +46,7 @@ class EndpointsController(Controller):
         self, state: State, limit: Limit = 50, cursor: Cursor = None
     ) -> EndpointPage:
         """Keyset-paginated, so pages stay stable while scans add endpoints."""
-        after = _decode_cursor(cursor)
+        after = decode_cursor(cursor)
         app = services(state)
         async with app.sessions() as session:
             rows = await EndpointRepository(session).page(after_url=after, limit=limit + 1)
@@ -54,7 +54,7 @@ class EndpointsController(Controller):
         items = [_endpoint_doc(row, await app.lookup.latest(row.url)) for row in rows[:limit]]
         more = len(rows) > limit
         return EndpointPage(
-            items=items, next_cursor=_encode_cursor(rows[limit - 1].url) if more else None
+            items=items, next_cursor=encode_cursor(rows[limit - 1].url) if more else None
         )
 
     @get(
@@ -105,7 +105,7 @@ class EndpointsController(Controller):
             for scan, score in rows[:limit]
         ]
         more = len(rows) > limit
-        next_cursor = _encode_cursor(rows[limit - 1][0].requested_at.isoformat()) if more else None
+        next_cursor = encode_cursor(rows[limit - 1][0].requested_at.isoformat()) if more else None
         return ScanHistoryPage(items=items, next_cursor=next_cursor)
 
 
@@ -134,11 +134,13 @@ def _endpoint_doc(row: EndpointRow, latest: LookupRecord | None = None) -> Endpo
     )
 
 
-def _encode_cursor(value: str) -> str:
+def encode_cursor(value: str) -> str:
+    """An opaque keyset cursor (URL-safe base64 of the last key of a page)."""
     return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str | None) -> str | None:
+def decode_cursor(cursor: str | None) -> str | None:
+    """The key inside a cursor; a 400 problem for anything we did not issue."""
     if cursor is None:
         return None
     try:
@@ -152,7 +154,7 @@ def _decode_cursor(cursor: str | None) -> str | None:
 
 
 def _decode_time_cursor(cursor: str | None) -> datetime | None:
-    raw = _decode_cursor(cursor)
+    raw = decode_cursor(cursor)
     if raw is None:
         return None
     try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -13,7 +11,13 @@ from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy import select
 
-from trustsvc.api.controllers.endpoints import Cursor, Limit, summary_of
+from trustsvc.api.controllers.endpoints import (
+    Cursor,
+    Limit,
+    decode_cursor,
+    encode_cursor,
+    summary_of,
+)
 from trustsvc.api.errors import PROBLEM_RESPONSE, ProblemError, not_found
 from trustsvc.api.registry_schemas import (
     PublisherDoc,
@@ -80,7 +84,7 @@ class ServersController(Controller):
     ) -> ServerPage:
         """Keyset-paginated by name; the verdict filter reads remotes' latest assessments."""
         app = services(state)
-        after = _decode(cursor)
+        after = decode_cursor(cursor)
         items: list[ServerSummary] = []
         exhausted = False
         async with app.sessions() as session:
@@ -110,7 +114,7 @@ class ServersController(Controller):
                 if len(items) == limit or exhausted:
                     break
         more = not exhausted and after is not None
-        return ServerPage(items=items, next_cursor=_encode(after) if more and after else None)
+        return ServerPage(items=items, next_cursor=encode_cursor(after) if more and after else None)
 
     @get(
         "/{name:path}",
@@ -290,20 +294,3 @@ async def _version(
         publisher_meta=row.publisher_meta,
         remotes=[await _remote(app, remote, claims) for remote in remotes],
     )
-
-
-def _encode(value: str) -> str:
-    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    padded = cursor + "=" * (-len(cursor) % 4)
-    try:
-        name = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ProblemError(400, "invalid-cursor", "Invalid cursor", "malformed cursor") from exc
-    if not name:
-        raise ProblemError(400, "invalid-cursor", "Invalid cursor", "malformed cursor")
-    return name
