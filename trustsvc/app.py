@@ -45,16 +45,12 @@ from trustsvc.api.state import AppServices
 from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.domain_settings import domain_sources
 from trustsvc.lookup import LookupService
-from trustsvc.migrate import pending_revision, upgrade
+from trustsvc.migrate import ensure_schema
 from trustsvc.registry.context import registry_lookup
 from trustsvc.scans.service import ScanService
 from trustsvc.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-class SchemaBehindError(RuntimeError):
-    """The database schema is older than this code; run `trustsvc db upgrade`."""
 
 
 def probe_families(
@@ -130,10 +126,7 @@ async def open_services(
     )
     app = AppServices(sessions=sessions, scans=scans, lookup=lookup)
     try:
-        if settings.auto_migrate:
-            await upgrade(engine)
-        elif (head := await pending_revision(engine)) is not None:
-            raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")
+        await ensure_schema(engine, auto_migrate=settings.auto_migrate)
         await lookup.start()
         yield app
     finally:

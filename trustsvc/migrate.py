@@ -55,3 +55,22 @@ async def _run(engine: AsyncEngine, step: Callable[[Config], None]) -> None:
 
     async with engine.begin() as connection:
         await connection.run_sync(run)
+
+
+class SchemaBehindError(RuntimeError):
+    """The database schema is older than this code; run `trustsvc db upgrade`."""
+
+
+async def ensure_schema(engine: AsyncEngine, *, auto_migrate: bool) -> None:
+    """Migrate the embedded default, or refuse a schema behind head.
+
+    Production stores are migrated explicitly, so nothing else can be mid-migration when a
+    process starts.
+
+    Raises:
+        SchemaBehindError: not auto-migrating and the schema is behind head.
+    """
+    if auto_migrate:
+        await upgrade(engine)
+    elif (head := await pending_revision(engine)) is not None:
+        raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")

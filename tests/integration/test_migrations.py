@@ -9,9 +9,9 @@ from alembic import command
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from trustsvc.app import SchemaBehindError, open_services
+from trustsvc.app import open_services
 from trustsvc.db import make_engine
-from trustsvc.migrate import _run, downgrade, pending_revision, upgrade
+from trustsvc.migrate import SchemaBehindError, _run, downgrade, pending_revision, upgrade
 from trustsvc.settings import Settings
 
 TABLES = {

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from trustsvc.advisories.importer import ImportSummary, import_source
-from trustsvc.app import SchemaBehindError
 from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import pending_revision, upgrade
+from trustsvc.migrate import ensure_schema
 from trustsvc.scans.service import utc_now
 from trustsvc.settings import Settings
 
@@ -14,10 +13,7 @@ async def run_import(settings: Settings, sources: list[str]) -> list[ImportSumma
     """Import every source; the first that cannot be read stops the rest (it raises)."""
     engine = make_engine(settings.database_url)
     try:
-        if settings.auto_migrate:
-            await upgrade(engine)
-        elif (head := await pending_revision(engine)) is not None:
-            raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")
+        await ensure_schema(engine, auto_migrate=settings.auto_migrate)
         sessions = make_sessionmaker(engine)
         return [await import_source(sessions, source, now=utc_now()) for source in sources]
     finally:

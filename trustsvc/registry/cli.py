@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from trustsvc.app import SchemaBehindError
 from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import pending_revision, upgrade
+from trustsvc.migrate import ensure_schema
 from trustsvc.registry.sync import SyncJob, SyncReport
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
 from trustsvc.settings import Settings
@@ -15,10 +14,7 @@ async def run_sync(settings: Settings, *, registry_url: str | None, full: bool) 
     url = (registry_url or settings.registry_url).rstrip("/")
     engine = make_engine(settings.database_url)
     try:
-        if settings.auto_migrate:
-            await upgrade(engine)
-        elif (head := await pending_revision(engine)) is not None:
-            raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")
+        await ensure_schema(engine, auto_migrate=settings.auto_migrate)
         job = SyncJob(make_sessionmaker(engine))
         config = UpstreamConfig(base_url=url, max_retries=settings.registry_retries)
         async with UpstreamClient(config) as client:
