@@ -49,7 +49,7 @@ class EndpointUrl:
         """The eTLD+1 (private suffixes included), or None for IP literals and bare names."""
         if self.host_is_ip:
             return None
-        return _registrable_domain(self.host)
+        return registrable_domain_of(self.host)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,7 +76,8 @@ def _extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
 
 
-def _registrable_domain(host: str) -> str | None:
+def registrable_domain_of(host: str) -> str | None:
+    """The eTLD+1 of an already-normalised host name (see EndpointUrl.registrable_domain)."""
     parts = _extractor()(host)
     if not parts.suffix or not parts.domain:
         return None

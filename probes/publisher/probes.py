@@ -24,7 +24,7 @@ from probes.model import (
 from probes.publisher.collect import PublisherObservation
 from probes.publisher.context import RegistryContext
 from probes.publisher.proofs import namespace_domain
-from probes.target import parse_endpoint_url
+from probes.target import registrable_domain_of
 
 NEW_PUBLISHER_DAYS = 7
 CHURN_WINDOW_DAYS = 7
@@ -58,10 +58,6 @@ def _probe(spec: ProbeSpec, judge: Judge) -> Probe[PublisherObservation]:
     return Probe(spec, run)
 
 
-def _registrable(host: str) -> str | None:
-    return parse_endpoint_url(f"https://{host}/").registrable_domain
-
-
 HOST_OUTSIDE = publisher_spec(
     "publisher_host_outside_namespace_domain",
     question="Does a domain namespace list this endpoint on a host outside its own domain?",
@@ -88,7 +84,7 @@ def host_outside_namespace_domain(
     if not owned:
         return None, "Only GitHub namespaces list this endpoint: they bind no domain.", {}
     host = observation.registrable_domain
-    outside = sorted(ns for ns, d in owned.items() if _registrable(d) != host)
+    outside = sorted(ns for ns, d in owned.items() if registrable_domain_of(d) != host)
     evidence: dict[str, EvidenceValue] = {
         "host": observation.host,
         "namespaces": ", ".join(sorted(owned)),

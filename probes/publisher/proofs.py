@@ -16,7 +16,7 @@ import dns.resolver
 from probes.domain.dns_client import DnsConfig, make_resolver
 from probes.errors import ProbeError, TargetRejected
 from probes.http import SafeHttp
-from probes.target import parse_endpoint_url
+from probes.target import parse_endpoint_url, registrable_domain_of
 
 GITHUB_PREFIX = "io.github."
 WELL_KNOWN = "/.well-known/mcp-registry-auth"
@@ -68,7 +68,7 @@ async def dns_proof(domain: str, config: DnsConfig) -> tuple[bool | None, str | 
 
     A DNS proof covers subdomains, so `api.acme.com` is proven at `acme.com`.
     """
-    apex = parse_endpoint_url(f"https://{domain}/").registrable_domain or domain
+    apex = registrable_domain_of(domain) or domain
     resolver: dns.asyncresolver.Resolver = make_resolver(config)
     try:
         answer = await resolver.resolve(apex, "TXT")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.publisher.context import PublisherFact, RegistryContext, RegistryLookup, VersionFact
+from trustsvc.advisories.osv import normalise_ecosystem
 from trustsvc.registry.models import PublisherRow, RemoteRow, ServerVersionRow
 
 MAX_OTHER_ENDPOINTS = 200  # a publisher's other endpoints checked for `block` verdicts
@@ -102,14 +103,11 @@ async def _facts(
     return versions, publishers, [u for u in others if u is not None]
 
 
-ECOSYSTEMS = {"npm": "npm", "pypi": "PyPI"}  # registryType -> OSV ecosystem
-
-
 def _packages(packages: list[dict[str, object]]) -> tuple[tuple[str, str, str | None], ...]:
     """The npm and PyPI packages a server entry names (other registries have no advisories)."""
     found = []
     for package in packages:
-        ecosystem = ECOSYSTEMS.get(str(package.get("registryType", "")).lower())
+        ecosystem = normalise_ecosystem(str(package.get("registryType", "")))
         identifier = package.get("identifier")
         version = package.get("version")
         if ecosystem and isinstance(identifier, str) and identifier:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probes.publisher.proofs import GITHUB_PREFIX
 from trustsvc.registry.models import (
     PublisherRow,
     RemoteRow,
@@ -24,8 +25,6 @@ from trustsvc.registry.models import (
     ServerVersionRow,
 )
 from trustsvc.registry.records import RemoteRecord, ServerRecord, UpstreamStatus
-
-GITHUB_PREFIX = "io.github."
 
 
 @dataclass(slots=True)
