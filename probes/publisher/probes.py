@@ -32,9 +32,9 @@ CHURN_VERSIONS = 10
 _REFERENCES = ("OWASP-MCP04", "MCP-registry-namespacing")
 
 publisher_spec = SpecFactory(Family.PUBLISHER)
-Judge = Callable[
-    [PublisherObservation, RegistryContext], tuple[bool | None, str, dict[str, EvidenceValue]]
-]
+# A judge answers bad (True) or good (False), or an inconclusive Outcome with its reason.
+Judgement = tuple[bool | Outcome, str, dict[str, EvidenceValue]]
+Judge = Callable[[PublisherObservation, RegistryContext], Judgement]
 
 
 def _probe(spec: ProbeSpec, judge: Judge) -> Probe[PublisherObservation]:
@@ -51,8 +51,8 @@ def _probe(spec: ProbeSpec, judge: Judge) -> Probe[PublisherObservation]:
             return [spec.finding(Outcome.NOT_AVAILABLE, message, evidence=base)]
         bad, message, evidence = judge(observation, context)
         evidence = base | {"servers": ", ".join(context.server_names)[:600]} | evidence
-        if bad is None:
-            return [spec.finding(Outcome.NOT_APPLICABLE, message, evidence=evidence)]
+        if isinstance(bad, Outcome):
+            return [spec.finding(bad, message, evidence=evidence)]
         return [spec.judged(bad, message, evidence=evidence)]
 
     return Probe(spec, run)
@@ -73,7 +73,7 @@ HOST_OUTSIDE = publisher_spec(
 
 def host_outside_namespace_domain(
     observation: PublisherObservation, context: RegistryContext
-) -> tuple[bool | None, str, dict[str, EvidenceValue]]:
+) -> Judgement:
     """TRUE when a domain namespace's registrable domain differs from the host's."""
     domains = {
         p.namespace: namespace_domain(p.namespace)
@@ -82,7 +82,11 @@ def host_outside_namespace_domain(
     }
     owned = {ns: d for ns, d in domains.items() if d is not None}
     if not owned:
-        return None, "Only GitHub namespaces list this endpoint: they bind no domain.", {}
+        return (
+            Outcome.NOT_APPLICABLE,
+            "Only GitHub namespaces list this endpoint: they bind no domain.",
+            {},
+        )
     host = observation.registrable_domain
     outside = sorted(ns for ns, d in owned.items() if registrable_domain_of(d) != host)
     evidence: dict[str, EvidenceValue] = {
@@ -112,14 +116,12 @@ PROOF_MISSING = publisher_spec(
 )
 
 
-def domain_proof_missing(
-    observation: PublisherObservation, context: RegistryContext
-) -> tuple[bool | None, str, dict[str, EvidenceValue]]:
+def domain_proof_missing(observation: PublisherObservation, context: RegistryContext) -> Judgement:
     """TRUE when a checked domain namespace has neither proof; unknown when none answered."""
     del context
     checks = [check for check in observation.proofs if check.domain is not None]
     if not checks:
-        return None, "No domain namespace lists this endpoint.", {}
+        return Outcome.NOT_APPLICABLE, "No domain namespace lists this endpoint.", {}
     missing = sorted(c.namespace for c in checks if c.proven is False)
     unknown = [c for c in checks if c.proven is None]
     evidence: dict[str, EvidenceValue] = {
@@ -130,12 +132,10 @@ def domain_proof_missing(
     if missing:
         return True, f"No current proof of domain control for {', '.join(missing)}.", evidence
     if unknown:
-        raise _Unknown("; ".join(p for c in unknown for p in c.problems) or "not checked")
+        problems = "; ".join(p for c in unknown for p in c.problems) or "not checked"
+        message = f"The proof lookups gave no answer: {problems}."[:600]
+        return Outcome.NOT_AVAILABLE, message, evidence
     return False, "Every domain namespace still publishes its proof.", evidence
-
-
-class _Unknown(Exception):
-    pass
 
 
 NEW_PUBLISHER = publisher_spec(
@@ -155,11 +155,11 @@ NEW_PUBLISHER = publisher_spec(
 
 def first_seen_within_7_days(
     observation: PublisherObservation, context: RegistryContext
-) -> tuple[bool | None, str, dict[str, EvidenceValue]]:
+) -> Judgement:
     """TRUE when the youngest claimant publisher is known for less than 7 days."""
     claimants = [p for p in context.publishers if p.namespace in context.claimants]
     if not claimants:
-        return None, "No publisher record for the listing servers.", {}
+        return Outcome.NOT_APPLICABLE, "No publisher record for the listing servers.", {}
     youngest = max(claimants, key=lambda p: p.known_since)
     age = (observation.observed_at - youngest.known_since).total_seconds() / 86400
     evidence: dict[str, EvidenceValue] = {
@@ -186,9 +186,7 @@ CHURN = publisher_spec(
 )
 
 
-def version_churn(
-    observation: PublisherObservation, context: RegistryContext
-) -> tuple[bool | None, str, dict[str, EvidenceValue]]:
+def version_churn(observation: PublisherObservation, context: RegistryContext) -> Judgement:
     """TRUE when one listing server has many versions published in the window."""
     since = observation.observed_at - dt.timedelta(days=CHURN_WINDOW_DAYS)
     counts = {
@@ -217,9 +215,7 @@ def _status_probe(status: str, severity: Severity, why: str) -> Probe[PublisherO
         references=_REFERENCES,
     )
 
-    def judge(
-        observation: PublisherObservation, context: RegistryContext
-    ) -> tuple[bool | None, str, dict[str, EvidenceValue]]:
+    def judge(observation: PublisherObservation, context: RegistryContext) -> Judgement:
         del observation
         hit = sorted(f"{v.name}@{v.version}" for v in context.latest() if v.status == status)
         evidence: dict[str, EvidenceValue] = {"versions": ", ".join(hit) or None}
@@ -255,9 +251,7 @@ REPOSITORY_CHANGED = publisher_spec(
 )
 
 
-def repository_id_changed(
-    observation: PublisherObservation, context: RegistryContext
-) -> tuple[bool | None, str, dict[str, EvidenceValue]]:
+def repository_id_changed(observation: PublisherObservation, context: RegistryContext) -> Judgement:
     """TRUE when one server's versions name more than one repository id."""
     del observation
     changed = {
@@ -268,7 +262,7 @@ def repository_id_changed(
     }
     moved = {name: ids for name, ids in changed.items() if len(ids) > 1}
     if not any(changed.values()):
-        return None, "No listing server declares a repository id.", {}
+        return Outcome.NOT_APPLICABLE, "No listing server declares a repository id.", {}
     evidence: dict[str, EvidenceValue] = {
         "changed": "; ".join(f"{n}: {', '.join(ids)}" for n, ids in moved.items())[:600] or None
     }
@@ -292,7 +286,7 @@ SHARED_URL = publisher_spec(
 
 def endpoint_claimed_by_several_namespaces(
     observation: PublisherObservation, context: RegistryContext
-) -> tuple[bool | None, str, dict[str, EvidenceValue]]:
+) -> Judgement:
     """TRUE for two or more claimant namespaces."""
     del observation
     claimants = context.claimants
@@ -314,7 +308,7 @@ BLOCKED_ELSEWHERE = publisher_spec(
 
 def other_endpoints_blocked(
     observation: PublisherObservation, context: RegistryContext
-) -> tuple[bool | None, str, dict[str, EvidenceValue]]:
+) -> Judgement:
     """TRUE when the registry context names blocked endpoints of the same publishers."""
     del observation
     blocked = context.blocked_elsewhere
@@ -324,22 +318,9 @@ def other_endpoints_blocked(
     return False, "None of the publishers' other endpoints is blocked.", evidence
 
 
-def _proof_probe() -> Probe[PublisherObservation]:
-    inner = _probe(PROOF_MISSING, domain_proof_missing)
-
-    def run(observation: PublisherObservation) -> list[Finding]:
-        try:
-            return list(inner.judge(observation))
-        except _Unknown as unknown:
-            message = f"The proof lookups gave no answer: {unknown}."
-            return [PROOF_MISSING.finding(Outcome.NOT_AVAILABLE, message[:600])]
-
-    return Probe(PROOF_MISSING, run)
-
-
 PUBLISHER_PROBES: tuple[Probe[PublisherObservation], ...] = (
     _probe(HOST_OUTSIDE, host_outside_namespace_domain),
-    _proof_probe(),
+    _probe(PROOF_MISSING, domain_proof_missing),
     _probe(NEW_PUBLISHER, first_seen_within_7_days),
     _probe(CHURN, version_churn),
     DELETED,
