@@ -38,15 +38,18 @@ def registry_lookup(
 async def _facts(
     session: AsyncSession, url: str
 ) -> tuple[tuple[VersionFact, ...], tuple[PublisherFact, ...], list[str]] | None:
-    listing = select(RemoteRow.server_id).where(RemoteRow.canonical_url == url)
-    names = set(
-        await session.scalars(
-            select(ServerVersionRow.name).where(ServerVersionRow.id.in_(listing)).distinct()
-        )
+    listed = await session.execute(
+        select(ServerVersionRow.id, ServerVersionRow.name)
+        .join(RemoteRow, RemoteRow.server_id == ServerVersionRow.id)
+        .where(RemoteRow.canonical_url == url)
     )
+    listing_ids: set[int] = set()
+    names: set[str] = set()
+    for server_id, name in listed:
+        listing_ids.add(server_id)
+        names.add(name)
     if not names:
         return None
-    listing_ids = set(await session.scalars(listing))
     rows = list(
         await session.scalars(
             select(ServerVersionRow)
