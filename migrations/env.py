@@ -10,7 +10,10 @@ from sqlalchemy.engine import Connection
 from trustsvc import models  # noqa: F401 - registers the tables on Base.metadata
 from trustsvc.advisories import models as advisory_models  # noqa: F401 - the advisories'
 from trustsvc.db import Base, make_engine
+from trustsvc.drift import models as drift_models  # noqa: F401 - drift snapshots and events
 from trustsvc.registry import models as registry_models  # noqa: F401 - and the registry's
+from trustsvc.schedule import models as schedule_models  # noqa: F401 - the re-probe schedule
+from trustsvc.webhooks import models as webhook_models  # noqa: F401 - webhooks, deliveries
 
 config = context.config
 target_metadata = Base.metadata

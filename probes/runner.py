@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from probes.context import ProbeContext
 from probes.errors import ProbeError
 from probes.family import FamilySpec
-from probes.model import Attempt, AttemptStatus, ErrorReason, Finding, Outcome
+from probes.model import Attempt, AttemptStatus, ErrorReason, Family, Finding, Outcome
 from probes.target import Target
 
 log = logging.getLogger(__name__)
@@ -25,10 +25,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunResult:
-    """Attempts (one per family) and findings (at least one per spec) of one run."""
+    """Attempts (one per family) and findings (at least one per spec) of one run.
+
+    `observations` holds what each completed family collected, so the scan service can
+    fingerprint the surfaces (drift) without a second round of network exchanges.
+    """
 
     attempts: tuple[Attempt, ...]
     findings: tuple[Finding, ...]
+    observations: Mapping[Family, object] = field(default_factory=dict)
 
 
 async def run_families(
@@ -36,14 +41,19 @@ async def run_families(
 ) -> RunResult:
     """Collect and judge every family concurrently; failures become data."""
     results = await asyncio.gather(*(_run_family(target, ctx, fam) for fam in families))
-    attempts = tuple(attempt for attempt, _ in results)
-    findings = tuple(finding for _, found in results for finding in found)
-    return RunResult(attempts=attempts, findings=findings)
+    attempts = tuple(attempt for attempt, _, _ in results)
+    findings = tuple(finding for _, found, _ in results for finding in found)
+    observations = {
+        fam.family: observation
+        for fam, (_, _, observation) in zip(families, results, strict=True)
+        if observation is not None
+    }
+    return RunResult(attempts=attempts, findings=findings, observations=observations)
 
 
 async def _run_family(
     target: Target, ctx: ProbeContext, family: FamilySpec[Any]
-) -> tuple[Attempt, list[Finding]]:
+) -> tuple[Attempt, list[Finding], object | None]:
     started = time.perf_counter()
 
     def attempt(status: AttemptStatus, reason: ErrorReason | None, detail: str) -> Attempt:
@@ -57,15 +67,15 @@ async def _run_family(
             observation = await family.collect(target, ctx)
     except TimeoutError:
         detail = f"no result within the {ctx.limits.family_budget_s:g} s budget"
-        return _failed(family, attempt(AttemptStatus.ERROR, ErrorReason.TIMEOUT, detail))
+        return (*_failed(family, attempt(AttemptStatus.ERROR, ErrorReason.TIMEOUT, detail)), None)
     except ProbeError as exc:
-        return _failed(family, attempt(AttemptStatus.ERROR, exc.reason, exc.detail))
+        return (*_failed(family, attempt(AttemptStatus.ERROR, exc.reason, exc.detail)), None)
     except Exception as exc:
         log.exception("collector for %s failed on %s", family.family, target.url)
         detail = f"internal error: {type(exc).__name__}"
-        return _failed(family, attempt(AttemptStatus.ERROR, ErrorReason.BUG, detail))
+        return (*_failed(family, attempt(AttemptStatus.ERROR, ErrorReason.BUG, detail)), None)
     findings = judge_observation(family, observation)
-    return attempt(AttemptStatus.COMPLETED, None, "completed"), findings
+    return attempt(AttemptStatus.COMPLETED, None, "completed"), findings, observation
 
 
 def judge_observation(family: FamilySpec[Any], observation: object) -> list[Finding]:

@@ -82,14 +82,20 @@ class FindingRow(Base):
 
 
 class ScoreRow(Base):
-    """A scan's findings scored under one policy version."""
+    """A scan's findings scored under one policy version.
+
+    `revision` counts re-scores of the same findings under the same policy: acknowledging a
+    drift event or pinning a baseline changes the stability standing, so the latest scan is
+    scored again and the lookup (which tails this table) sees the new verdict at once.
+    """
 
     __tablename__ = "scores"
-    __table_args__ = (UniqueConstraint("scan_id", "policy_version"),)
+    __table_args__ = (UniqueConstraint("scan_id", "policy_version", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)
     policy_version: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     scored_at: Mapped[datetime]
     score: Mapped[int]
     score_measured: Mapped[int | None]

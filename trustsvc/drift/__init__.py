@@ -1,0 +1,1 @@
+"""Drift: per-scan fingerprints of every surface, diffs, events, baselines, acknowledgements."""

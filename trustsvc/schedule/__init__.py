@@ -1,0 +1,1 @@
+"""Re-probing: when each endpoint is due, and leases so several workers share the work."""

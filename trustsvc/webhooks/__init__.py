@@ -1,0 +1,1 @@
+"""Drift notifications: signed webhook deliveries with retries and a queryable log."""
