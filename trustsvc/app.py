@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from litestar import Litestar
@@ -31,6 +32,7 @@ from probes.registry import FAMILIES
 from trustsvc import __version__
 from trustsvc.advisories.lookup import advisory_lookup
 from trustsvc.api.controllers.advisories import AdvisoriesController
+from trustsvc.api.controllers.drift import DriftController
 from trustsvc.api.controllers.endpoints import EndpointsController
 from trustsvc.api.controllers.lookup import LookupController
 from trustsvc.api.controllers.registry import (
@@ -40,15 +42,20 @@ from trustsvc.api.controllers.registry import (
 )
 from trustsvc.api.controllers.scans import ScansController
 from trustsvc.api.controllers.system import SystemController
+from trustsvc.api.controllers.webhooks import WebhooksController
 from trustsvc.api.errors import EXCEPTION_HANDLERS
 from trustsvc.api.state import AppServices
 from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.domain_settings import domain_sources
+from trustsvc.drift.service import DriftService
 from trustsvc.lookup import LookupService
 from trustsvc.migrate import ensure_schema
 from trustsvc.registry.context import registry_lookup
-from trustsvc.scans.service import ScanService
+from trustsvc.scans.service import ScanService, utc_now
+from trustsvc.schedule.worker import Worker
 from trustsvc.settings import Settings
+from trustsvc.webhooks.deliver import WebhookDeliverer
+from trustsvc.webhooks.repository import queue_deliveries
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +106,9 @@ def probe_context(settings: Settings) -> ProbeContext:
 
 @contextlib.asynccontextmanager
 async def open_services(
-    settings: Settings, resolver: Resolver = system_resolver
+    settings: Settings,
+    resolver: Resolver = system_resolver,
+    clock: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[AppServices]:
     """Open the database and build the services; close everything on exit."""
     engine = make_engine(settings.database_url)
@@ -110,26 +119,49 @@ async def open_services(
         latest = await lookup.latest(url)
         return None if latest is None else latest.verdict
 
-    families = probe_families(
-        settings,
-        resolver,
-        registry=registry_lookup(sessions, verdict_of),
-        advisories=advisory_lookup(sessions),
-    )
+    def build_families() -> tuple[FamilySpec[Any], ...]:
+        return probe_families(
+            settings,
+            resolver,
+            registry=registry_lookup(sessions, verdict_of),
+            advisories=advisory_lookup(sessions),
+        )
+
     ctx = probe_context(settings)
     scans = ScanService(
         ctx=ctx,
         sessions=sessions,
-        families=families,
+        families=build_families(),
         resolver=resolver,
+        clock=clock,
         on_completed=(lookup.scan_completed,),
+        notify=queue_deliveries,
     )
-    app = AppServices(sessions=sessions, scans=scans, lookup=lookup)
+    app = AppServices(
+        sessions=sessions,
+        scans=scans,
+        lookup=lookup,
+        drift=DriftService(sessions=sessions, scans=scans, clock=clock),
+        worker=Worker(
+            scans=scans, sessions=sessions, clock=clock, settings=settings.schedule.worker
+        ),
+        deliverer=WebhookDeliverer(
+            sessions=sessions,
+            policy=settings.probes.policy,
+            resolver=resolver,
+            clock=clock,
+            ca_file=settings.probes.ca_file,
+        ),
+        schedule=settings.schedule,
+        clock=clock,
+        build_families=build_families,
+    )
     try:
         await ensure_schema(engine, auto_migrate=settings.auto_migrate)
         await lookup.start()
         yield app
     finally:
+        app.stopping.set()
         await lookup.stop()
         for task in list(app.background):
             task.cancel()
@@ -146,7 +178,13 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with open_services(settings, resolver) as services:
             app.state.services = services
-            yield
+            if not settings.schedule.in_api:
+                yield
+                return
+            from trustsvc.scheduler import running_scheduler  # noqa: PLC0415 - import cycle
+
+            async with running_scheduler(services, settings):
+                yield
 
     return Litestar(
         route_handlers=[
@@ -154,10 +192,12 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             LookupController,
             ScansController,
             EndpointsController,
+            DriftController,
             ServersController,
             PublishersController,
             SyncRunsController,
             AdvisoriesController,
+            WebhooksController,
         ],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -1,4 +1,4 @@
-"""The `trustsvc` command: serve, assess, check-tools, check-domain, demo, db.
+"""The `trustsvc` command: serve, worker, assess, check-tools, check-domain, demo, sync, db.
 
 Exit codes: 0 done, 2 usage error or refused target (one line, never a traceback), 3 the
 verdict reached `--fail-on`, 1 anything unexpected (one line; details with TRUSTSVC_DEBUG=1).
@@ -92,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="the lexical lookalike check only: no network"
     )
 
+    worker = commands.add_parser(
+        "worker", help="run the periodic jobs: re-probe due endpoints, webhooks, registry sync"
+    )
+    worker.add_argument(
+        "--once", action="store_true", help="one round (queue, sweep, deliveries), then exit"
+    )
+
     sync = commands.add_parser("sync", help="import servers from the upstream MCP registry")
     sync.add_argument("--registry", help="upstream base URL (default: TRUSTSVC_REGISTRY_URL)")
     sync.add_argument("--full", action="store_true", help="walk every page, deleted rows included")
@@ -163,6 +170,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
         )
     if args.command == "sync":
         return asyncio.run(_sync(args, settings))
+    if args.command == "worker":
+        from trustsvc.workercli import run_worker  # noqa: PLC0415 - only this command
+
+        return asyncio.run(run_worker(settings, once=args.once))
     if args.command == "advisories":
         return asyncio.run(_advisories(args, settings))
     return asyncio.run(_db(settings))

@@ -15,6 +15,7 @@ from probes.context import ProbeLimits
 from probes.netpolicy import IPNetwork, NetworkPolicy
 from trustsvc.domain_settings import DomainSettings, load_domain_settings
 from trustsvc.envparse import SettingsError, number
+from trustsvc.schedule.settings import ScheduleSettings, load_schedule_settings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
 DEFAULT_REGISTRY_URL = "https://registry.modelcontextprotocol.io"
@@ -54,6 +55,7 @@ class Settings:
             environment they ask registries and resolvers.
         registry_url: the upstream MCP registry the sync job imports from (`/v0.1` API).
         registry_retries: how often one page is retried after 429, 5xx or a lost connection.
+        schedule: the periodic jobs and the workers' limits (re-probing, drift reports).
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -63,6 +65,7 @@ class Settings:
     domain: DomainSettings = field(default_factory=DomainSettings)
     registry_url: str = DEFAULT_REGISTRY_URL
     registry_retries: int = 4
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -87,6 +90,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         domain=load_domain_settings(env),
         registry_url=env.get("TRUSTSVC_REGISTRY_URL", DEFAULT_REGISTRY_URL).rstrip("/"),
         registry_retries=int(number(env, "TRUSTSVC_REGISTRY_RETRIES", 4, allow_zero=True)),
+        schedule=load_schedule_settings(env, embedded=database_url.startswith("sqlite")),
     )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-22 00:42:11.378269
+Create Date: 2026-11-22 00:45:21.341207
 """
 
 from collections.abc import Sequence
@@ -18,6 +18,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "job_leases",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("owner", sa.String(length=128), nullable=True),
+        sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_outcome", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_job_leases")),
+    )
     op.create_table(
         "webhooks",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -231,3 +241,4 @@ def downgrade() -> None:
 
     op.drop_table("probe_schedule")
     op.drop_table("webhooks")
+    op.drop_table("job_leases")

@@ -21,6 +21,7 @@ import json
 import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
@@ -94,10 +95,13 @@ class McpTestServer:
     port: int
     auth: bool
     _runner: ThreadedUvicorn
+    tls: bool = False
 
     @property
     def base_url(self) -> str:
-        """Scheme, host and port."""
+        """Scheme, host and port (https://localhost, the lab certificates' name, with TLS)."""
+        if self.tls:
+            return f"https://localhost:{self.port}"
         return f"http://{HOST}:{self.port}"
 
     @property
@@ -134,17 +138,22 @@ def mcp_server(
     instructions: str | None = "A test server for trustsvc.",
     issuer_url: str = "https://127.0.0.1:1/issuer",
     configure: Callable[[MCPServer[Any]], None] | None = None,
+    port: int = 0,
+    tls: tuple[Path, Path] | None = None,
 ) -> McpTestServer:
     """Build (not start) a test server; enter it as a context manager to run it.
 
     Args:
+        port: listen here (a server replacing another on the same URL); 0 picks one.
+        tls: (certificate chain, key) PEM files to serve HTTPS with.
         auth: require `Authorization: Bearer good-token` and serve RFC 9728 metadata naming
             `issuer_url` as the authorization server (an IP literal: nothing resolves it).
         modern: answer 2026-07-28 requests; default True only for "stateless" (see module doc).
     """
-    listener = socket.create_server((HOST, 0))
+    listener = socket.create_server((HOST, port), reuse_port=False)
     port = int(listener.getsockname()[1])
-    resource_url = f"http://{HOST}:{port}{'/sse' if mode == 'legacy_sse' else '/mcp'}"
+    origin = f"https://localhost:{port}" if tls else f"http://{HOST}:{port}"
+    resource_url = f"{origin}{'/sse' if mode == 'legacy_sse' else '/mcp'}"
     server = _build(
         tools,
         name=name,
@@ -156,7 +165,13 @@ def mcp_server(
         configure(server)
     app = _app(server, mode, modern=mode == "stateless" if modern is None else modern)
     config = uvicorn.Config(
-        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2, access_log=False
+        app,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=2,
+        access_log=False,
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
     )
     return McpTestServer(
         mcp=server,
@@ -164,6 +179,7 @@ def mcp_server(
         port=port,
         auth=auth,
         _runner=ThreadedUvicorn(config, listener),
+        tls=tls is not None,
     )
 
 

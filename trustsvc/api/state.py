@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from datetime import datetime
+from typing import Any, cast
 
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from probes.family import FamilySpec
+from trustsvc.drift.service import DriftService
 from trustsvc.lookup import LookupService
 from trustsvc.scans.service import ScanService
+from trustsvc.schedule.settings import ScheduleSettings
+from trustsvc.schedule.worker import Worker
+from trustsvc.webhooks.deliver import WebhookDeliverer
 
 
 @dataclass(slots=True)
 class AppServices:
-    """What the handlers need; background scans are tracked so shutdown can cancel them."""
+    """What the handlers and the scheduler's jobs need.
+
+    Background scans are tracked so shutdown can cancel them; `stopping` tells in-flight
+    sweeps to finish what they hold and claim nothing more.
+    """
 
     sessions: async_sessionmaker[AsyncSession]
     scans: ScanService
     lookup: LookupService
+    drift: DriftService
+    worker: Worker
+    deliverer: WebhookDeliverer
+    schedule: ScheduleSettings
+    clock: Callable[[], datetime]
+    build_families: Callable[[], tuple[FamilySpec[Any], ...]]
     background: set[asyncio.Task[object]] = field(default_factory=set)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def services(state: State) -> AppServices:

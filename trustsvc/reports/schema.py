@@ -8,6 +8,7 @@ the API cannot disagree.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -60,6 +61,27 @@ class FindingDoc(msgspec.Struct, kw_only=True):
     references: list[str]
 
 
+class DriftEventDoc(msgspec.Struct, kw_only=True):
+    """A change of one surface item between a scan and an earlier state (issue 6 drift)."""
+
+    id: int
+    endpoint_id: str
+    scan_id: str
+    basis: str
+    surface: str
+    kind: str
+    subject: str
+    severity: str
+    summary: str
+    before: Any
+    after: Any
+    text_diff: str | None
+    observed_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    ack_note: str | None = None
+
+
 class ScanReport(msgspec.Struct, kw_only=True):
     """Everything one assessment found and concluded."""
 
@@ -77,3 +99,4 @@ class ScanReport(msgspec.Struct, kw_only=True):
     findings: list[FindingDoc]
     scan_id: str | None = None
     endpoint_id: str | None = None
+    drift: list[DriftEventDoc] = msgspec.field(default_factory=list)

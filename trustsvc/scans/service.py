@@ -1,8 +1,12 @@
-"""ScanService: the only path that probes. API, CLI, demo and (later) the scheduler call it.
+"""ScanService: the only path that probes. API, CLI, demo and the scheduler's workers call it.
 
 Order matters for safety: the URL is normalised and its addresses approved by the network
 policy before anything is stored, so a refused target leaves no trace; the results of a scan
-are written in one transaction, so an interrupted scan is never half-recorded.
+(attempts, findings, snapshot, drift events, webhook outbox, score and the endpoint's next due
+time) are written in one transaction, so an interrupted scan is never half-recorded.
+
+A worker's scan is also fenced by its lease: when the worker no longer holds the endpoint
+(it overran the lease and another worker claimed it), the whole transaction rolls back.
 """
 
 from __future__ import annotations
@@ -18,14 +22,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from probes.context import ProbeContext
 from probes.errors import Unreachable
 from probes.family import FamilySpec
-from probes.model import ProbeSpec
+from probes.model import AttemptStatus, ProbeSpec
 from probes.netpolicy import Resolver, resolve_target, system_resolver
 from probes.registry import FAMILIES, catalogue
 from probes.runner import RunResult, run_families, unreachable_result
 from probes.target import EndpointUrl, Target, parse_endpoint_url
+from trustsvc.drift.recorder import Notifier, record_drift
+from trustsvc.drift.snapshot import snapshot_of
+from trustsvc.drift.store import event_doc
+from trustsvc.models import ScanRow
 from trustsvc.reports.build import build_report
 from trustsvc.reports.schema import ScanReport
 from trustsvc.repositories import EndpointRepository, ScanRepository
+from trustsvc.schedule.freshness import FreshnessPolicy, next_due
+from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.scoring.policy import POLICY, ScoringPolicy
 from trustsvc.scoring.types import TrustScore
@@ -47,6 +57,10 @@ class PreparedTarget:
     unresolved_detail: str | None = None
 
 
+class LeaseLostError(Exception):
+    """The worker no longer holds the endpoint's lease; its scan was rolled back."""
+
+
 class ScanService:
     """Validate, probe, score and (when given a database) persist assessments."""
 
@@ -60,6 +74,8 @@ class ScanService:
         resolver: Resolver = system_resolver,
         clock: Callable[[], datetime] = utc_now,
         on_completed: Sequence[Callable[[ScanReport], None]] = (),
+        notify: Notifier | None = None,
+        freshness: FreshnessPolicy | None = None,
     ) -> None:
         self.ctx = ctx
         self.sessions = sessions
@@ -69,6 +85,8 @@ class ScanService:
         self.resolver = resolver
         self.clock = clock
         self.on_completed = tuple(on_completed)
+        self.notify = notify
+        self.freshness = freshness or FreshnessPolicy()
 
     async def prepare(self, raw_url: str) -> PreparedTarget:
         """Normalise and policy-check a URL; raises TargetRejected before anything is stored."""
@@ -100,27 +118,108 @@ class ScanService:
         sessions = self._require_sessions()
         try:
             run = await self._probe(prepared)
-            assessed_at = self.clock()
-            score = score_findings(run.findings, self.catalogue, self.policy)
-            report = self._report(prepared.endpoint.url, run, score, assessed_at=assessed_at)
             async with sessions.begin() as session:
-                scans = ScanRepository(session)
-                scan = await scans.require(scan_id)
-                await scans.complete(
-                    scan,
-                    assessed_at=assessed_at,
-                    attempts=run.attempts,
-                    findings=run.findings,
-                    score=score,
-                )
-                report.scan_id = scan_id
-                report.endpoint_id = scan.endpoint_id
+                scan = await ScanRepository(session).require(scan_id)
+                report = await self._record(session, scan, prepared, run, owner=None)
         except BaseException as exc:
             await self._mark_failed(scan_id, exc)
             raise
+        self.notify_completed(report)
+        return report
+
+    async def run_leased(
+        self, prepared: PreparedTarget, *, owner: str, reason: str = "scheduled"
+    ) -> ScanReport:
+        """Probe, then store the scan whole only while `owner` holds the endpoint's lease.
+
+        Nothing is written before the probing ends, so a worker killed mid-probe leaves no
+        trace and its endpoint is probed again once the lease expires.
+
+        Raises:
+            LeaseLostError: another worker holds the endpoint now; nothing was stored.
+        """
+        sessions = self._require_sessions()
+        run = await self._probe(prepared)
+        async with sessions.begin() as session:
+            endpoint = await EndpointRepository(session).get_or_create(
+                prepared.endpoint, self.clock()
+            )
+            scan = await ScanRepository(session).start(endpoint, reason=reason, now=self.clock())
+            report = await self._record(session, scan, prepared, run, owner=owner)
+        self.notify_completed(report)
+        return report
+
+    async def _record(
+        self,
+        session: AsyncSession,
+        scan: ScanRow,
+        prepared: PreparedTarget,
+        run: RunResult,
+        *,
+        owner: str | None,
+    ) -> ScanReport:
+        """Snapshot, drift, score, results and next due time, in the caller's transaction."""
+        assessed_at = self.clock()
+        drift = await record_drift(
+            session,
+            endpoint_id=scan.endpoint_id,
+            endpoint_url=prepared.endpoint.url,
+            scan_id=scan.id,
+            snapshot=snapshot_of(run.observations, run.findings, self.catalogue),
+            now=assessed_at,
+            notify=self.notify,
+        )
+        score = score_findings(run.findings, self.catalogue, self.policy, drift=drift.standing)
+        await ScanRepository(session).complete(
+            scan,
+            assessed_at=assessed_at,
+            attempts=run.attempts,
+            findings=run.findings,
+            score=score,
+        )
+        await self._reschedule(session, scan, run, assessed_at=assessed_at, owner=owner)
+        report = self._report(prepared.endpoint.url, run, score, assessed_at=assessed_at)
+        report.scan_id = scan.id
+        report.endpoint_id = scan.endpoint_id
+        report.drift = [event_doc(event) for event in drift.events]
+        return report
+
+    async def _reschedule(
+        self,
+        session: AsyncSession,
+        scan: ScanRow,
+        run: RunResult,
+        *,
+        assessed_at: datetime,
+        owner: str | None,
+    ) -> None:
+        schedule = ScheduleRepository(session)
+        row = await schedule.get(scan.endpoint_id)
+        failed = any(a.status is not AttemptStatus.COMPLETED for a in run.attempts)
+        due = next_due(
+            endpoint_id=scan.endpoint_id,
+            assessed_at=assessed_at,
+            attempts=run.attempts,
+            findings=run.findings,
+            consecutive_failures=row.consecutive_failures if row and failed else 0,
+            policy=self.freshness,
+        )
+        held = await schedule.finish(
+            scan.endpoint_id,
+            owner=owner,
+            scan_id=scan.id,
+            now=assessed_at,
+            next_due_at=due.at,
+            reason=due.reason,
+            failed=failed,
+        )
+        if owner is not None and not held:
+            raise LeaseLostError(f"{owner} lost the lease on {scan.endpoint_id}")
+
+    def notify_completed(self, report: ScanReport) -> None:
+        """Tell listeners (the lookup cache) about a newly stored result."""
         for listener in self.on_completed:
             listener(report)
-        return report
 
     async def run(self, raw_url: str, *, reason: str) -> ScanReport:
         """Validate, probe, score and store: the whole path in one call."""

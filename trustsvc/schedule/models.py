@@ -33,3 +33,16 @@ class ScheduleRow(Base):
     last_requested_at: Mapped[datetime | None]
     consecutive_failures: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class JobLeaseRow(Base):
+    """Which process runs a periodic job now, so N workers run each job once per period."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(128))
+    lease_expires_at: Mapped[datetime | None]
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    last_outcome: Mapped[str | None] = mapped_column(Text)

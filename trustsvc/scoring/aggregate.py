@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from probes.model import Finding, Outcome, ProbeSpec
 from trustsvc.scoring.dimensions import EVALUATORS, DimensionInput
 from trustsvc.scoring.dimensions.common import is_bad
+from trustsvc.scoring.dimensions.stability import DriftStanding, drift_gates
 from trustsvc.scoring.policy import POLICY, ScoringPolicy
 from trustsvc.scoring.types import (
     GRADE_LADDER,
@@ -31,10 +32,14 @@ def score_findings(
     findings: Iterable[Finding],
     catalogue: Mapping[str, ProbeSpec],
     policy: ScoringPolicy = POLICY,
+    drift: DriftStanding | None = None,
 ) -> TrustScore:
-    """Score one scan's findings; `catalogue` maps every expected probe id to its spec."""
+    """Score one scan's findings; `catalogue` maps every expected probe id to its spec.
+
+    `drift` is the endpoint's drift standing at scoring time (None: not compared).
+    """
     found = tuple(findings)
-    dimensions = tuple(_evaluate(found, catalogue, policy))
+    dimensions = tuple(_evaluate(found, catalogue, policy, drift))
     total_weight = sum(d.weight for d in dimensions)
     confidence = sum(d.weight * d.coverage for d in dimensions) / total_weight
     published = sum(_pulled_to_prior(d, policy) * d.weight for d in dimensions) / total_weight
@@ -45,7 +50,7 @@ def score_findings(
         if measured_weight
         else None
     )
-    gates = list(_fired_gates(found, catalogue, policy))
+    gates = [*_fired_gates(found, catalogue, policy), *drift_gates(drift)]
     grade = _grade(published, gates, found, confidence, policy)
     if grade == UNKNOWN_GRADE:
         gates.append(
@@ -74,7 +79,10 @@ def score_findings(
 
 
 def _evaluate(
-    findings: tuple[Finding, ...], catalogue: Mapping[str, ProbeSpec], policy: ScoringPolicy
+    findings: tuple[Finding, ...],
+    catalogue: Mapping[str, ProbeSpec],
+    policy: ScoringPolicy,
+    drift: DriftStanding | None,
 ) -> Iterable[DimensionResult]:
     for dimension, weight in policy.weights.items():
         families = policy.sources[dimension]
@@ -85,6 +93,7 @@ def _evaluate(
             findings=tuple(f for f in findings if f.probe_id in specs),
             specs=specs,
             policy=policy,
+            drift=drift,
         )
         yield EVALUATORS[dimension](data)
 

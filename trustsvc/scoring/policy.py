@@ -261,7 +261,7 @@ _REGISTRY_GATES = (
 )
 
 POLICY = ScoringPolicy(
-    version="2026.11.6",
+    version="2026.11.7",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,

@@ -10,6 +10,7 @@ from trustsvc.scoring.dimensions.capabilities import evaluate_capabilities
 from trustsvc.scoring.dimensions.common import DimensionInput, ScoringBugError
 from trustsvc.scoring.dimensions.generic import evaluate_by_deduction
 from trustsvc.scoring.dimensions.identity import evaluate_identity
+from trustsvc.scoring.dimensions.stability import evaluate_stability
 from trustsvc.scoring.dimensions.transport import evaluate_transport
 from trustsvc.scoring.types import Dimension, DimensionResult
 
@@ -22,7 +23,7 @@ EVALUATORS: Mapping[Dimension, Evaluator] = MappingProxyType(
         Dimension.ACCESS: evaluate_access,
         Dimension.CAPABILITIES: evaluate_capabilities,
         Dimension.PROVENANCE: evaluate_by_deduction,
-        Dimension.STABILITY: evaluate_by_deduction,
+        Dimension.STABILITY: evaluate_stability,
     }
 )
 

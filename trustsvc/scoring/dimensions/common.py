@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from probes.model import Finding, Outcome, ProbeSpec
 from trustsvc.scoring.policy import ScoringPolicy
 from trustsvc.scoring.types import Dimension
+
+if TYPE_CHECKING:
+    from trustsvc.scoring.dimensions.stability import DriftStanding
 
 
 class ScoringBugError(Exception):
@@ -16,13 +20,17 @@ class ScoringBugError(Exception):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DimensionInput:
-    """The findings of one dimension and the specs it expects (probe id -> spec)."""
+    """The findings of one dimension and the specs it expects (probe id -> spec).
+
+    `drift` is the stability standing; only the stability evaluator reads it.
+    """
 
     dimension: Dimension
     weight: float
     findings: tuple[Finding, ...]
     specs: Mapping[str, ProbeSpec]
     policy: ScoringPolicy
+    drift: DriftStanding | None = None
 
 
 def check_expected(data: DimensionInput) -> None:

@@ -1,0 +1,118 @@
+"""Record a scan's drift inside the scan's transaction, and say where the endpoint stands.
+
+A scan is compared twice: with the endpoint's previous snapshot (what changed since we last
+looked) and with the operator's pinned baseline (what differs from the state someone
+approved). Baseline differences persist from scan to scan, so each distinct one is recorded
+once; one that the previous-snapshot diff already reported in this scan is not repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trustsvc.drift.diff import diff_snapshots
+from trustsvc.drift.model import Basis, Snapshot
+from trustsvc.drift.models import DriftEventRow, SnapshotRow
+from trustsvc.drift.store import DriftRepository, change_key, window_start
+from trustsvc.scoring.dimensions.stability import DriftStanding, OpenDrift
+
+STABILITY_WINDOW_S = 30 * 24 * 3600.0
+
+# Queues notifications for new events in the same transaction (the webhook outbox).
+Notifier = Callable[[AsyncSession, Sequence[DriftEventRow], str, datetime], Awaitable[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedDrift:
+    """The events this scan recorded and the endpoint's standing after them."""
+
+    events: list[DriftEventRow]
+    standing: DriftStanding
+
+
+async def record_drift(
+    session: AsyncSession,
+    *,
+    endpoint_id: str,
+    endpoint_url: str,
+    scan_id: str,
+    snapshot: Snapshot,
+    now: datetime,
+    notify: Notifier | None = None,
+    window_s: float = STABILITY_WINDOW_S,
+) -> RecordedDrift:
+    """Store the snapshot, diff it against the previous one and the baseline, store events."""
+    repo = DriftRepository(session)
+    previous = await repo.latest_snapshot(endpoint_id)
+    baseline = await repo.baseline(endpoint_id)
+    await repo.add_snapshot(
+        scan_id=scan_id, endpoint_id=endpoint_id, snapshot=snapshot, taken_at=now
+    )
+    since_previous = diff_snapshots(previous[1], snapshot) if previous else []
+    events = await repo.add_events(
+        endpoint_id=endpoint_id,
+        scan_id=scan_id,
+        basis=Basis.PREVIOUS,
+        changes=since_previous,
+        observed_at=now,
+    )
+    if baseline is not None and (previous is None or baseline.scan_id != previous[0]):
+        pinned = await repo.snapshot(baseline.scan_id)
+        if pinned is not None:
+            seen = await repo.baseline_keys(endpoint_id, baseline.pinned_at)
+            seen |= {change_key(c) for c in since_previous}
+            fresh = [c for c in diff_snapshots(pinned, snapshot) if change_key(c) not in seen]
+            events += await repo.add_events(
+                endpoint_id=endpoint_id,
+                scan_id=scan_id,
+                basis=Basis.BASELINE,
+                changes=fresh,
+                observed_at=now,
+            )
+    if events and notify is not None:
+        await notify(session, events, endpoint_url, now)
+    compared = previous is not None or baseline is not None
+    standing = await drift_standing(
+        session, endpoint_id, now=now, compared=compared, window_s=window_s
+    )
+    return RecordedDrift(events=events, standing=standing)
+
+
+async def drift_standing(
+    session: AsyncSession,
+    endpoint_id: str,
+    *,
+    now: datetime,
+    compared: bool,
+    window_s: float = STABILITY_WINDOW_S,
+) -> DriftStanding:
+    """The open events of the stability window, as scoring wants them."""
+    rows = await DriftRepository(session).open_events(
+        endpoint_id, since=window_start(now, window_s)
+    )
+    return DriftStanding(
+        compared=compared,
+        open_events=tuple(
+            OpenDrift(
+                event_id=row.id,
+                severity=row.severity,
+                kind=row.kind,
+                subject=row.subject,
+                summary=row.summary,
+            )
+            for row in rows
+        ),
+    )
+
+
+async def has_history(session: AsyncSession, endpoint_id: str, scan_id: str) -> bool:
+    """Whether the endpoint has a snapshot other than this scan's (something to compare)."""
+    query = select(
+        exists().where(SnapshotRow.endpoint_id == endpoint_id, SnapshotRow.scan_id != scan_id)
+    )
+    return bool(await session.scalar(query))
