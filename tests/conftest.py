@@ -55,6 +55,13 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield url
 
 
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """An empty PostgreSQL database (mark the test `postgres` so it skips without a server)."""
+    async with _postgres_database() as url:
+        yield url
+
+
 class _postgres_database:  # noqa: N801 - used as a context manager, reads like a function
     """Create a uniquely named database on the configured server and drop it afterwards."""
 

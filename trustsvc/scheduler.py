@@ -88,8 +88,8 @@ class JobRunner:
         self.owner = owner
         self.outcomes: dict[str, str] = {}
 
-    async def __call__(self, job: JobSpec) -> None:
-        """Run one job once."""
+    async def run(self, job: JobSpec) -> None:
+        """Run one job once (a coroutine method: APScheduler's asyncio executor awaits it)."""
         try:
             if job.exclusive and not await self._take(job):
                 self.outcomes[job.name] = "skipped: another process holds it"
@@ -123,7 +123,7 @@ async def running_scheduler(app: AppServices, settings: Settings) -> AsyncIterat
     first = datetime.now().astimezone() + timedelta(seconds=1)
     for job in job_table(app, settings):
         scheduler.add_job(
-            runner,
+            runner.run,
             IntervalTrigger(seconds=job.every_s),
             args=(job,),
             id=job.name,
