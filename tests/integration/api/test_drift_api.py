@@ -85,7 +85,9 @@ async def test_drift_routes_answer_bad_input_with_problems(client: Client) -> No
         ("post", f"/v1/endpoints/{unknown}/rescan", None),
         ("post", "/v1/drift/999999/ack", {}),
     ):
-        response = await getattr(client, method)(path, **({"json": body} if body is not None else {}))
+        response = await getattr(client, method)(
+            path, **({"json": body} if body is not None else {})
+        )
         assert response.status_code == 404, (path, response.text)
         assert response.headers["content-type"] == PROBLEM
     bad = await client.get("/v1/reports/drift", params={"severity": "bogus"})
