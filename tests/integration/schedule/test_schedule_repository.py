@@ -75,10 +75,21 @@ async def test_finish_is_fenced_by_the_lease(sessions: Sessions) -> None:
     await claim(sessions, "fast", later)  # the slow worker's lease expired
     async with sessions.begin() as session:
         repo = ScheduleRepository(session)
-        kwargs = {"scan_id": "s", "now": later, "reason": "ttl:tools", "failed": False}
         next_due = later + timedelta(days=1)
-        assert not await repo.finish(endpoint_id, owner="slow", next_due_at=next_due, **kwargs)
-        assert await repo.finish(endpoint_id, owner="fast", next_due_at=next_due, **kwargs)
+
+        async def finish(owner: str) -> bool:
+            return await repo.finish(
+                endpoint_id,
+                owner=owner,
+                scan_id="s",
+                now=later,
+                next_due_at=next_due,
+                reason="ttl:tools",
+                failed=False,
+            )
+
+        assert not await finish("slow")
+        assert await finish("fast")
     async with sessions() as session:
         row = await session.get(ScheduleRow, endpoint_id)
     assert row is not None
