@@ -26,11 +26,15 @@ BACKENDS = [
 def pytest_configure(config: pytest.Config) -> None:
     """Commands the tests start inherit this: no registry or resolver off this machine.
 
+    The registry sync job is off too: a `trustsvc serve` or `worker` a test starts would
+    otherwise ask the public registry at start.
+
     A deployment asks real registries and resolvers by default; tests that exercise those
     lookups name loopback servers and turn them on explicitly.
     """
     del config
     os.environ["TRUSTSVC_DOMAIN_LOOKUPS"] = "off"
+    os.environ["TRUSTSVC_REGISTRY_SYNC_S"] = "0"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

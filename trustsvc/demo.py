@@ -29,13 +29,18 @@ LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 
 
 def demo_settings(settings: Settings, ca_file: Path) -> Settings:
-    """The operator's settings plus loopback and the lab CA, for the demo only."""
+    """The operator's settings plus loopback and the lab CA, for the demo only.
+
+    The demo is offline: its scheduler re-probes the lab endpoints but never syncs the
+    upstream registry.
+    """
     policy = dataclasses.replace(
         settings.probes.policy,
         allowed_networks=(*settings.probes.policy.allowed_networks, LOOPBACK),
     )
     probes = dataclasses.replace(settings.probes, policy=policy, ca_file=ca_file)
-    return dataclasses.replace(settings, probes=probes)
+    schedule = dataclasses.replace(settings.schedule, registry_sync_s=0.0)
+    return dataclasses.replace(settings, probes=probes, schedule=schedule)
 
 
 def lab_configs(pki: LabPki) -> dict[str, LabTlsConfig]:

@@ -37,6 +37,7 @@ class JobSpec:
     every_s: float
     exclusive: bool
     run: Callable[[], Awaitable[str]]
+    at_start: bool = True
 
 
 def job_table(app: AppServices, settings: Settings) -> tuple[JobSpec, ...]:
@@ -69,12 +70,14 @@ def job_table(app: AppServices, settings: Settings) -> tuple[JobSpec, ...]:
             every_s=schedule.sources_refresh_s,
             exclusive=False,  # feeds live in each process's memory
             run=lambda: refresh_sources(app),
+            at_start=False,  # they were just read
         ),
         JobSpec(
             name="drift_report",
             every_s=schedule.drift_report_s if schedule.report_dir else 0.0,
             exclusive=True,
             run=lambda: write_drift_report(app, settings),
+            at_start=False,
         ),
     )
     return tuple(job for job in jobs if job.every_s > 0)
@@ -87,6 +90,7 @@ class JobRunner:
         self.app = app
         self.owner = owner
         self.outcomes: dict[str, str] = {}
+        self.scheduler: AsyncIOScheduler | None = None
 
     async def run(self, job: JobSpec) -> None:
         """Run one job once (a coroutine method: APScheduler's asyncio executor awaits it)."""
@@ -120,8 +124,11 @@ async def running_scheduler(app: AppServices, settings: Settings) -> AsyncIterat
     """Start the job table on the running loop; stop it (and in-flight sweeps) on exit."""
     runner = JobRunner(app, app.worker.owner)
     scheduler = AsyncIOScheduler(timezone="UTC")
+    runner.scheduler = scheduler
     first = datetime.now().astimezone() + timedelta(seconds=1)
     for job in job_table(app, settings):
+        # Omitted, APScheduler computes the first run from the trigger; None would pause it.
+        start = {"next_run_time": first} if job.at_start else {}
         scheduler.add_job(
             runner.run,
             IntervalTrigger(seconds=job.every_s),
@@ -130,8 +137,8 @@ async def running_scheduler(app: AppServices, settings: Settings) -> AsyncIterat
             name=job.name,
             max_instances=1,
             coalesce=True,
-            next_run_time=first,
             misfire_grace_time=None,
+            **start,
         )
     scheduler.start()
     try:
