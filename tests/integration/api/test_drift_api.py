@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import dataclasses
 import io
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 
+from probes.tls.labpki import LabPki
+from tests.integration.api.conftest import loopback_settings
 from tests.servers.mcp import DEFAULT_TOOLS, mcp_server
+from trustsvc.app import create_app
+from trustsvc.db import make_engine
+from trustsvc.models import ScanRow
+from trustsvc.schedule.settings import ScheduleSettings
 
 Client = AsyncTestClient[Litestar]
 PROBLEM = "application/problem+json"
@@ -109,3 +119,44 @@ async def test_rescan_is_accepted_then_cooled_down_with_retry_after(client: Clie
     assert refused.headers["content-type"] == PROBLEM
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert refused.json()["type"].endswith("/rescan-cooldown")
+
+
+async def test_the_api_process_runs_the_scheduler_on_the_embedded_default(
+    tmp_path: Path, lab_pki: LabPki
+) -> None:
+    """`trustsvc serve` alone re-probes on SQLite: a rescan request is picked up in-process."""
+    base = loopback_settings(f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", lab_pki.ca_cert)
+    settings = dataclasses.replace(
+        base, schedule=ScheduleSettings(in_api=True, sweep_s=0.2, drain_s=3600)
+    )
+    with mcp_server(DEFAULT_TOOLS, mode="json") as server:
+        async with AsyncTestClient(app=create_app(settings)) as client:
+            report = await scan(client, server.url)
+            endpoint_id = report["endpoint_id"]
+            accepted = await client.post(f"/v1/endpoints/{endpoint_id}/rescan")
+            assert accepted.status_code == 202
+            async with asyncio.timeout(60):
+                while len(await _history(client, endpoint_id)) < 2:  # noqa: ASYNC110 - polling
+                    await asyncio.sleep(0.1)
+    history = await _history_after(tmp_path / "serve.db", endpoint_id)
+    assert history == ["requested", "api"]
+
+
+async def _history(client: Client, endpoint_id: str) -> list[dict[str, Any]]:
+    response = await client.get(f"/v1/endpoints/{endpoint_id}/scans")
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+async def _history_after(path: Path, endpoint_id: str) -> list[str]:
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(ScanRow.reason)
+                .where(ScanRow.endpoint_id == endpoint_id)
+                .order_by(ScanRow.requested_at.desc())
+            )
+            return [row[0] for row in rows]
+    finally:
+        await engine.dispose()
