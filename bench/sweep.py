@@ -422,6 +422,7 @@ class Round:
     worker_cpu_s: float
     lab_cpu_s: float
     machine_busy: float
+    machine_cpu_s: float
     mcp_posts: int
     exit_codes: tuple[int | None, ...]
 
@@ -473,7 +474,8 @@ async def run_round(
             done = await scanned_since(sessions, since)
             if time.perf_counter() - last_report >= 15:
                 last_report = time.perf_counter()
-                print(f"  {label}: {done}/{len(ids)} after {last_report - started:.0f} s")
+                elapsed = last_report - started
+                print(f"  {label}: {done}/{len(ids)} after {elapsed:.0f} s", flush=True)
         seconds = time.perf_counter() - started
         busy_after, total_after = machine_ticks()
         for worker in workers:  # the high-water mark, just before stopping
@@ -484,9 +486,10 @@ async def run_round(
         posts = lab.requests() - posts_before
     finally:
         codes = stop_workers(workers)
-    failed = [w for w, code in zip(workers, codes, strict=True) if code != 0]
-    for worker in failed:
-        print(f"  worker {worker.proc.pid} did not exit cleanly:\n{worker.tail()}")
+    for worker, code in zip(workers, codes, strict=True):
+        if code != 0 or done < len(ids):
+            log = worker.tail()
+            print(f"  worker {worker.proc.pid} exit code {code}, its log:\n{log}", flush=True)
     result = Round(
         label=label,
         workers=count,
@@ -498,6 +501,7 @@ async def run_round(
         worker_cpu_s=worker_cpu,
         lab_cpu_s=lab_cpu,
         machine_busy=(busy_after - busy_before) / max(total_after - total_before, 1),
+        machine_cpu_s=(busy_after - busy_before) / CLOCK_TICK,
         mcp_posts=posts,
         exit_codes=tuple(codes),
     )
@@ -510,23 +514,36 @@ async def run_round(
 
 def print_round(r: Round) -> None:
     a = r.audit
+    scanned = max(a.scanned, 1)
     rss = ", ".join(f"{m:.0f}" for m in r.peak_rss_mib)
+    rest = r.machine_cpu_s - r.worker_cpu_s - r.lab_cpu_s
     state = "complete" if r.complete else f"TIMED OUT at {a.scanned}/{r.endpoints}"
-    print(
-        f"== {r.label}: {r.workers} worker(s), {state}\n"
-        f"  wall s                 {r.seconds:.1f}\n"
-        f"  endpoints/min          {r.per_minute:,.0f}\n"
-        f"  scans: duplicates      {a.duplicates}\n"
-        f"  scans: missing         {a.missing}\n"
-        f"  scans not completed    {a.not_completed}\n"
-        f"  family attempts failed {a.failed_attempts}\n"
-        f"  MCP POSTs / endpoint   {r.mcp_posts / max(a.scanned, 1):.1f}\n"
-        f"  peak RSS MiB / worker  {rss} (goal < {RSS_GOAL_MIB:.0f})\n"
-        f"  CPU s: workers, lab    {r.worker_cpu_s:.1f}, {r.lab_cpu_s:.1f}"
-        f" ({r.worker_cpu_s / max(a.scanned, 1) * 1000:.0f} ms of worker CPU per endpoint)\n"
-        f"  machine CPUs busy      {r.machine_busy:.0%} of {os.cpu_count()}\n"
-        f"  worker exit codes      {', '.join(str(c) for c in r.exit_codes)}"
-    )
+    lines = [
+        ("wall s", f"{r.seconds:.1f}"),
+        ("endpoints/min", f"{r.per_minute:,.0f}"),
+        ("scans: duplicates", str(a.duplicates)),
+        ("scans: missing", str(a.missing)),
+        ("scans not completed", str(a.not_completed)),
+        ("family attempts failed", str(a.failed_attempts)),
+        ("MCP POSTs / endpoint", f"{r.mcp_posts / scanned:.1f}"),
+        ("peak RSS MiB / worker", f"{rss} (goal < {RSS_GOAL_MIB:.0f})"),
+        (
+            "CPU s: workers, lab, rest",
+            f"{r.worker_cpu_s:.1f}, {r.lab_cpu_s:.1f}, {rest:.1f} (rest: PostgreSQL, this bench)",
+        ),
+        (
+            "CPU ms / endpoint",
+            (
+                f"{r.worker_cpu_s / scanned * 1000:.0f} in workers,"
+                f" {r.machine_cpu_s / scanned * 1000:.0f} on the whole machine"
+            ),
+        ),
+        ("machine CPUs busy", f"{r.machine_busy:.0%} of {os.cpu_count()}"),
+        ("worker exit codes", ", ".join(str(c) for c in r.exit_codes)),
+    ]
+    print(f"== {r.label}: {r.workers} worker(s), {state}", flush=True)
+    for label, value in lines:
+        print(f"  {label:26} {value}", flush=True)
 
 
 def print_summary(rounds: Sequence[Round]) -> None:
@@ -580,7 +597,7 @@ async def bench(args: argparse.Namespace, workdir: Path) -> list[Round]:
                         )
                     )
                     if not rounds[-1].ok:
-                        print(f"{label}: the round failed its checks; stopping here")
+                        print(f"{label}: the round failed its checks; stopping", flush=True)
                         break
             finally:
                 await engine.dispose()
