@@ -40,6 +40,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import platform
 import signal
@@ -316,6 +317,7 @@ def worker_env(database_url: str, args: argparse.Namespace, lab: Lab) -> dict[st
         "TRUSTSVC_SWEEP_S": str(args.sweep_s),
         "TRUSTSVC_WORKER_CONCURRENCY": str(args.concurrency),
         "TRUSTSVC_WORKER_PER_HOST": str(args.per_host),
+        "TRUSTSVC_WORKER_MAX_SCANS": str(args.max_scans),
     }
     if lab.ca_file is not None:
         env["TRUSTSVC_CA_FILE"] = str(lab.ca_file)
@@ -357,6 +359,20 @@ async def wait_ready(workers: Sequence[WorkerProc]) -> None:
         if time.monotonic() > deadline:
             raise SystemExit("the workers did not report running in time")
         await asyncio.sleep(0.1)
+
+
+def restart_recycled(
+    workers: list[WorkerProc], env: dict[str, str], logdir: Path, label: str
+) -> int:
+    """Start a fresh worker for each that exited 0 (recycled), as compose's restart would."""
+    restarted = 0
+    for index, worker in enumerate(workers):
+        if worker.proc.poll() == 0 and b"recycling" in worker.stderr.read_bytes():
+            [fresh] = start_workers(1, env, logdir, f"{label}-{index}-{worker.proc.pid}")
+            fresh.peak_rss_mib = worker.peak_rss_mib
+            workers[index] = fresh
+            restarted += 1
+    return restarted
 
 
 def check_alive(workers: Sequence[WorkerProc]) -> None:
@@ -462,8 +478,9 @@ async def run_round(
         busy_before, total_before = machine_ticks()
         since = await make_due(sessions, ids)
         started = time.perf_counter()
-        done, last_report = 0, started
+        done, last_report, restarts = 0, started, 0
         while done < len(ids):
+            restarts += restart_recycled(workers, env, logdir, label.replace(" ", "-"))
             check_alive(workers)
             for worker in workers:
                 rss = status_kib(worker.proc.pid, "VmRSS") / 1024
@@ -481,7 +498,13 @@ async def run_round(
         for worker in workers:  # the high-water mark, just before stopping
             hwm = status_kib(worker.proc.pid, "VmHWM") / 1024
             worker.peak_rss_mib = max(worker.peak_rss_mib, hwm)
-        worker_cpu = sum(cpu_s(w.proc.pid) - b for w, b in zip(workers, cpu_before, strict=True))
+        worker_cpu = (
+            sum(cpu_s(w.proc.pid) - b for w, b in zip(workers, cpu_before, strict=True))
+            if not restarts
+            else math.nan  # a recycled process's CPU time left with it
+        )
+        if restarts:
+            print(f"  {label}: {restarts} worker restart(s) after recycling", flush=True)
         lab_cpu = cpu_s(lab.proc.pid) - lab_before
         posts = lab.requests() - posts_before
     finally:
@@ -615,6 +638,12 @@ def main() -> int:
     parser.add_argument("--round-timeout", type=float, default=600.0, help="seconds per round")
     parser.add_argument("--tls", action="store_true", help="serve https: sslyze runs too")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES, help="an admin database")
+    parser.add_argument(
+        "--max-scans",
+        type=int,
+        default=0,
+        help="TRUSTSVC_WORKER_MAX_SCANS: workers exit 0 after this many and are restarted",
+    )
     args = parser.parse_args()
     if args.endpoints < 1 or args.servers < 1 or args.workers_max < 1:
         parser.error("--endpoints, --servers and --workers-max must be positive")

@@ -22,6 +22,10 @@ class WorkerSettings:
             after this long. Renewed every third of it while the scan runs.
         poll_s: how long an idle worker waits before looking for due endpoints again.
         retry_s: first retry delay for an endpoint whose scan stored nothing.
+        max_scans: after storing this many scans the worker stops claiming, finishes what
+            it holds and exits 0, for its supervisor (compose, systemd) to start a fresh
+            one; 0 never. sslyze's native memory (OpenSSL, malloc arenas) only grows with
+            each TLS scan, and a fresh process is the dependable way to give it back.
     """
 
     concurrency: int = 8
@@ -29,6 +33,7 @@ class WorkerSettings:
     lease_s: float = 300.0
     poll_s: float = 5.0
     retry_s: float = 900.0
+    max_scans: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +72,7 @@ def load_schedule_settings(env: Mapping[str, str], *, embedded: bool) -> Schedul
         lease_s=number(env, "TRUSTSVC_WORKER_LEASE_S", 300.0),
         poll_s=number(env, "TRUSTSVC_WORKER_POLL_S", 5.0),
         retry_s=number(env, "TRUSTSVC_WORKER_RETRY_S", 900.0),
+        max_scans=int(number(env, "TRUSTSVC_WORKER_MAX_SCANS", 0, allow_zero=True)),
     )
     report_dir = env.get("TRUSTSVC_REPORT_DIR")
     if report_dir and not Path(report_dir).is_dir():

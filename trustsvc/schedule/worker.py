@@ -65,6 +65,7 @@ class Worker:
         self._held: set[str] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        self.recycle = asyncio.Event()
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def run(self, stop: asyncio.Event, *, drain: bool = False) -> None:
@@ -111,6 +112,8 @@ class Worker:
         await self._idle.wait()
 
     async def _claim(self, limit: int) -> list[Claimed]:
+        if self.recycle.is_set():
+            return []
         try:
             async with self.sessions.begin() as session:
                 claimed = await ScheduleRepository(session).claim(
@@ -134,6 +137,8 @@ class Worker:
                 prepared = await self.scans.prepare(claimed.url)
                 await self.scans.run_leased(prepared, owner=self.owner, reason=claimed.due_reason)
             self.tally.stored += 1
+            if self.settings.max_scans and self.tally.stored >= self.settings.max_scans:
+                self.recycle.set()
         except LeaseLostError:
             self.tally.lease_lost += 1
             log.warning("lease on %s expired mid-scan; another worker has it", claimed.url)
