@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -153,9 +153,21 @@ class ScanRepository:
         self, endpoint_id: str, *, before: datetime | None, limit: int
     ) -> Sequence[tuple[ScanRow, ScoreRow | None]]:
         """An endpoint's scans, newest first, with their latest score when completed."""
+        # A scan re-scored (drift acknowledged, baseline pinned) has several score rows;
+        # history shows each scan once, with its newest score.
+        newest = (
+            select(func.max(ScoreRow.id).label("id"))
+            .join(ScanRow, ScanRow.id == ScoreRow.scan_id)
+            .where(ScanRow.endpoint_id == endpoint_id)
+            .group_by(ScoreRow.scan_id)
+            .subquery()
+        )
         query = (
             select(ScanRow, ScoreRow)
-            .outerjoin(ScoreRow, ScoreRow.scan_id == ScanRow.id)
+            .outerjoin(
+                ScoreRow,
+                (ScoreRow.scan_id == ScanRow.id) & ScoreRow.id.in_(select(newest.c.id)),
+            )
             .where(ScanRow.endpoint_id == endpoint_id)
             .order_by(ScanRow.requested_at.desc(), ScanRow.id)
             .limit(limit)

@@ -79,6 +79,9 @@ async def test_drift_is_listed_reported_acknowledged_and_pinned(client: Client) 
     assert "tools.poisoning" in gates
     stability = next(d for d in rescored["dimensions"] if d["name"] == "stability")
     assert stability["score"] == 100.0
+    # The re-scored scan is listed once, with its newest score.
+    history = await _history(client, endpoint_id)
+    assert [h["scan_id"] for h in history] == [second["scan_id"], first["scan_id"]]
     again = await client.post(f"/v1/drift/{event['id']}/ack", json={"note": "later"})
     assert again.json()["event"]["ack_note"] == "expected"  # the first stamp is kept
 
