@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -68,3 +70,16 @@ def make_engine(url: str) -> AsyncEngine:
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def insert_missing(
+    session: AsyncSession, model: type[Base], rows: list[dict[str, Any]], key: str
+) -> None:
+    """Insert rows whose `key` is not taken yet and leave existing rows alone.
+
+    `INSERT ... ON CONFLICT DO NOTHING` exists on both backends, but each dialect builds it.
+    """
+    if not rows:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(insert(model).values(rows).on_conflict_do_nothing(index_elements=[key]))

@@ -195,6 +195,8 @@ class ScanService:
     ) -> None:
         schedule = ScheduleRepository(session)
         row = await schedule.get(scan.endpoint_id)
+        if row is None:  # first scan of an endpoint (an API or CLI scan)
+            await schedule.ensure([scan.endpoint_id], due_at=assessed_at, reason="new")
         failed = any(a.status is not AttemptStatus.COMPLETED for a in run.attempts)
         due = next_due(
             endpoint_id=scan.endpoint_id,

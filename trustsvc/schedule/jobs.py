@@ -12,12 +12,11 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probes.errors import TargetRejected
 from probes.target import parse_endpoint_url
+from trustsvc.db import insert_missing
 from trustsvc.registry.models import ScanQueueRow
 from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.models import JobLeaseRow
@@ -30,10 +29,7 @@ async def take_job_lease(
     session: AsyncSession, name: str, *, owner: str, now: datetime, hold_s: float
 ) -> bool:
     """Take the job for this period unless another process holds it; True if taken."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(JobLeaseRow).values(name=name).on_conflict_do_nothing(index_elements=["name"])
-    )
+    await insert_missing(session, JobLeaseRow, [{"name": name}], "name")
     result = await session.execute(
         update(JobLeaseRow)
         .where(

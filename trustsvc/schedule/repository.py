@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trustsvc.db import insert_missing
 from trustsvc.models import EndpointRow
 from trustsvc.schedule.models import ScheduleRow
 
@@ -45,10 +45,7 @@ class ScheduleRepository:
 
     async def ensure(self, endpoint_ids: Sequence[str], *, due_at: datetime, reason: str) -> None:
         """Schedule endpoints not yet scheduled; leave existing rows alone."""
-        if not endpoint_ids:
-            return
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "endpoint_id": endpoint_id,
                 "next_due_at": due_at,
@@ -57,9 +54,7 @@ class ScheduleRepository:
             }
             for endpoint_id in endpoint_ids
         ]
-        await self.session.execute(
-            insert(ScheduleRow).values(rows).on_conflict_do_nothing(index_elements=["endpoint_id"])
-        )
+        await insert_missing(self.session, ScheduleRow, rows, "endpoint_id")
 
     async def make_due(self, endpoint_ids: Sequence[str], *, now: datetime, reason: str) -> None:
         """Bring endpoints forward to now (a registry change, a rescan request)."""
@@ -131,9 +126,8 @@ class ScheduleRepository:
         """Move the endpoint on after a stored scan; False when `owner` lost the lease.
 
         `owner` None is a scan outside the scheduler (API, CLI): it reschedules without
-        touching a lease a worker may hold.
+        touching a lease a worker may hold. The row must exist (`ensure`).
         """
-        await self.ensure([endpoint_id], due_at=next_due_at, reason=reason)
         values: dict[str, object] = {
             "next_due_at": next_due_at,
             "due_reason": reason,

@@ -13,6 +13,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_409_CONFLICT, HTTP_429_TOO_MANY_REQUESTS
 
+from probes.model import Severity
 from trustsvc.api.drift_schemas import (
     AckRequest,
     AckResult,
@@ -40,16 +41,6 @@ from trustsvc.schedule.repository import ScheduleRepository
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 
-class SeverityName(StrEnum):
-    """Drift severities, most severe first."""
-
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    INFO = "info"
-
-
 class ReportFormat(StrEnum):
     """How a report is rendered."""
 
@@ -58,7 +49,7 @@ class ReportFormat(StrEnum):
 
 
 MinSeverity = Annotated[
-    SeverityName, QueryParameter(description="Only events at or above this severity.")
+    Severity, QueryParameter(description="Only events at or above this severity.")
 ]
 Since = Annotated[
     datetime | None, QueryParameter(description="Only events observed at or after (RFC 3339).")
@@ -84,7 +75,7 @@ class DriftController(Controller):
         self,
         state: State,
         endpoint_id: FromPath[str],
-        severity: MinSeverity = SeverityName.INFO,
+        severity: MinSeverity = Severity.INFO,
         since: Since = None,
         cursor: EventCursor = None,
         limit: Limit = 100,
@@ -115,7 +106,7 @@ class DriftController(Controller):
         self,
         state: State,
         since: Since = None,
-        severity: MinSeverity = SeverityName.INFO,
+        severity: MinSeverity = Severity.INFO,
         report_format: Annotated[
             ReportFormat, QueryParameter(name="format", description="`json` or `csv`.")
         ] = ReportFormat.JSON,
