@@ -68,10 +68,10 @@ class Worker:
         self.recycle = asyncio.Event()
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
-    async def run(self, stop: asyncio.Event, *, drain: bool = False) -> None:
-        """Keep up to `concurrency` scans in flight until `stop` is set, then finish them.
+    async def _drain(self, stop: asyncio.Event) -> None:
+        """Keep up to `concurrency` scans in flight until nothing is due or `stop` is set.
 
-        With `drain`, also return once nothing is due and nothing is in flight (one sweep).
+        What is already held is finished either way: a scan is stored whole or not at all.
         """
         running: set[asyncio.Task[None]] = set()
         heartbeat = asyncio.create_task(self._renew_forever(stop))
@@ -82,7 +82,7 @@ class Worker:
                 free = self.settings.concurrency - len(running)
                 claimed = await self._claim(free) if free > 0 else []
                 running |= {asyncio.create_task(self._scan(c)) for c in claimed}
-                if drain and not running:
+                if not running:
                     break
                 await asyncio.wait(
                     {*running, stopping},
@@ -99,7 +99,7 @@ class Worker:
     async def sweep(self, stop: asyncio.Event | None = None) -> SweepTally:
         """Probe everything due now, then return what this sweep did (the scheduler's job)."""
         start = (self.tally.claimed, self.tally.stored, self.tally.lease_lost, self.tally.deferred)
-        await self.run(stop or asyncio.Event(), drain=True)
+        await self._drain(stop or asyncio.Event())
         return SweepTally(
             claimed=self.tally.claimed - start[0],
             stored=self.tally.stored - start[1],
