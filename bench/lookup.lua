@@ -3,6 +3,7 @@
 -- ROUTE defaults to /v1/lookup; the baseline passes /bench/trivial, so both sides cost wrk the
 -- same Lua work and send the same request bytes.
 -- URLS_FILE holds one already URL-encoded endpoint URL per line (written by bench/lookup.py).
+-- With BENCH_BEARER set, every request carries `Authorization: Bearer $BENCH_BEARER`.
 
 local thread_count = 0
 
@@ -26,6 +27,12 @@ function init(args)
   math.randomseed(os.time() * 7919 + (thread_index or 0))
 end
 
+local headers = {}
+local bearer = os.getenv("BENCH_BEARER")
+if bearer and bearer ~= "" then
+  headers["Authorization"] = "Bearer " .. bearer
+end
+
 function request()
-  return wrk.format("GET", paths[math.random(#paths)])
+  return wrk.format("GET", paths[math.random(#paths)], headers)
 end

@@ -43,13 +43,14 @@ from probes.target import parse_endpoint_url
 BENCH = Path(__file__).resolve().parent
 POSTGRES_ENV = "TRUSTSVC_BENCH_POSTGRES_URL"
 GOAL = 0.7
+AUTH_GOAL = 1.15  # --auth: open req/s / keyed req/s
 TRIVIAL = "/bench/trivial"  # the baseline route bench/lookup_app.py adds
 
 
-def http_get(port: int, path: str) -> tuple[int, bytes]:
+def http_get(port: int, path: str, bearer: str = "") -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers={"Authorization": f"Bearer {bearer}"} if bearer else {})
         response = conn.getresponse()
         return response.status, response.read()
     except OSError:
@@ -70,7 +71,13 @@ def server_argv(server: str, port: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def serving(server: str, database_url: str, log: Path, cache_poll_s: float) -> Iterator[int]:
+def serving(
+    server: str,
+    database_url: str,
+    log: Path,
+    cache_poll_s: float,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[int]:
     """Run the app in a subprocess on a free loopback port; stop it on exit."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -80,12 +87,13 @@ def serving(server: str, database_url: str, log: Path, cache_poll_s: float) -> I
         "TRUSTSVC_DATABASE_URL": database_url,
         "TRUSTSVC_LOOKUP_POLL_S": str(cache_poll_s),
         "PYTHONPATH": str(BENCH),
+        **(extra_env or {}),
     }
     with log.open("w") as out:
         proc = subprocess.Popen(server_argv(server, port), env=env, stdout=out, stderr=out)
     try:
         deadline = time.monotonic() + 30
-        while http_get(port, TRIVIAL)[0] != 200:
+        while http_get(port, "/health")[0] != 200:  # public whatever the access mode
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"{server} did not start:\n{log.read_text()}")
             time.sleep(0.2)
@@ -99,17 +107,18 @@ def serving(server: str, database_url: str, log: Path, cache_poll_s: float) -> I
             proc.wait()
 
 
-def check_lookup(port: int, raw: str) -> None:
-    status, body = http_get(port, f"/v1/lookup?url={quote(raw, safe='')}")
+def check_lookup(port: int, raw: str, bearer: str = "") -> None:
+    status, body = http_get(port, f"/v1/lookup?url={quote(raw, safe='')}", bearer)
     if status != 200 or json.loads(body)["url"] != parse_endpoint_url(raw).url:
         raise SystemExit(f"lookup of stored {raw} answered {status}: {body[:300]!r}")
 
 
-async def prime(port: int, lines: list[str], concurrency: int = 32) -> float:
+async def prime(port: int, lines: list[str], bearer: str = "", concurrency: int = 32) -> float:
     """Request every stored URL once, so the measured run sees the cache as it runs."""
     started = time.monotonic()
     gate = asyncio.Semaphore(concurrency)
-    async with aiohttp.ClientSession() as http:
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    async with aiohttp.ClientSession(headers=headers) as http:
 
         async def one(line: str) -> None:
             async with gate, http.get(f"http://127.0.0.1:{port}/v1/lookup?url={line}") as r:
@@ -176,6 +185,63 @@ def bench_backend(label: str, database_url: str, args: argparse.Namespace, work:
     return ok
 
 
+# Rate limits high enough never to refuse wrk, low enough to be counted on every request.
+_KEYED_ENV = {
+    "TRUSTSVC_AUTH": "required",
+    "TRUSTSVC_RATE_ADDRESS_PER_MIN": "1e12",
+    "TRUSTSVC_RATE_KEY_PER_MIN": "1e12",
+}
+_OPEN_ENV = {
+    "TRUSTSVC_AUTH": "open",
+    "TRUSTSVC_RATE_ADDRESS_PER_MIN": "0",
+    "TRUSTSVC_RATE_KEY_PER_MIN": "0",
+}
+
+
+def bench_auth(label: str, database_url: str, args: argparse.Namespace, work: Path) -> bool:
+    """Lookup req/s with no access control vs. key checking and rate limiting, alternated.
+
+    Both configurations get the same requests, Authorization header included, so wrk's cost
+    is equal and the ratio is what the server spends on the access middleware.
+    """
+    from trustsvc.auth.cli import create_key  # noqa: PLC0415 - only this mode needs it
+    from trustsvc.auth.principal import Scope  # noqa: PLC0415
+    from trustsvc.settings import Settings  # noqa: PLC0415
+
+    asyncio.run(load_database(database_url, args.endpoints))
+    printed = asyncio.run(
+        create_key(Settings(database_url=database_url), "bench", [Scope.READ], None)
+    )
+    token = printed.splitlines()[1]
+    os.environ["BENCH_BEARER"] = token
+    submitted = [submitted_url(i) for i in range(args.endpoints)]
+    urls = work / "urls.txt"
+    urls.write_text("".join(quote(u, safe="") + "\n" for u in submitted))
+    print(f"\n== {label}: {args.endpoints} endpoints; lookup with the cache as served (1 s poll)")
+    print(f"{'config':8} {'round':>5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>8}")
+    rps: dict[str, list[float]] = {"open": [], "keyed": []}
+    ok = True
+    for round_no in range(1, args.rounds + 1):
+        for config, env in (("open", _OPEN_ENV), ("keyed", _KEYED_ENV)):
+            with serving("uvicorn", database_url, work / f"{config}.log", 1.0, env) as port:
+                check_lookup(port, submitted[0], token)
+                if config == "keyed" and http_get(port, "/v1/endpoints")[0] != 401:
+                    raise SystemExit("the keyed server answered without a key")
+                asyncio.run(prime(port, urls.read_text().split(), token))
+                measure(args, port, "lookup", args.warmup, urls)
+                r = measure(args, port, "lookup", args.duration, urls)
+            rps[config].append(r.rps)
+            ok &= r.non_2xx == 0
+            print(
+                f"{config:8} {round_no:5d} {r.rps:8.0f} {r.p50_ms:7.2f} {r.p99_ms:7.2f} "
+                f"{r.non_2xx:8d}"
+            )
+    ratio = sum(rps["open"]) / sum(rps["keyed"])
+    verdict = "meets the goal" if ratio <= AUTH_GOAL else "ABOVE the goal"
+    print(f"ratio open/keyed req/s = {ratio:.3f} ({verdict} of <= {AUTH_GOAL})")
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
@@ -200,11 +266,19 @@ def main() -> int:
         default="uvicorn",
         help="uvicorn (as `trustsvc serve` runs it), granian, or both in turn",
     )
+    parser.add_argument(
+        "--auth",
+        action="store_true",
+        help="instead: lookup req/s open vs. with API-key checking and rate limiting (needs wrk)",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="--auth: open/keyed alternations")
     args = parser.parse_args()
     if args.server != "uvicorn" and not shutil.which("granian", path=Path(sys.executable).parent):
         parser.error("granian is not installed in this venv")
     args.cache_poll = args.cache_poll or [1.0, 0.0]
     args.wrk = ensure_wrk()
+    if args.auth and not args.wrk:
+        parser.error("--auth needs wrk (the fallback load sends no Authorization header)")
     tool = "wrk" if args.wrk else "aiohttp fallback,"
     print(
         f"load: {tool} -t{THREADS} -c{CONNECTIONS} -d{args.duration:g}s --latency per route, "
@@ -213,10 +287,11 @@ def main() -> int:
     ok = True
     with tempfile.TemporaryDirectory(prefix="trustsvc-bench-") as tmp:
         work = Path(tmp)
-        ok &= bench_backend("SQLite", f"sqlite+aiosqlite:///{work / 'bench.db'}", args, work)
+        run = bench_auth if args.auth else bench_backend
+        ok &= run("SQLite", f"sqlite+aiosqlite:///{work / 'bench.db'}", args, work)
         if args.postgres:
             with postgres_database(args.postgres) as url:
-                ok &= bench_backend("PostgreSQL", url, args, work)
+                ok &= run("PostgreSQL", url, args, work)
     return 0 if ok else 1
 
 

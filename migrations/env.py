@@ -9,6 +9,8 @@ from sqlalchemy.engine import Connection
 
 from trustsvc import models  # noqa: F401 - registers the tables on Base.metadata
 from trustsvc.advisories import models as advisory_models  # noqa: F401 - the advisories'
+from trustsvc.audit import models as audit_models  # noqa: F401 - the audit log
+from trustsvc.auth import models as auth_models  # noqa: F401 - API keys
 from trustsvc.db import Base, make_engine
 from trustsvc.drift import models as drift_models  # noqa: F401 - drift snapshots and events
 from trustsvc.registry import models as registry_models  # noqa: F401 - and the registry's

@@ -43,10 +43,14 @@ class NetworkPolicy:
         allow_private: permit loopback, private, link-local, CGNAT and other non-global
             addresses (tests and single-user set-ups on loopback).
         allowed_networks: networks permitted whatever their kind, checked first.
+        allow_public: permit global addresses outside `allowed_networks`; off confines
+            probing to the allow-list (a partner range, or a test that fuzzes the API and
+            must never reach the internet).
     """
 
     allow_private: bool = False
     allowed_networks: tuple[IPNetwork, ...] = ()
+    allow_public: bool = True
 
     def refusal(self, address: IPAddress) -> str | None:  # noqa: PLR0911 - one exit per kind
         """Say why the address may not be probed, or None when it may."""
@@ -63,7 +67,7 @@ class NetworkPolicy:
         if address.is_unspecified:
             return f"{address} is the unspecified address"
         if address.is_global:
-            return None
+            return None if self.allow_public else f"{address} is outside the allowed networks"
         if self.allow_private:
             return None
         return f"{address} is a {_kind(address)} address"

@@ -22,6 +22,7 @@ import yaml  # type: ignore[import-untyped] # PyYAML comes with litestar; it shi
 from sqlalchemy.engine import make_url
 
 from trustsvc.app import create_app
+from trustsvc.auth.settings import AuthMode
 from trustsvc.cli import build_parser
 from trustsvc.settings import load_settings
 
@@ -140,6 +141,9 @@ def test_api_serves_without_the_scheduler_and_checks_a_real_health_route() -> No
     assert f"{args.port}:{args.port}" in api["ports"]
     settings = load_settings({k: str(v) for k, v in api["environment"].items()})
     assert not settings.schedule.in_api
+    # A public bind in `auto` with no key would refuse to start; compose requires keys.
+    assert settings.access.mode is AuthMode.REQUIRED
+    assert "GetHealth" in settings.access.public_routes  # the healthcheck needs no key
     probe = " ".join(api["healthcheck"]["test"])
     assert f"127.0.0.1:{args.port}/health" in probe
     assert "/health" in {route.path for route in create_app().routes}

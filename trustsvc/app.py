@@ -31,10 +31,13 @@ from probes.publisher.family import publisher_family
 from probes.registry import FAMILIES
 from trustsvc import __version__
 from trustsvc.advisories.lookup import advisory_lookup
+from trustsvc.api.access import AccessMiddleware
 from trustsvc.api.controllers.advisories import AdvisoriesController
+from trustsvc.api.controllers.audit import AuditController
 from trustsvc.api.controllers.drift import DriftController
 from trustsvc.api.controllers.endpoints import EndpointsController
 from trustsvc.api.controllers.lookup import LookupController
+from trustsvc.api.controllers.metrics import MetricsController
 from trustsvc.api.controllers.registry import (
     PublishersController,
     ServersController,
@@ -44,12 +47,18 @@ from trustsvc.api.controllers.scans import ScansController
 from trustsvc.api.controllers.system import SystemController
 from trustsvc.api.controllers.webhooks import WebhooksController
 from trustsvc.api.errors import EXCEPTION_HANDLERS
+from trustsvc.api.headers import security_headers
+from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
 from trustsvc.api.state import AppServices
+from trustsvc.auth.store import KeyStore
 from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.domain_settings import domain_sources
 from trustsvc.drift.service import DriftService
 from trustsvc.lookup import LookupService
 from trustsvc.migrate import ensure_schema
+from trustsvc.observability.metrics import Metrics
+from trustsvc.observability.middleware import observe_requests
+from trustsvc.observability.scans import ScanTelemetry
 from trustsvc.registry.context import registry_lookup
 from trustsvc.scans.service import ScanService, utc_now
 from trustsvc.schedule.worker import Worker
@@ -109,8 +118,13 @@ async def open_services(
     settings: Settings,
     resolver: Resolver = system_resolver,
     clock: Callable[[], datetime] = utc_now,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[AppServices]:
-    """Open the database and build the services; close everything on exit."""
+    """Open the database and build the services; close everything on exit.
+
+    `metrics` is the API's (its request middleware records there too); a worker gets its own.
+    """
+    metrics = metrics or Metrics()
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     lookup = LookupService(engine, poll_s=settings.lookup_poll_s)
@@ -136,6 +150,7 @@ async def open_services(
         clock=clock,
         on_completed=(lookup.scan_completed,),
         notify=queue_deliveries,
+        observers=(ScanTelemetry(metrics),),
     )
     app = AppServices(
         sessions=sessions,
@@ -145,16 +160,19 @@ async def open_services(
         worker=Worker(
             scans=scans, sessions=sessions, clock=clock, settings=settings.schedule.worker
         ),
+        keys=KeyStore(sessions, clock=clock, cache_s=settings.access.key_cache_s),
         deliverer=WebhookDeliverer(
             sessions=sessions,
             policy=settings.probes.policy,
             resolver=resolver,
             clock=clock,
             ca_file=settings.probes.ca_file,
+            observe=metrics.deliveries,
         ),
         schedule=settings.schedule,
         clock=clock,
         build_families=build_families,
+        metrics=metrics,
     )
     try:
         await ensure_schema(engine, auto_migrate=settings.auto_migrate)
@@ -173,10 +191,11 @@ async def open_services(
 def create_app(settings: Settings | None = None, resolver: Resolver = system_resolver) -> Litestar:
     """Build the API for these settings (defaults: embedded SQLite, private targets refused)."""
     settings = settings or Settings()
+    metrics = Metrics()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        async with open_services(settings, resolver) as services:
+        async with open_services(settings, resolver, metrics=metrics) as services:
             app.state.services = services
             if not settings.schedule.in_api:
                 yield
@@ -186,7 +205,7 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             async with running_scheduler(services, settings):
                 yield
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             SystemController,
             LookupController,
@@ -198,9 +217,17 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             SyncRunsController,
             AdvisoriesController,
             WebhooksController,
+            AuditController,
+            MetricsController,
         ],
         lifespan=[lifespan],
+        middleware=[AccessMiddleware(settings.access)],
+        before_send=[security_headers],
+        request_max_body_size=settings.access.max_body_bytes,
         exception_handlers=EXCEPTION_HANDLERS,
+        # Litestar's default would replace the root logger's handlers when the app is built;
+        # the CLI configures logging (format, redaction) instead: observability/logs.py.
+        logging_config=None,
         openapi_config=OpenAPIConfig(
             title="trustsvc",
             version=__version__,
@@ -210,6 +237,9 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             ),
             license=License(name="AGPL-3.0-or-later", identifier="AGPL-3.0-or-later"),
             use_handler_docstrings=True,
+            components=SECURITY_COMPONENTS,
         ),
         debug=False,
     )
+    document_access(app, settings.access)
+    return observe_requests(app, metrics)

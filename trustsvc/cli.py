@@ -1,4 +1,4 @@
-"""The `trustsvc` command: serve, worker, assess, check-tools, check-domain, demo, sync, db.
+"""The `trustsvc` command: serve, worker, assess, check-tools, check-domain, demo, sync, keys, db.
 
 Exit codes: 0 done, 2 usage error or refused target (one line, never a traceback), 3 the
 verdict reached `--fail-on`, 1 anything unexpected (one line; details with TRUSTSVC_DEBUG=1).
@@ -24,7 +24,20 @@ import msgspec
 from probes.errors import TargetRejected
 from probes.model import ProbeSpec
 from trustsvc.app import open_services, probe_context, probe_families
+from trustsvc.auth.cli import (
+    BindRefused,
+    bind_settings,
+    create_key,
+    is_loopback,
+    list_keys,
+    revoke_key,
+)
+from trustsvc.auth.principal import Scope
+from trustsvc.auth.repository import KeyRequestError
+from trustsvc.auth.settings import AuthMode
 from trustsvc.domain_settings import domain_sources
+from trustsvc.envparse import MAX_PORT
+from trustsvc.observability.logs import configure_logging
 from trustsvc.reports.build import to_json
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
@@ -98,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--once", action="store_true", help="one round (queue, sweep, deliveries), then exit"
     )
+    worker.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="PORT",
+        help="serve Prometheus metrics on /metrics here (default: TRUSTSVC_METRICS_PORT)",
+    )
+    worker.add_argument(
+        "--metrics-host", metavar="ADDRESS", help="bind address (default: TRUSTSVC_METRICS_HOST)"
+    )
 
     sync = commands.add_parser("sync", help="import servers from the upstream MCP registry")
     sync.add_argument("--registry", help="upstream base URL (default: TRUSTSVC_REGISTRY_URL)")
@@ -111,6 +133,24 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="import OSV records from zips, folders, .json files or URLs"
     )
     advisory_import.add_argument("sources", nargs="+", metavar="PATH|URL")
+
+    keys = commands.add_parser("keys", help="API keys: create, list, revoke")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
+    key_create = key_commands.add_parser("create", help="mint a key and print it once")
+    key_create.add_argument("--name", required=True, help="who or what uses it (audit log)")
+    key_create.add_argument(
+        "--scope",
+        action="append",
+        choices=[scope.value for scope in Scope],
+        required=True,
+        help="read < scan < admin, each including the ones before; repeatable",
+    )
+    key_create.add_argument("--expires-in", type=float, metavar="DAYS", help="default: never")
+    key_list = key_commands.add_parser("list", help="keys without their secrets")
+    key_list.add_argument("--all", action="store_true", help="include revoked keys")
+    key_list.add_argument("--format", choices=("table", "json"), default="table")
+    key_revoke = key_commands.add_parser("revoke", help="revoke a key by id or name")
+    key_revoke.add_argument("key", metavar="KEY_ID|NAME")
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -150,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNEXPECTED
 
 
-def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR0911 - one per command
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: C901, PLR0911 - one per command
     if args.command == "check-tools":
         return _check_tools(args)
     if args.command == "check-domain":
@@ -160,23 +200,41 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:  # noqa: PLR
     if args.command == "serve":
         from trustsvc.serve import serve  # noqa: PLC0415 - uvicorn is only needed here
 
-        serve(settings, host=args.host, port=args.port)
+        configure_logging(settings.observability)
+        serve(asyncio.run(_bind(settings, args.host)), host=args.host, port=args.port)
         return EXIT_OK
+    if args.command == "keys":
+        return asyncio.run(_keys(args, settings))
     if args.command == "demo":
         from trustsvc.demo import run_demo  # noqa: PLC0415 - lab servers only for the demo
 
+        if not args.no_serve:
+            settings = asyncio.run(_bind(settings, args.host))
         return asyncio.run(
             run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve)
         )
     if args.command == "sync":
         return asyncio.run(_sync(args, settings))
     if args.command == "worker":
-        from trustsvc.workercli import run_worker  # noqa: PLC0415 - only this command
-
-        return asyncio.run(run_worker(settings, once=args.once))
+        return _worker(args, settings)
     if args.command == "advisories":
         return asyncio.run(_advisories(args, settings))
     return asyncio.run(_db(settings))
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from trustsvc.workercli import run_worker  # noqa: PLC0415 - only this command
+
+    observability = settings.observability
+    if args.metrics_port is not None:
+        if not 0 <= args.metrics_port <= MAX_PORT:
+            raise UsageError(f"--metrics-port must be a port number, got {args.metrics_port}")
+        observability = dataclasses.replace(observability, metrics_port=args.metrics_port)
+    if args.metrics_host:
+        observability = dataclasses.replace(observability, metrics_host=args.metrics_host)
+    configure_logging(observability)
+    settings = dataclasses.replace(settings, observability=observability)
+    return asyncio.run(run_worker(settings, once=args.once))
 
 
 def _assess_settings(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -302,6 +360,36 @@ async def _advisories(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(str(exc)) from exc
     for summary in summaries:
         print(summary.line())  # noqa: T201 - CLI output
+    return EXIT_OK
+
+
+async def _bind(settings: Settings, host: str) -> Settings:
+    try:
+        bound = await bind_settings(settings, host)
+    except BindRefused as exc:
+        raise UsageError(str(exc)) from exc
+    if bound.access.mode is AuthMode.OPEN and not is_loopback(host):
+        print(  # noqa: T201 - CLI output
+            f"trustsvc: warning: serving on {host} WITHOUT authentication (TRUSTSVC_AUTH=open)",
+            file=sys.stderr,
+        )
+    return bound
+
+
+async def _keys(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        if args.keys_command == "create":
+            scopes = [Scope(scope) for scope in args.scope]
+            text = await create_key(settings, args.name, scopes, args.expires_in)
+        elif args.keys_command == "list":
+            text = await list_keys(
+                settings, include_revoked=args.all, as_json=args.format == "json"
+            )
+        else:
+            text = await revoke_key(settings, args.key)
+    except KeyRequestError as exc:
+        raise UsageError(str(exc)) from exc
+    print(text)  # noqa: T201 - CLI output
     return EXIT_OK
 
 

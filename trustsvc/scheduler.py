@@ -110,7 +110,12 @@ class JobRunner:
                 await finish_job(
                     session, job.name, owner=self.owner, now=self.app.clock(), outcome=outcome
                 )
-        log.info("job %s: %s", job.name, outcome)
+        log.info(
+            "job %s: %s",
+            job.name,
+            outcome,
+            extra={"event": "job", "job": job.name, "outcome": outcome},
+        )
 
     async def _take(self, job: JobSpec) -> bool:
         async with self.app.sessions.begin() as session:
@@ -190,8 +195,13 @@ async def sync_registry(app: AppServices, settings: Settings) -> str:
     from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig  # noqa: PLC0415
 
     config = UpstreamConfig(base_url=settings.registry_url, max_retries=settings.registry_retries)
-    async with UpstreamClient(config) as client:
-        report = await SyncJob(app.sessions).run(client, settings.registry_url, full=False)
+    try:
+        async with UpstreamClient(config) as client:
+            report = await SyncJob(app.sessions).run(client, settings.registry_url, full=False)
+    except Exception:
+        app.metrics.sync_run("error")
+        raise
+    app.metrics.sync_run(report.status)
     return f"sync {report.status}: {report.rows} rows, {report.added} added" + (
         f", error: {report.error}" if report.error else ""
     )

@@ -15,7 +15,8 @@ def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
         host=host,
         port=port,
         log_level="warning",
-        access_log=False,
+        access_log=False,  # the request middleware logs each request, route templated
+        log_config=None,  # uvicorn's records go through the CLI's handler (JSON, redaction)
         lifespan="on",
     )
     return uvicorn.Server(config)

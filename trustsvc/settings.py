@@ -13,8 +13,10 @@ from pathlib import Path
 
 from probes.context import ProbeLimits
 from probes.netpolicy import IPNetwork, NetworkPolicy
+from trustsvc.auth.settings import AccessSettings, load_access_settings
 from trustsvc.domain_settings import DomainSettings, load_domain_settings
 from trustsvc.envparse import SettingsError, number
+from trustsvc.observability.settings import ObservabilitySettings, load_observability_settings
 from trustsvc.schedule.settings import ScheduleSettings, load_schedule_settings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
@@ -56,6 +58,8 @@ class Settings:
         registry_url: the upstream MCP registry the sync job imports from (`/v0.1` API).
         registry_retries: how often one page is retried after 429, 5xx or a lost connection.
         schedule: the periodic jobs and the workers' limits (re-probing, drift reports).
+        access: API keys, public routes, rate limits and request limits of the API.
+        observability: log format and level, and where a worker serves its metrics.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -66,6 +70,8 @@ class Settings:
     registry_url: str = DEFAULT_REGISTRY_URL
     registry_retries: int = 4
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    access: AccessSettings = field(default_factory=AccessSettings)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -78,6 +84,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     policy = NetworkPolicy(
         allow_private=env.get("TRUSTSVC_ALLOW_PRIVATE_TARGETS", "").lower() in _TRUE,
         allowed_networks=_networks(env.get("TRUSTSVC_ALLOWED_NETWORKS", "")),
+        allow_public=env.get("TRUSTSVC_ALLOWED_NETWORKS_ONLY", "").lower() not in _TRUE,
     )
     ca_file = env.get("TRUSTSVC_CA_FILE")
     return Settings(
@@ -91,6 +98,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         registry_url=env.get("TRUSTSVC_REGISTRY_URL", DEFAULT_REGISTRY_URL).rstrip("/"),
         registry_retries=int(number(env, "TRUSTSVC_REGISTRY_RETRIES", 4, allow_zero=True)),
         schedule=load_schedule_settings(env, embedded=database_url.startswith("sqlite")),
+        access=load_access_settings(env),
+        observability=load_observability_settings(env),
     )
 
 

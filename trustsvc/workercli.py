@@ -9,10 +9,14 @@ and exits 0.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
+from collections.abc import AsyncIterator
 
+from trustsvc.api.state import AppServices
 from trustsvc.app import open_services
+from trustsvc.observability.server import metrics_server
 from trustsvc.scheduler import deliver, drain_queue, running_scheduler, sweep
 from trustsvc.settings import Settings
 
@@ -28,7 +32,7 @@ async def run_worker(settings: Settings, *, once: bool) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        async with running_scheduler(app, settings):
+        async with running_scheduler(app, settings), _serving_metrics(app, settings):
             print(f"trustsvc worker {app.worker.owner} running", flush=True)  # noqa: T201
             waits = [asyncio.create_task(e.wait()) for e in (stop, app.worker.recycle)]
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
@@ -41,3 +45,17 @@ async def run_worker(settings: Settings, *, once: bool) -> int:
             app.stopping.set()
             await app.worker.idle()
     return 0
+
+
+@contextlib.asynccontextmanager
+async def _serving_metrics(app: AppServices, settings: Settings) -> AsyncIterator[None]:
+    """Serve this worker's metrics when TRUSTSVC_METRICS_PORT (or --metrics-port) is set."""
+    port = settings.observability.metrics_port
+    if port is None:
+        yield
+        return
+    host = settings.observability.metrics_host
+    async with metrics_server(app.metrics, app.sessions, app.clock, host=host, port=port) as bound:
+        address = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+        print(f"trustsvc worker metrics on http://{address}:{bound[1]}/metrics", flush=True)  # noqa: T201
+        yield

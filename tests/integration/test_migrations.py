@@ -19,7 +19,7 @@ TABLES = {
     *("registry_servers", "registry_remotes", "registry_events", "publishers"),
     *("sync_runs", "sync_state", "scan_queue", "advisories", "advisory_packages"),
     *("scan_snapshots", "drift_baselines", "drift_events", "probe_schedule"),
-    *("webhooks", "webhook_deliveries", "job_leases"),
+    *("webhooks", "webhook_deliveries", "job_leases", "api_keys", "audit_log"),
 }
 
 

@@ -134,3 +134,15 @@ async def test_name_resolving_to_a_private_address_is_refused() -> None:
 async def test_localhost_resolves_with_the_system_resolver_and_is_refused() -> None:
     with pytest.raises(TargetRejected, match="loopback"):
         await resolve_target(parse_endpoint_url("https://localhost:8443/"), NetworkPolicy())
+
+
+def test_allow_public_off_confines_probing_to_the_allow_list() -> None:
+    policy = NetworkPolicy(
+        allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),), allow_public=False
+    )
+    assert policy.refusal(ipaddress.ip_address("127.0.0.1")) is None
+    reason = policy.refusal(ipaddress.ip_address("8.8.8.8"))
+    assert reason == "8.8.8.8 is outside the allowed networks"
+    assert policy.refusal(ipaddress.ip_address("10.0.0.1")) == "10.0.0.1 is a private address"
+    with pytest.raises(TargetRejected, match="outside the allowed networks"):
+        policy.check(["127.0.0.1", "1.1.1.1"])

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import msgspec
 
+from trustsvc.api.params import NO_NUL
 from trustsvc.reports.schema import DriftEventDoc
 
-Note = Annotated[str, msgspec.Meta(max_length=2000)]
+Note = Annotated[str, msgspec.Meta(max_length=2000, pattern=NO_NUL)]
 
 
 class DriftPage(msgspec.Struct, kw_only=True):
@@ -37,7 +38,7 @@ class DriftReport(msgspec.Struct, kw_only=True):
 class BaselineRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Pin a completed scan (default: the latest) as the endpoint's known-good state."""
 
-    scan_id: str | None = None
+    scan_id: Annotated[str, msgspec.Meta(pattern=NO_NUL)] | None = None
     note: Note | None = None
 
 

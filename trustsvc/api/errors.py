@@ -7,6 +7,7 @@ traceback and answered with a generic 500 that names nothing inside the service.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -39,18 +40,29 @@ class ProblemDetails(msgspec.Struct, kw_only=True):
     instance: str | None = None
 
 
-PROBLEM_RESPONSE = ResponseSpec(ProblemDetails, description="Problem details (RFC 9457)")
+# Documented with the media type the handlers send, so clients and schema checks agree.
+PROBLEM_RESPONSE = ResponseSpec(
+    ProblemDetails, description="Problem details (RFC 9457)", media_type=PROBLEM_MEDIA_TYPE
+)
 
 
 class ProblemError(Exception):
     """Raise from a handler to answer with a specific problem type."""
 
-    def __init__(self, status: int, slug: str, title: str, detail: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.slug = slug
         self.title = title
         self.detail = detail
+        self.headers = dict(headers or {})
 
 
 def not_found(what: str) -> ProblemError:
@@ -65,16 +77,22 @@ def scan_failed(scan_id: str, error: str | None) -> ProblemError:
 
 
 def _respond(
-    request: Request[Any, Any, Any], status: int, slug: str, title: str, detail: str
+    request: Request[Any, Any, Any],
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
 ) -> Response[ProblemDetails]:
     body = ProblemDetails(
         type=TYPE_BASE + slug, title=title, status=status, detail=detail, instance=request.url.path
     )
-    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE)
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
 def _problem(request: Request[Any, Any, Any], exc: ProblemError) -> Response[ProblemDetails]:
-    return _respond(request, exc.status, exc.slug, exc.title, exc.detail)
+    return _respond(request, exc.status, exc.slug, exc.title, exc.detail, headers=exc.headers)
 
 
 def _target_rejected(
@@ -98,9 +116,25 @@ def _validation(
     return _respond(request, exc.status_code, "invalid-request", "Invalid request", detail)
 
 
+# Stable `type`s for the statuses Litestar itself raises (routing, body limits, media types).
+_HTTP_SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    429: "rate-limited",
+}
+
+
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ProblemDetails]:
-    slug = "not-found" if isinstance(exc, NotFoundException) else f"http-{exc.status_code}"
-    return _respond(request, exc.status_code, slug, str(exc.detail), str(exc.detail))
+    slug = "not-found" if isinstance(exc, NotFoundException) else None
+    slug = slug or _HTTP_SLUGS.get(exc.status_code, f"http-{exc.status_code}")
+    return _respond(
+        request, exc.status_code, slug, str(exc.detail), str(exc.detail), headers=exc.headers
+    )
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:

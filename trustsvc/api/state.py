@@ -12,8 +12,10 @@ from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.family import FamilySpec
+from trustsvc.auth.store import KeyStore
 from trustsvc.drift.service import DriftService
 from trustsvc.lookup import LookupService
+from trustsvc.observability.metrics import Metrics
 from trustsvc.scans.service import ScanService
 from trustsvc.schedule.settings import ScheduleSettings
 from trustsvc.schedule.worker import Worker
@@ -34,9 +36,11 @@ class AppServices:
     drift: DriftService
     worker: Worker
     deliverer: WebhookDeliverer
+    keys: KeyStore
     schedule: ScheduleSettings
     clock: Callable[[], datetime]
     build_families: Callable[[], tuple[FamilySpec[Any], ...]]
+    metrics: Metrics = field(default_factory=Metrics)
     background: set[asyncio.Task[object]] = field(default_factory=set)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from trustsvc.api.params import NO_NUL
+
 SeverityName = Literal["critical", "high", "medium", "low", "info"]
 FormatName = Literal["json", "slack"]
 
@@ -21,7 +23,7 @@ class WebhookRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     url: Annotated[str, msgspec.Meta(max_length=2048)]
     min_severity: SeverityName = "high"
     format: FormatName = "json"
-    description: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+    description: Annotated[str, msgspec.Meta(max_length=1000, pattern=NO_NUL)] | None = None
 
 
 class WebhookDoc(msgspec.Struct, kw_only=True):

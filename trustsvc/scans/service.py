@@ -12,6 +12,7 @@ A worker's scan is also fenced by its lease: when the worker no longer holds the
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from trustsvc.models import ScanRow
 from trustsvc.reports.build import build_report
 from trustsvc.reports.schema import ScanReport
 from trustsvc.repositories import EndpointRepository, ScanRepository
+from trustsvc.scans.observer import ScanEvent, ScanObserver, ScanOutcome, stored_outcome
 from trustsvc.schedule.freshness import FreshnessPolicy, next_due
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.scoring.aggregate import score_findings
@@ -76,6 +78,7 @@ class ScanService:
         on_completed: Sequence[Callable[[ScanReport], None]] = (),
         notify: Notifier | None = None,
         freshness: FreshnessPolicy | None = None,
+        observers: Sequence[ScanObserver] = (),
     ) -> None:
         self.ctx = ctx
         self.sessions = sessions
@@ -87,6 +90,7 @@ class ScanService:
         self.on_completed = tuple(on_completed)
         self.notify = notify
         self.freshness = freshness or FreshnessPolicy()
+        self.observers = tuple(observers)
 
     async def prepare(self, raw_url: str) -> PreparedTarget:
         """Normalise and policy-check a URL; raises TargetRejected before anything is stored."""
@@ -116,15 +120,18 @@ class ScanService:
     async def finish(self, scan_id: str, prepared: PreparedTarget) -> ScanReport:
         """Probe, score and commit the results of a started scan in one transaction."""
         sessions = self._require_sessions()
+        started = time.perf_counter()
         try:
             run = await self._probe(prepared)
             async with sessions.begin() as session:
                 scan = await ScanRepository(session).require(scan_id)
                 report = await self._record(session, scan, prepared, run, owner=None)
         except BaseException as exc:
-            await self._mark_failed(scan_id, exc)
+            reason = await self._mark_failed(scan_id, exc)
+            self._failed(prepared, reason or "unknown", started, exc)
             raise
         self.notify_completed(report)
+        self._stored(prepared, scan.reason, started, run, report)
         return report
 
     async def run_leased(
@@ -139,14 +146,22 @@ class ScanService:
             LeaseLostError: another worker holds the endpoint now; nothing was stored.
         """
         sessions = self._require_sessions()
-        run = await self._probe(prepared)
-        async with sessions.begin() as session:
-            endpoint = await EndpointRepository(session).get_or_create(
-                prepared.endpoint, self.clock()
-            )
-            scan = await ScanRepository(session).start(endpoint, reason=reason, now=self.clock())
-            report = await self._record(session, scan, prepared, run, owner=owner)
+        started = time.perf_counter()
+        try:
+            run = await self._probe(prepared)
+            async with sessions.begin() as session:
+                endpoint = await EndpointRepository(session).get_or_create(
+                    prepared.endpoint, self.clock()
+                )
+                scan = await ScanRepository(session).start(
+                    endpoint, reason=reason, now=self.clock()
+                )
+                report = await self._record(session, scan, prepared, run, owner=owner)
+        except BaseException as exc:
+            self._failed(prepared, reason, started, exc)
+            raise
         self.notify_completed(report)
+        self._stored(prepared, reason, started, run, report)
         return report
 
     async def _record(
@@ -218,6 +233,49 @@ class ScanService:
         if owner is not None and not held:
             raise LeaseLostError(f"{owner} lost the lease on {scan.endpoint_id}")
 
+    def _stored(
+        self,
+        prepared: PreparedTarget,
+        reason: str,
+        started: float,
+        run: RunResult,
+        report: ScanReport,
+    ) -> None:
+        self._observe(
+            ScanEvent(
+                url=prepared.endpoint.url,
+                reason=reason,
+                outcome=stored_outcome(run.attempts),
+                duration_s=time.perf_counter() - started,
+                attempts=run.attempts,
+                probed=prepared.target is not None,
+                report=report,
+            )
+        )
+
+    def _failed(
+        self, prepared: PreparedTarget, reason: str, started: float, exc: BaseException
+    ) -> None:
+        lost = isinstance(exc, LeaseLostError)
+        self._observe(
+            ScanEvent(
+                url=prepared.endpoint.url,
+                reason=reason,
+                outcome=ScanOutcome.LEASE_LOST if lost else ScanOutcome.FAILED,
+                duration_s=time.perf_counter() - started,
+                probed=prepared.target is not None,
+                error=type(exc).__name__,
+            )
+        )
+
+    def _observe(self, event: ScanEvent) -> None:
+        """Tell every observer; an observer's bug never fails a scan that was stored."""
+        for observer in self.observers:
+            try:
+                observer(event)
+            except Exception:
+                log.exception("scan observer %r failed", observer)
+
     def notify_completed(self, report: ScanReport) -> None:
         """Tell listeners (the lookup cache) about a newly stored result."""
         for listener in self.on_completed:
@@ -246,7 +304,8 @@ class ScanService:
             score=score,
         )
 
-    async def _mark_failed(self, scan_id: str, exc: BaseException) -> None:
+    async def _mark_failed(self, scan_id: str, exc: BaseException) -> str | None:
+        """Mark the stored scan failed; returns its reason (for observers), None if unknown."""
         sessions = self._require_sessions()
         detail = "interrupted" if not isinstance(exc, Exception) else type(exc).__name__
         try:
@@ -255,8 +314,10 @@ class ScanService:
                 stored = await scans.get(scan_id)
                 if stored is not None:
                     await scans.fail(stored.scan, error=detail)
+                    return stored.scan.reason
         except Exception:
             log.exception("could not mark scan %s as failed", scan_id)
+        return None
 
     def _require_sessions(self) -> async_sessionmaker[AsyncSession]:
         if self.sessions is None:

@@ -17,7 +17,7 @@ import email.utils
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -60,6 +60,15 @@ class DeliveryTally:
     deferred: int = 0
     failed: int = 0
 
+    def outcomes(self) -> dict[str, int]:
+        """Deliveries by how the round settled them (`claimed` is their sum, left out)."""
+        return {
+            "delivered": self.delivered,
+            "retrying": self.retrying,
+            "deferred": self.deferred,
+            "failed": self.failed,
+        }
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Outcome:
@@ -90,6 +99,7 @@ class WebhookDeliverer:
         concurrency: webhooks posted to at once (each webhook's deliveries go in order).
         ca_file: extra trust anchors for receivers with a private CA.
         jitter: a number in [0, 1), random by default.
+        observe: told each round's outcomes (metrics); must not raise.
     """
 
     def __init__(
@@ -107,6 +117,7 @@ class WebhookDeliverer:
         concurrency: int = 8,
         ca_file: Path | None = None,
         jitter: Callable[[], float] = random.random,
+        observe: Callable[[Mapping[str, int]], None] | None = None,
     ) -> None:
         self.sessions = sessions
         self.resolver = resolver
@@ -117,6 +128,7 @@ class WebhookDeliverer:
         self.lease_s = lease_s
         self.timeout_s = timeout_s
         self.jitter = jitter
+        self.observe = observe
         self._semaphore = asyncio.Semaphore(concurrency)
         limits = ProbeLimits(
             network_timeout_s=timeout_s,
@@ -136,13 +148,16 @@ class WebhookDeliverer:
             by_hook.setdefault(delivery.webhook_id, []).append(delivery)
         settled = await asyncio.gather(*(self._deliver_hook(rows) for rows in by_hook.values()))
         statuses = [status for group in settled for status in group]
-        return DeliveryTally(
+        tally = DeliveryTally(
             claimed=len(claimed),
             delivered=statuses.count("delivered"),
             retrying=statuses.count("retrying"),
             deferred=statuses.count("deferred"),
             failed=statuses.count("failed"),
         )
+        if self.observe is not None:
+            self.observe(tally.outcomes())
+        return tally
 
     def backoff_s(self, attempts: int, retry_after_s: float | None = None) -> float:
         """Seconds before the next try, after `attempts` failed ones."""

@@ -15,6 +15,7 @@ from probes.netpolicy import NetworkPolicy
 from probes.tls.labpki import LabPki, mint_lab_pki
 from probes.tls.labserver import LabTlsConfig, LabTlsServer
 from trustsvc.app import create_app
+from trustsvc.auth.settings import AccessSettings, RateLimit
 from trustsvc.settings import ProbeSettings, Settings
 
 
@@ -39,11 +40,17 @@ def expired_server(lab_pki: LabPki) -> Iterator[LabTlsServer]:
         yield server
 
 
+UNLIMITED_SCANS = AccessSettings(scan_rate=RateLimit.per_min(0))
+"""Functional tests request more scans than the default per-address budget allows at once;
+tests/integration/api/test_access.py checks the limit itself."""
+
+
 def loopback_settings(
     database_url: str, ca_file: Path, *, budget_s: float = 60.0, network_timeout_s: float = 5.0
 ) -> Settings:
     """Only 127.0.0.0/8 is allowed, as an operator's CIDR allow-list would."""
     return Settings(
+        access=UNLIMITED_SCANS,
         database_url=database_url,
         probes=ProbeSettings(
             policy=NetworkPolicy(allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),)),

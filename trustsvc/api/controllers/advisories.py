@@ -8,12 +8,13 @@ from typing import Any
 import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
-from litestar.params import FromPath
 from sqlalchemy import select
 
 from trustsvc.advisories.models import AdvisoryPackageRow, AdvisoryRow
 from trustsvc.api.errors import PROBLEM_RESPONSE, not_found
+from trustsvc.api.params import PathKey
 from trustsvc.api.state import services
+from trustsvc.auth.principal import Scope
 
 
 class AffectedDoc(msgspec.Struct, kw_only=True):
@@ -48,14 +49,15 @@ class AdvisoriesController(Controller):
 
     path = "/v1/advisories"
     tags = ["advisories"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @get(
         "/{advisory_id:str}",
         operation_id="GetAdvisory",
         summary="One imported OSV advisory and the packages it affects",
-        responses={404: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
-    async def get_advisory(self, state: State, advisory_id: FromPath[str]) -> AdvisoryDoc:
+    async def get_advisory(self, state: State, advisory_id: PathKey) -> AdvisoryDoc:
         """By its OSV id (GHSA-..., PYSEC-...)."""
         async with services(state).sessions() as session:
             row = await session.get(AdvisoryRow, advisory_id)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Operation, Schema
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_409_CONFLICT, HTTP_429_TOO_MANY_REQUESTS
 
 from probes.model import Severity
@@ -32,13 +34,32 @@ from trustsvc.api.errors import (
     ProblemError,
     not_found,
 )
+from trustsvc.api.params import MAX_ROW_ID, PathKey
 from trustsvc.api.state import AppServices, services
+from trustsvc.auth.principal import Scope, actor_name
 from trustsvc.drift.store import event_doc
 from trustsvc.reports.drift import drift_csv
 from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.repository import ScheduleRepository
 
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+# Litestar appends `; charset=utf-8` to text types itself; naming it here sent it twice.
+CSV_MEDIA_TYPE = "text/csv"
+
+
+@dataclass
+class _JsonOrCsv(Operation):
+    """An operation whose 200 is JSON or, with `format=csv`, CSV.
+
+    Litestar documents one media type per response; without the second, clients (and
+    schema checks) are told the CSV answer does not exist.
+    """
+
+    def __post_init__(self) -> None:
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse) and ok.content is not None:
+            ok.content[CSV_MEDIA_TYPE] = OpenAPIMediaType(
+                schema=Schema(type=OpenAPIType.STRING, description="RFC 4180 CSV, one event a row")
+            )
 
 
 class ReportFormat(StrEnum):
@@ -56,7 +77,8 @@ Since = Annotated[
 ]
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size.")]
 EventCursor = Annotated[
-    int | None, QueryParameter(ge=1, description="`next_cursor` of the previous page.")
+    int | None,
+    QueryParameter(ge=1, le=MAX_ROW_ID, description="`next_cursor` of the previous page."),
 ]
 
 
@@ -64,17 +86,18 @@ class DriftController(Controller):
     """Read and answer drift."""
 
     tags = ["drift"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @get(
         "/v1/endpoints/{endpoint_id:str}/drift",
         operation_id="ListEndpointDrift",
         summary="An endpoint's drift events, newest first",
-        responses={404: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
     async def endpoint_drift(  # noqa: PLR0917 - Litestar passes query parameters by name
         self,
         state: State,
-        endpoint_id: FromPath[str],
+        endpoint_id: PathKey,
         severity: MinSeverity = Severity.INFO,
         since: Since = None,
         cursor: EventCursor = None,
@@ -100,7 +123,11 @@ class DriftController(Controller):
         "/v1/reports/drift",
         operation_id="GetDriftReport",
         summary="Drift of every endpoint since a time (JSON, or CSV for spreadsheets)",
-        responses={200: ResponseSpec(DriftReport, description="The report (JSON or CSV)")},
+        responses={
+            200: ResponseSpec(DriftReport, description="The report (JSON or CSV)"),
+            400: PROBLEM_RESPONSE,
+        },
+        operation_class=_JsonOrCsv,
     )
     async def drift_report(
         self,
@@ -129,20 +156,27 @@ class DriftController(Controller):
     @post(
         "/v1/endpoints/{endpoint_id:str}/baseline",
         operation_id="PinEndpointBaseline",
+        opt={"scope": Scope.ADMIN},
         summary="Pin a scan as the endpoint's known-good state",
         description=(
             "Later scans are also compared with this one. Every open drift event of the "
             "endpoint is acknowledged and its latest scan re-scored."
         ),
-        responses={404: PROBLEM_RESPONSE, 409: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE, 409: PROBLEM_RESPONSE},
     )
     async def pin_baseline(
-        self, state: State, endpoint_id: FromPath[str], data: JSONBody[BaselineRequest]
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        endpoint_id: PathKey,
+        data: JSONBody[BaselineRequest],
     ) -> BaselineDoc:
         """201 with the baseline; 409 when there is no completed scan to pin."""
         app = services(state)
         await _require_endpoint(app, endpoint_id)
-        pinned = await app.drift.pin(endpoint_id, scan_id=data.scan_id, by=None, note=data.note)
+        pinned = await app.drift.pin(
+            endpoint_id, scan_id=data.scan_id, by=actor_name(request.scope), note=data.note
+        )
         if pinned is None:
             which = f"scan {data.scan_id}" if data.scan_id else "any completed scan"
             raise ProblemError(
@@ -164,16 +198,23 @@ class DriftController(Controller):
     @post(
         "/v1/drift/{event_id:int}/ack",
         operation_id="AcknowledgeDrift",
+        opt={"scope": Scope.ADMIN},
         summary="Acknowledge a drift event",
         description="The event stops counting against stability; its endpoint is re-scored.",
-        responses={404: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
         status_code=200,
     )
     async def acknowledge(
-        self, state: State, event_id: FromPath[int], data: JSONBody[AckRequest]
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        event_id: Annotated[int, PathParameter(ge=1, le=MAX_ROW_ID)],
+        data: JSONBody[AckRequest],
     ) -> AckResult:
         """Idempotent: acknowledging twice keeps the first stamp."""
-        done = await services(state).drift.acknowledge(event_id, by=None, note=data.note)
+        done = await services(state).drift.acknowledge(
+            event_id, by=actor_name(request.scope), note=data.note
+        )
         if done is None:
             raise not_found(f"drift event {event_id}")
         return AckResult(event=event_doc(done.event), verdict=done.verdict)
@@ -181,16 +222,17 @@ class DriftController(Controller):
     @post(
         "/v1/endpoints/{endpoint_id:str}/rescan",
         operation_id="RescanEndpoint",
+        opt={"scope": Scope.SCAN, "scan_cost": True},
         summary="Probe an endpoint again soon",
         description=(
             "Makes the endpoint due now; a worker probes it. Asking again within the cooldown "
             "gets 429 with Retry-After."
         ),
         status_code=202,
-        responses={404: PROBLEM_RESPONSE, 429: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE, 429: PROBLEM_RESPONSE},
     )
     async def rescan(
-        self, state: State, endpoint_id: FromPath[str]
+        self, state: State, endpoint_id: PathKey
     ) -> Response[RescanAccepted | ProblemDetails]:
         """202, or 429 within the per-endpoint cooldown."""
         app = services(state)

@@ -9,9 +9,10 @@ from typing import Annotated
 
 from litestar import Controller, get
 from litestar.datastructures import State
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 
 from trustsvc.api.errors import PROBLEM_RESPONSE, ProblemError, not_found
+from trustsvc.api.params import PathKey
 from trustsvc.api.schemas import (
     EndpointDoc,
     EndpointPage,
@@ -20,6 +21,7 @@ from trustsvc.api.schemas import (
     ScanSummary,
 )
 from trustsvc.api.state import services
+from trustsvc.auth.principal import Scope
 from trustsvc.lookup import LookupRecord
 from trustsvc.models import EndpointRow
 from trustsvc.repositories import EndpointRepository, ScanRepository
@@ -35,6 +37,7 @@ class EndpointsController(Controller):
 
     path = "/v1/endpoints"
     tags = ["endpoints"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @get(
         "/",
@@ -61,9 +64,9 @@ class EndpointsController(Controller):
         "/{endpoint_id:str}",
         operation_id="GetEndpoint",
         summary="An endpoint and its latest result",
-        responses={404: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
-    async def get_endpoint(self, state: State, endpoint_id: FromPath[str]) -> EndpointDoc:
+    async def get_endpoint(self, state: State, endpoint_id: PathKey) -> EndpointDoc:
         """The endpoint with its newest completed scan, if any."""
         app = services(state)
         async with app.sessions() as session:
@@ -79,7 +82,7 @@ class EndpointsController(Controller):
         responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
     async def list_scans(
-        self, state: State, endpoint_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
+        self, state: State, endpoint_id: PathKey, limit: Limit = 50, cursor: Cursor = None
     ) -> ScanHistoryPage:
         """Every scan, including running and failed ones, with their scores."""
         before = _decode_time_cursor(cursor)
@@ -148,7 +151,7 @@ def decode_cursor(cursor: str | None) -> str | None:
         value = raw.decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise _bad_cursor() from exc
-    if not value:
+    if not value or "\x00" in value:  # NUL: see trustsvc.api.params.NO_NUL
         raise _bad_cursor()
     return value
 

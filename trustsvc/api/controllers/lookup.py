@@ -11,6 +11,7 @@ from litestar.params import QueryParameter
 from trustsvc.api.errors import PROBLEM_RESPONSE, not_found
 from trustsvc.api.schemas import LookupResult
 from trustsvc.api.state import services
+from trustsvc.auth.principal import Scope
 from trustsvc.lookup import canonical_url
 
 
@@ -19,6 +20,7 @@ class LookupController(Controller):
 
     path = "/v1/lookup"
     tags = ["lookup"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @get(
         "/",
@@ -28,7 +30,7 @@ class LookupController(Controller):
             "Normalises the URL the same way scans do and returns the newest stored result. "
             "Never probes: 404 when the endpoint was never assessed."
         ),
-        responses={404: PROBLEM_RESPONSE, 422: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE, 422: PROBLEM_RESPONSE},
     )
     async def lookup(
         self,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from sqlalchemy import select
 
 from trustsvc.api.controllers.endpoints import (
@@ -19,6 +19,7 @@ from trustsvc.api.controllers.endpoints import (
     summary_of,
 )
 from trustsvc.api.errors import PROBLEM_RESPONSE, ProblemError, not_found
+from trustsvc.api.params import NO_NUL, PathKey
 from trustsvc.api.registry_schemas import (
     PublisherDoc,
     PublisherEventDoc,
@@ -31,6 +32,7 @@ from trustsvc.api.registry_schemas import (
     VersionDoc,
 )
 from trustsvc.api.state import AppServices, services
+from trustsvc.auth.principal import Scope
 from trustsvc.registry.models import RemoteRow, ServerVersionRow, SyncRunRow
 from trustsvc.registry.queries import (
     claimants,
@@ -55,8 +57,13 @@ Verdict = Annotated[
         description="Keep servers with a remote whose latest verdict is this.",
     ),
 ]
-Search = Annotated[str | None, QueryParameter(max_length=200, description="Name or description.")]
-Namespace = Annotated[str | None, QueryParameter(max_length=200, description="Exact namespace.")]
+Search = Annotated[
+    str | None,
+    QueryParameter(max_length=200, pattern=NO_NUL, description="Name or description."),
+]
+Namespace = Annotated[
+    str | None, QueryParameter(max_length=200, pattern=NO_NUL, description="Exact namespace.")
+]
 MAX_FILTER_BATCHES = 20  # a verdict filter reads at most this many batches per page
 
 
@@ -65,6 +72,7 @@ class ServersController(Controller):
 
     path = "/v1/servers"
     tags = ["registry"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @get(
         "/",
@@ -120,17 +128,18 @@ class ServersController(Controller):
         "/{name:path}",
         operation_id="GetServer",
         summary="A server with every version and each remote's latest assessment",
-        responses={404: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
-    async def get_server(self, state: State, name: FromPath[str]) -> ServerDoc:
+    async def get_server(self, state: State, name: PathKey) -> ServerDoc:
         """`name` is the upstream name, slash included (`io.github.alice/weather`)."""
         return await _server_doc(services(state), name.lstrip("/"))
 
     @post(
         "/",
         operation_id="RegisterServer",
+        opt={"scope": Scope.SCAN},
         summary="Register a server by hand (validated like the sync)",
-        responses={422: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 422: PROBLEM_RESPONSE},
     )
     async def register(self, state: State, data: JSONBody[dict[str, Any]]) -> ServerDoc:
         """Body: a `server.json` document, or an upstream entry `{"server": {...}}`."""
@@ -151,14 +160,15 @@ class PublishersController(Controller):
 
     path = "/v1/publishers"
     tags = ["registry"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @get(
         "/{namespace:str}",
         operation_id="GetPublisher",
         summary="A publisher's servers, status history and blocked endpoints",
-        responses={404: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
-    async def get_publisher(self, state: State, namespace: FromPath[str]) -> PublisherDoc:
+    async def get_publisher(self, state: State, namespace: PathKey) -> PublisherDoc:
         """History comes from the sync's events; incidents from the endpoints' assessments."""
         app = services(state)
         async with app.sessions() as session:
@@ -199,8 +209,14 @@ class SyncRunsController(Controller):
 
     path = "/v1/sync/runs"
     tags = ["registry"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
-    @get("/", operation_id="ListSyncRuns", summary="The latest sync runs, newest first")
+    @get(
+        "/",
+        operation_id="ListSyncRuns",
+        summary="The latest sync runs, newest first",
+        responses={400: PROBLEM_RESPONSE},
+    )
     async def list_runs(self, state: State, limit: Limit = 20) -> SyncRunPage:
         """Started, finished, pages, rows, rejected rows and the error of each run."""
         async with services(state).sessions() as session:
@@ -211,9 +227,9 @@ class SyncRunsController(Controller):
         "/{run_id:str}",
         operation_id="GetSyncRun",
         summary="One sync run",
-        responses={404: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
-    async def get_run(self, state: State, run_id: FromPath[str]) -> SyncRunDoc:
+    async def get_run(self, state: State, run_id: PathKey) -> SyncRunDoc:
         """Including the first rejected rows and their reasons."""
         async with services(state).sessions() as session:
             row = await session.scalar(select(SyncRunRow).where(SyncRunRow.id == run_id))

@@ -10,11 +10,13 @@ from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from trustsvc.api.errors import PROBLEM_RESPONSE, not_found, scan_failed
+from trustsvc.api.params import PathKey
 from trustsvc.api.schemas import ScanRequest, ScanStatus
 from trustsvc.api.state import AppServices, services
+from trustsvc.auth.principal import Scope
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
 from trustsvc.reports.stored import report_from_stored
@@ -31,10 +33,12 @@ class ScansController(Controller):
 
     path = "/v1/scans"
     tags = ["scans"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @post(
         "/",
         operation_id="CreateScan",
+        opt={"scope": Scope.SCAN, "scan_cost": True},
         summary="Assess an endpoint now",
         description=(
             "Probes the URL and stores the result. With `wait=true` (default) answers 201 with "
@@ -43,6 +47,7 @@ class ScansController(Controller):
         ),
         responses={
             202: ResponseSpec(ScanStatus, description="Accepted; poll the Location"),
+            400: PROBLEM_RESPONSE,
             422: PROBLEM_RESPONSE,
         },
         request_body_examples=[Example(value={"url": "https://mcp.example.com/mcp"})],
@@ -81,13 +86,12 @@ class ScansController(Controller):
         description="200 with the report when complete; 202 with the status while running.",
         responses={
             202: ResponseSpec(ScanStatus, description="Still running"),
+            400: PROBLEM_RESPONSE,
             404: PROBLEM_RESPONSE,
             409: PROBLEM_RESPONSE,
         },
     )
-    async def get_scan(
-        self, state: State, scan_id: FromPath[str]
-    ) -> Response[ScanReport | ScanStatus]:
+    async def get_scan(self, state: State, scan_id: PathKey) -> Response[ScanReport | ScanStatus]:
         """Serve the stored report, exactly as it was scored."""
         stored = await _stored(services(state), scan_id)
         if stored.scan.status == SCAN_RUNNING:
@@ -106,9 +110,9 @@ class ScansController(Controller):
         operation_id="GetScanSarif",
         summary="A scan's bad findings as SARIF 2.1.0",
         media_type=SARIF_MEDIA_TYPE,
-        responses={404: PROBLEM_RESPONSE, 409: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE, 409: PROBLEM_RESPONSE},
     )
-    async def get_scan_sarif(self, state: State, scan_id: FromPath[str]) -> dict[str, Any]:
+    async def get_scan_sarif(self, state: State, scan_id: PathKey) -> dict[str, Any]:
         """One SARIF result per finding whose outcome is the bad one."""
         app = services(state)
         report = _completed_report(await _stored(app, scan_id))

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from trustsvc import __version__
 from trustsvc.api.schemas import Health, ProbeDoc
 from trustsvc.api.state import services
+from trustsvc.auth.principal import Scope
 from trustsvc.scoring.policy import POLICY
 
 
@@ -16,6 +17,7 @@ class SystemController(Controller):
     """Liveness and catalogue."""
 
     tags = ["system"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.READ}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @get("/health", operation_id="GetHealth", summary="Service and database health")
     async def health(self, state: State) -> Response[Health]:

@@ -8,13 +8,14 @@ import msgspec
 from litestar import Controller, delete, get, post
 from litestar.datastructures import State
 from litestar.openapi.spec import Example
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from probes.netpolicy import NetworkPolicy
 from probes.target import parse_endpoint_url
 from trustsvc.api.controllers.endpoints import Cursor, Limit, decode_cursor, encode_cursor
 from trustsvc.api.errors import PROBLEM_RESPONSE, ProblemError, not_found
+from trustsvc.api.params import MAX_ROW_ID, PathKey
 from trustsvc.api.state import services
 from trustsvc.api.webhook_schemas import (
     DeliveryDoc,
@@ -24,6 +25,7 @@ from trustsvc.api.webhook_schemas import (
     WebhookList,
     WebhookRequest,
 )
+from trustsvc.auth.principal import Scope
 from trustsvc.webhooks.models import DeliveryRow, WebhookRow
 from trustsvc.webhooks.repository import (
     create_webhook,
@@ -46,6 +48,7 @@ class WebhooksController(Controller):
 
     path = "/v1/webhooks"
     tags = ["webhooks"]  # noqa: RUF012 - Litestar reads a plain class attribute
+    opt = {"scope": Scope.ADMIN}  # noqa: RUF012 - Litestar reads a plain class attribute
 
     @post(
         "/",
@@ -56,7 +59,7 @@ class WebhooksController(Controller):
             "(http only where the network policy permits private targets); a URL that is "
             "malformed or whose address the policy refuses gets 422."
         ),
-        responses={422: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 422: PROBLEM_RESPONSE},
         request_body_examples=[
             Example(
                 value={
@@ -93,9 +96,9 @@ class WebhooksController(Controller):
         "/{webhook_id:str}",
         operation_id="DeleteWebhook",
         summary="Stop a webhook and cancel its pending deliveries",
-        responses={404: PROBLEM_RESPONSE},
+        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE},
     )
-    async def remove(self, state: State, webhook_id: FromPath[str]) -> None:
+    async def remove(self, state: State, webhook_id: PathKey) -> None:
         """Nothing more is queued for or sent to it; its delivery rows are kept as history."""
         async with services(state).sessions.begin() as session:
             found = await deactivate_webhook(session, webhook_id)
@@ -111,7 +114,7 @@ class WebhooksController(Controller):
     async def deliveries(
         self,
         state: State,
-        webhook_id: FromPath[str],
+        webhook_id: PathKey,
         status: DeliveryStatusFilter = None,
         limit: Limit = 50,
         cursor: Cursor = None,
@@ -155,7 +158,8 @@ def _before_id(cursor: str | None) -> int | None:
     value = decode_cursor(cursor)
     if value is None:
         return None
-    if not value.isdigit():
+    # isdigit() also accepts "²", which int() refuses; an id must also fit the column.
+    if not (value.isascii() and value.isdecimal()) or int(value) > MAX_ROW_ID:
         raise ProblemError(
             400, "invalid-cursor", "Invalid cursor", "the cursor is not one we issued"
         )

@@ -1,0 +1,204 @@
+"""The access middleware: rate limits, API keys and scopes, and the audit record of writes.
+
+Every route handler declares the scope it needs in its `opt` (`{"scope": Scope.READ}` on
+the controller; handlers that write override it), and scan requests add `"scan_cost": True`.
+A route without a declared scope needs `admin`, so a forgotten declaration fails closed.
+Problems raised here become RFC 9457 documents through the app's exception handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import cast
+
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.status_codes import (
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_429_TOO_MANY_REQUESTS,
+)
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+
+from trustsvc.api.body import check_json, read_body, replay
+from trustsvc.api.errors import ProblemError
+from trustsvc.api.headers import DOCS_PREFIX
+from trustsvc.api.ratelimit import TokenBuckets
+from trustsvc.api.state import services
+from trustsvc.audit.repository import AuditEntry, append, outcome_of
+from trustsvc.auth.principal import ANONYMOUS, OPEN, Principal
+from trustsvc.auth.principal import Scope as KeyScope
+from trustsvc.auth.settings import OPENAPI_ROUTES, AccessSettings, AuthMode
+
+log = logging.getLogger(__name__)
+
+REALM = 'Bearer realm="trustsvc"'
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def route_action(scope: Scope) -> str:
+    """The operation id of the matched route (stable, as the OpenAPI document names it)."""
+    handler = scope["route_handler"]
+    operation_id = getattr(handler, "operation_id", None)
+    if isinstance(operation_id, str):
+        return operation_id
+    template = str(scope.get("path_template", ""))
+    return OPENAPI_ROUTES if template.startswith(DOCS_PREFIX) else template
+
+
+def needed_scope(scope: Scope) -> KeyScope:
+    """The scope the matched route declares; admin when it declares none (fail closed)."""
+    declared = scope["route_handler"].opt.get("scope")
+    return declared if isinstance(declared, KeyScope) else KeyScope.ADMIN
+
+
+def client_address(scope: Scope) -> str:
+    """The peer's address (uvicorn applies trusted X-Forwarded-For before we see it)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def bearer_token(scope: Scope) -> str | None:
+    """The token of an `Authorization: Bearer` header; "" for another or empty scheme."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").strip().partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return None
+
+
+def _unauthorized(detail: str, challenge: str) -> ProblemError:
+    return ProblemError(
+        HTTP_401_UNAUTHORIZED,
+        "unauthorized",
+        "Authentication required",
+        detail,
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
+def _rate_limited(retry_s: float, what: str) -> ProblemError:
+    seconds = max(1, math.ceil(retry_s))
+    return ProblemError(
+        HTTP_429_TOO_MANY_REQUESTS,
+        "rate-limited",
+        "Too many requests",
+        f"the {what} rate limit is exhausted; retry in {seconds} s",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+class AccessMiddleware(ASGIMiddleware):
+    """Limits, authenticates and authorises each request, and audits every write."""
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, settings: AccessSettings) -> None:
+        self._settings = settings
+        self._by_address = TokenBuckets(settings.address_rate)
+        self._by_key = TokenBuckets(settings.key_rate)
+        self._scans = TokenBuckets(settings.scan_rate)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        """Check, then call the route; a write is audited however it ends (but 429s)."""
+        if cast("HTTPScope", scope)["method"] in SAFE_METHODS:
+            await self._admit(scope)
+            await next_app(scope, receive, send)
+            return
+        status: list[int] = []
+        document: object = None
+
+        async def capture_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        try:
+            await self._admit(scope)
+            body = await read_body(scope, receive, self._settings.max_body_bytes)
+            document = check_json(scope, body)
+        except ProblemError as problem:
+            if problem.status != HTTP_429_TOO_MANY_REQUESTS:
+                await self._audit(scope, problem.status, document)
+            raise
+        try:
+            await next_app(scope, replay(body), capture_send)
+        finally:
+            await self._audit(scope, status[0] if status else 500, document)
+
+    async def _admit(self, scope: Scope) -> None:
+        """Rate limits, then who is calling (stored as scope["user"]), then their scope."""
+        address = client_address(scope)
+        retry_s = self._by_address.take(address)
+        if retry_s:
+            raise _rate_limited(retry_s, "per-address")
+        principal = await self._authenticate(scope)
+        scope["user"] = principal
+        if principal.key_id is not None:
+            retry_s = self._by_key.take(principal.key_id)
+            if retry_s:
+                raise _rate_limited(retry_s, "per-key")
+        needed = needed_scope(scope)
+        if principal is not ANONYMOUS and not principal.allows(needed):  # public: no scope
+            raise ProblemError(
+                HTTP_403_FORBIDDEN,
+                "forbidden",
+                "Insufficient scope",
+                f"the key {principal.name!r} lacks the {needed.value!r} scope this route needs",
+                headers={
+                    "WWW-Authenticate": f'{REALM}, error="insufficient_scope", scope="{needed}"'
+                },
+            )
+        if scope["route_handler"].opt.get("scan_cost"):
+            retry_s = self._scans.take(principal.key_id or address)
+            if retry_s:
+                raise _rate_limited(retry_s, "scan")
+
+    async def _authenticate(self, scope: Scope) -> Principal:
+        settings = self._settings
+        if settings.mode is AuthMode.OPEN:
+            return OPEN
+        if route_action(scope) in settings.public_routes:
+            return ANONYMOUS
+        keys = services(scope["app"].state).keys
+        if settings.mode is AuthMode.AUTO and not await keys.any_created():
+            return OPEN
+        token = bearer_token(scope)
+        if not token:
+            raise _unauthorized("this route needs an API key: Authorization: Bearer <key>", REALM)
+        principal = await keys.verify(token)
+        if principal is None:
+            raise _unauthorized(
+                "the API key is not valid (malformed, unknown, revoked or expired)",
+                f'{REALM}, error="invalid_token"',
+            )
+        return principal
+
+    async def _audit(self, scope: Scope, status: int, document: object) -> None:
+        """Append the record in its own transaction; a failure is logged, never raised."""
+        principal = scope.get("user")
+        who = principal if isinstance(principal, Principal) else None
+        app = services(scope["app"].state)
+        entry = AuditEntry(
+            at=app.clock(),
+            actor=who.name if who else "unauthenticated",
+            key_id=who.key_id if who else None,
+            action=route_action(scope),
+            target=_target(scope, document),
+            outcome=outcome_of(status),
+            status=status,
+            client=client_address(scope),
+        )
+        try:
+            async with app.sessions.begin() as session:
+                append(session, entry)
+        except Exception:
+            log.exception("could not write the audit record for %s", entry.action)
+
+
+def _target(scope: Scope, document: object) -> str:
+    """The URL a write names in its body (a scan, a server, a receiver), else the path."""
+    if isinstance(document, dict) and isinstance(document.get("url"), str):
+        return str(document["url"])
+    return str(scope["path"])

@@ -1,0 +1,61 @@
+"""Put what the access middleware enforces into the OpenAPI document.
+
+Litestar declares responses per handler only, so the answers the middleware may give (401,
+403 and 429 on any route; 413 and 415 on writes), and the bearer requirement of the
+non-public routes, are added to each handler once the app is built, before its schema is
+first rendered.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Components, SecurityScheme
+
+from trustsvc.api.errors import ProblemDetails
+from trustsvc.auth.principal import Scope
+from trustsvc.auth.settings import AccessSettings
+
+BEARER = "apiKey"
+SECURITY_COMPONENTS = Components(
+    security_schemes={
+        BEARER: SecurityScheme(
+            type="http",
+            scheme="bearer",
+            description=(
+                "An API key from `trustsvc keys create`, sent as `Authorization: Bearer "
+                "tsk_...`. Scopes: read < scan < admin; each includes the ones before it."
+            ),
+        )
+    }
+)
+
+_UNAUTHORIZED = ResponseSpec(
+    ProblemDetails, description="No valid API key (with a `WWW-Authenticate` challenge)"
+)
+_FORBIDDEN = ResponseSpec(ProblemDetails, description="The key lacks the scope this route needs")
+_TOO_LARGE = ResponseSpec(ProblemDetails, description="The request body exceeds the size limit")
+_MEDIA_TYPE = ResponseSpec(ProblemDetails, description="A request body that is not JSON")
+_RATE_LIMITED = ResponseSpec(
+    ProblemDetails, description="Rate limit exhausted; `Retry-After` says when to retry"
+)
+
+
+def document_access(app: Litestar, settings: AccessSettings) -> None:
+    """Add security requirements and access responses to every operation of `app`."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if not isinstance(handler, HTTPRouteHandler) or not isinstance(
+                handler.operation_id, str
+            ):
+                continue
+            extra = {429: _RATE_LIMITED}
+            if handler.http_methods - {"GET", "HEAD", "OPTIONS"}:
+                extra |= {413: _TOO_LARGE, 415: _MEDIA_TYPE}
+            if handler.operation_id not in settings.public_routes:
+                scope = handler.opt.get("scope")
+                needed = scope.value if isinstance(scope, Scope) else Scope.ADMIN.value
+                handler.security = [{BEARER: [needed]}]
+                extra |= {401: _UNAUTHORIZED, 403: _FORBIDDEN}
+            handler.responses = {**extra, **(handler.responses or {})}

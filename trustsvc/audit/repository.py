@@ -1,0 +1,88 @@
+"""Append audit records and read them back, newest first, with a keyset cursor."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trustsvc.audit.models import AuditRow
+
+OUTCOMES = ("ok", "rejected", "denied", "limited", "error")
+
+
+def outcome_of(status: int) -> str:
+    """How a request ended, from its HTTP status."""
+    if status < 400:  # noqa: PLR2004 - HTTP status classes
+        return "ok"
+    if status in {401, 403}:
+        return "denied"
+    if status == 429:  # noqa: PLR2004
+        return "limited"
+    if status < 500:  # noqa: PLR2004
+        return "rejected"
+    return "error"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditEntry:
+    """One record to append."""
+
+    at: datetime
+    actor: str
+    key_id: str | None
+    action: str
+    target: str
+    outcome: str
+    status: int | None = None
+    client: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditFilter:
+    """What `GET /v1/audit` narrows by; None means any."""
+
+    actor: str | None = None
+    action: str | None = None
+    outcome: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def append(session: AsyncSession, entry: AuditEntry) -> None:
+    """Add a record to the session; the caller's commit makes it durable."""
+    session.add(
+        AuditRow(
+            at=entry.at,
+            actor=entry.actor[:128],
+            key_id=entry.key_id,
+            action=entry.action[:64],
+            target=entry.target[:2048],
+            outcome=entry.outcome,
+            status=entry.status,
+            client=None if entry.client is None else entry.client[:64],
+        )
+    )
+
+
+async def page(
+    session: AsyncSession, where: AuditFilter, *, before_id: int | None, limit: int
+) -> Sequence[AuditRow]:
+    """Records newest first (by id, which follows insertion order)."""
+    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(AuditRow.id < before_id)
+    if where.actor is not None:
+        query = query.where(AuditRow.actor == where.actor)
+    if where.action is not None:
+        query = query.where(AuditRow.action == where.action)
+    if where.outcome is not None:
+        query = query.where(AuditRow.outcome == where.outcome)
+    if where.since is not None:
+        query = query.where(AuditRow.at >= where.since)
+    if where.until is not None:
+        query = query.where(AuditRow.at < where.until)
+    return (await session.scalars(query)).all()

@@ -1,0 +1,167 @@
+"""`trustsvc keys create|list|revoke` and the bind check of `trustsvc serve`."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import getpass
+import ipaddress
+import json
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from trustsvc.audit.repository import AuditEntry, append
+from trustsvc.auth.principal import Scope
+from trustsvc.auth.repository import KeyRepository, KeyRequestError, is_active
+from trustsvc.auth.settings import AuthMode
+from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.migrate import ensure_schema
+from trustsvc.settings import Settings
+
+MAX_EXPIRY_DAYS = 3650
+
+
+class BindRefused(Exception):
+    """Serving on a public address would expose an API without keys."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address only accepts local connections."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+async def bind_settings(settings: Settings, host: str) -> Settings:
+    """The settings to serve with on `host`, or BindRefused.
+
+    On loopback nothing changes. On any other address an `auto` deployment needs keys to
+    exist, and then requires them for good: revoking the last key later must not turn a
+    public API open. `required` and `open` are the operator's explicit choices.
+    """
+    access = settings.access
+    if is_loopback(host) or access.mode is not AuthMode.AUTO:
+        return settings
+    if not await _any_active_key(settings):
+        raise BindRefused(
+            f"refusing to serve on {host} without API keys. Create one "
+            "(`trustsvc keys create --name NAME --scope admin`), or set TRUSTSVC_AUTH=required "
+            "(every request needs a key) or TRUSTSVC_AUTH=open (no authentication at all)"
+        )
+    required = dataclasses.replace(access, mode=AuthMode.REQUIRED)
+    return dataclasses.replace(settings, access=required)
+
+
+async def _any_active_key(settings: Settings) -> bool:
+    async with _session(settings) as session:
+        return await KeyRepository(session).any_active(datetime.now(UTC))
+
+
+def expiry(days: float | None, now: datetime) -> datetime | None:
+    """The expiry `days` from now, checked for sense."""
+    if days is None:
+        return None
+    if not 0 < days <= MAX_EXPIRY_DAYS:
+        raise KeyRequestError(f"--expires-in is 1 to {MAX_EXPIRY_DAYS} days")
+    return now + timedelta(days=days)
+
+
+async def create_key(
+    settings: Settings,
+    name: str,
+    scopes: list[Scope],
+    expires_in_days: float | None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> str:
+    """Mint and store a key; returns the lines to print (the token among them, once)."""
+    now = clock()
+    async with _session(settings) as session:
+        created = await KeyRepository(session).create(
+            name, scopes, now=now, expires_at=expiry(expires_in_days, now)
+        )
+        _audit(session, now, "keys.create", f"key:{created.row.key_id}")
+        await session.commit()
+    row = created.row
+    until = row.expires_at.isoformat() if row.expires_at else "never"
+    return (
+        f"key {row.key_id} ({row.name}), scopes {row.scopes}, expires {until}\n"
+        f"{created.token}\n"
+        "Store it now: only its hash is kept, it cannot be shown again."
+    )
+
+
+async def list_keys(settings: Settings, *, include_revoked: bool, as_json: bool) -> str:
+    """The keys as a table or JSON: ids, names, scopes and dates, never a secret."""
+    now = datetime.now(UTC)
+    async with _session(settings) as session:
+        rows = await KeyRepository(session).list(include_revoked=include_revoked)
+    docs: list[dict[str, Any]] = [
+        {
+            "key_id": row.key_id,
+            "name": row.name,
+            "scopes": row.scopes.split(","),
+            "created_at": row.created_at.isoformat(),
+            "expires_at": row.expires_at.isoformat() if row.expires_at else None,
+            "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+            "active": is_active(row, now),
+        }
+        for row in rows
+    ]
+    if as_json:
+        return json.dumps(docs, indent=2)
+    if not docs:
+        return "no keys (the API runs open on loopback until the first key is created)"
+    lines = [f"{'KEY ID':<14}{'NAME':<24}{'SCOPES':<18}{'STATE':<10}EXPIRES"]
+    for doc in docs:
+        state = "active" if doc["active"] else ("revoked" if doc["revoked_at"] else "expired")
+        lines.append(
+            f"{doc['key_id']:<14}{str(doc['name'])[:23]:<24}{','.join(doc['scopes']):<18}"
+            f"{state:<10}{doc['expires_at'] or 'never'}"
+        )
+    return "\n".join(lines)
+
+
+async def revoke_key(settings: Settings, key_id_or_name: str) -> str:
+    """Revoke by id or name; running API processes stop accepting it within their cache time."""
+    now = datetime.now(UTC)
+    async with _session(settings) as session:
+        rows = await KeyRepository(session).revoke(key_id_or_name, now=now)
+        for row in rows:
+            _audit(session, now, "keys.revoke", f"key:{row.key_id}")
+        await session.commit()
+    names = ", ".join(f"{row.key_id} ({row.name})" for row in rows)
+    return (
+        f"revoked {names}; running API processes refuse it within {settings.access.key_cache_s:g} s"
+    )
+
+
+def _audit(session: AsyncSession, now: datetime, action: str, target: str) -> None:
+    entry = AuditEntry(
+        at=now, actor=f"cli:{_user()}", key_id=None, action=action, target=target, outcome="ok"
+    )
+    append(session, entry)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@contextlib.asynccontextmanager
+async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
+    """A session over a migrated (or, on PostgreSQL, checked) database."""
+    engine = make_engine(settings.database_url)
+    try:
+        await ensure_schema(engine, auto_migrate=settings.auto_migrate)
+        async with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        await engine.dispose()

@@ -1,0 +1,1 @@
+"""Metrics (Prometheus), structured logs and the hooks that feed them."""

@@ -1,0 +1,103 @@
+"""Scrub credentials from log records: defence in depth behind "never log headers".
+
+Nothing should put a bearer token or API key into a log call, but a message can quote an
+exception that quotes a request, and a log line shipped to a SIEM lives for years. The
+filter runs on the handler, so it covers every logger, third-party ones included.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+REDACTED = "[REDACTED]"
+
+_SECRET_HEADER = re.compile(
+    r"(?i)((?:proxy-)?authorization|x-api-key|cookie|set-cookie)"
+    r"""(["']?\s*[:=]\s*["']?)([^"',\r\n}]+)"""
+)
+_CREDENTIAL = re.compile(
+    r"\b((?i:bearer)(?!\s+tokens?\b)|Basic(?=\s+[A-Za-z0-9+/]{8,}))(\s+)[A-Za-z0-9._~+/=-]+"
+)
+"""`Bearer <anything>` (not the phrase "bearer token"), `Basic <base64>`."""
+_API_KEY = re.compile(r"tsk_(?![0-9a-f]{12}_\[)([A-Za-z0-9_-]+)")  # not yet masked
+_KEY_ID = re.compile(r"([0-9a-f]{12})_.")
+"""Our key format is `tsk_<id>_<secret>`: the id is public and helps correlate, so it stays."""
+_SECRET_PARAM = re.compile(
+    r"(?i)([?&;](?:api[_-]?key|access[_-]?token|auth[_-]?token|token|secret|password|key)=)"
+    r"[^&;#\s\"']+"
+)
+_SECRET_FIELD = re.compile(
+    r"(?i)^((?:proxy-)?authorization|x-api-key|api[_-]?key|cookie|set-cookie|password|secret"
+    r"|token|access[_-]?token)$"
+)
+
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+"""Attributes every LogRecord has; anything else on a record came from `extra=`."""
+
+
+def redact(text: str) -> str:
+    """The text with header values, bearer credentials, API keys and secret params masked."""
+    if not text:
+        return text
+    text = _SECRET_HEADER.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
+    text = _CREDENTIAL.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
+    text = _API_KEY.sub(_mask_key, text)
+    return _SECRET_PARAM.sub(lambda m: f"{m[1]}{REDACTED}", text)
+
+
+def _mask_key(match: re.Match[str]) -> str:
+    key_id = _KEY_ID.match(match[1])
+    return f"tsk_{key_id[1]}_{REDACTED}" if key_id else f"tsk_{REDACTED}"
+
+
+def redact_value(value: object) -> object:
+    """A field value with every string inside it redacted (dicts by key name too)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, Mapping):
+        return {
+            key: REDACTED
+            if isinstance(key, str) and _SECRET_FIELD.match(key)
+            else redact_value(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple | set | frozenset):
+        return [redact_value(item) for item in value]
+    return value
+
+
+def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """The fields a log call passed with `extra=`."""
+    return {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _RECORD_FIELDS and not key.startswith("_")
+    }
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record in place: message, `extra` fields and exception text."""
+
+    _formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact, then let the record through (a filter that drops would hide events)."""
+        message = record.getMessage()
+        record.msg, record.args = redact(message), ()
+        for key, value in extra_fields(record).items():
+            masked = REDACTED if _SECRET_FIELD.match(key) else redact_value(value)
+            setattr(record, key, masked)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True

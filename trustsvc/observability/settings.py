@@ -1,0 +1,51 @@
+"""How the service reports on itself: log format and level, and the workers' metrics port."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from trustsvc.envparse import SettingsError, port
+
+LogFormat = Literal["json", "text"]
+_FORMATS: tuple[LogFormat, ...] = ("json", "text")
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObservabilitySettings:
+    """Logs and metrics.
+
+    Attributes:
+        log_format: `json` (one object per line, for a SIEM or a container log driver) or
+            `text` (for a terminal).
+        log_level: the level of the service's own loggers (`trustsvc`, `probes`); INFO
+            carries one event per request and per scan. Other libraries log WARNING and up.
+        metrics_port: where a worker serves its metrics (`/metrics`); None serves none.
+            The API serves them on its own `/metrics` route.
+        metrics_host: the address that server binds; loopback unless a scraper elsewhere
+            needs it (in a container, 0.0.0.0).
+    """
+
+    log_format: LogFormat = "text"
+    log_level: str = "INFO"
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+
+
+def load_observability_settings(env: Mapping[str, str]) -> ObservabilitySettings:
+    """Read TRUSTSVC_LOG_FORMAT, TRUSTSVC_LOG_LEVEL, TRUSTSVC_METRICS_PORT and _HOST."""
+    log_format = env.get("TRUSTSVC_LOG_FORMAT", "text").strip().lower()
+    if log_format not in _FORMATS:
+        raise SettingsError(f"TRUSTSVC_LOG_FORMAT must be json or text, got {log_format!r}")
+    level = env.get("TRUSTSVC_LOG_LEVEL", "INFO").strip().upper()
+    if level not in _LEVELS:
+        raise SettingsError(f"TRUSTSVC_LOG_LEVEL must be one of {', '.join(_LEVELS)}")
+    raw_port = env.get("TRUSTSVC_METRICS_PORT", "").strip()
+    return ObservabilitySettings(
+        log_format="json" if log_format == "json" else "text",
+        log_level=level,
+        metrics_port=port(raw_port, "TRUSTSVC_METRICS_PORT") if raw_port else None,
+        metrics_host=env.get("TRUSTSVC_METRICS_HOST", "127.0.0.1").strip() or "127.0.0.1",
+    )
