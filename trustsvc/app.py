@@ -68,6 +68,8 @@ from trustsvc.webhooks.repository import queue_deliveries
 
 log = logging.getLogger(__name__)
 
+LOOKUP_POOL_SIZE = 4
+
 
 def probe_families(
     settings: Settings,
@@ -127,7 +129,11 @@ async def open_services(
     metrics = metrics or Metrics()
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    lookup = LookupService(engine, poll_s=settings.lookup_poll_s)
+    # Lookups have a small pool of their own: a burst of scans holding every connection of
+    # the main pool would otherwise queue the pre-connect check behind them for seconds.
+    lookup_engine = make_engine(settings.database_url, pool_size=LOOKUP_POOL_SIZE)
+    lookup = LookupService(lookup_engine, poll_s=settings.lookup_poll_s)
+    light_sessions = make_sessionmaker(lookup_engine)
 
     async def verdict_of(url: str) -> str | None:
         latest = await lookup.latest(url)
@@ -154,13 +160,15 @@ async def open_services(
     )
     app = AppServices(
         sessions=sessions,
+        light_sessions=light_sessions,
         scans=scans,
         lookup=lookup,
         drift=DriftService(sessions=sessions, scans=scans, clock=clock),
         worker=Worker(
             scans=scans, sessions=sessions, clock=clock, settings=settings.schedule.worker
         ),
-        keys=KeyStore(sessions, clock=clock, cache_s=settings.access.key_cache_s),
+        # Keys are checked on every request: from the small pool lookups use, not behind scans.
+        keys=KeyStore(light_sessions, clock=clock, cache_s=settings.access.key_cache_s),
         deliverer=WebhookDeliverer(
             sessions=sessions,
             policy=settings.probes.policy,
@@ -186,6 +194,7 @@ async def open_services(
         await asyncio.gather(*app.background, return_exceptions=True)
         ctx.executor.shutdown(wait=False, cancel_futures=True)
         await engine.dispose()
+        await lookup_engine.dispose()
 
 
 def create_app(settings: Settings | None = None, resolver: Resolver = system_resolver) -> Litestar:

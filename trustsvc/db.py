@@ -60,11 +60,16 @@ class Base(DeclarativeBase):
     type_annotation_map: dict[Any, Any] = {datetime: UtcDateTime}  # noqa: RUF012 - SQLAlchemy API
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """Create the engine; SQLite gets a busy timeout so the API and a scan can share it."""
+def make_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
+    """Create the engine; SQLite gets a busy timeout so the API and a scan can share it.
+
+    `pool_size` bounds the connections kept (SQLAlchemy's default otherwise: 5, plus 10
+    more under load).
+    """
+    sized: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size}
     if url.startswith("sqlite"):
-        return create_async_engine(url, connect_args={"timeout": 30})
-    return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(url, connect_args={"timeout": 30}, **sized)
+    return create_async_engine(url, pool_pre_ping=True, **sized)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -26,11 +26,14 @@ from trustsvc.webhooks.deliver import WebhookDeliverer
 class AppServices:
     """What the handlers and the scheduler's jobs need.
 
+    `light_sessions` come from a small pool of their own, for what every request or probe of
+    liveness needs (keys, health) and must not queue behind a burst of scans.
     Background scans are tracked so shutdown can cancel them; `stopping` tells in-flight
     sweeps to finish what they hold and claim nothing more.
     """
 
     sessions: async_sessionmaker[AsyncSession]
+    light_sessions: async_sessionmaker[AsyncSession]
     scans: ScanService
     lookup: LookupService
     drift: DriftService

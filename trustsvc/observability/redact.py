@@ -34,6 +34,12 @@ _SECRET_FIELD = re.compile(
     r"|token|access[_-]?token)$"
 )
 
+_MAYBE_SECRET = re.compile(
+    r"(?i)authorization|api[_-]?key|cookie|bearer|basic|tsk_|token|secret|password|key="
+)
+"""A cheap first look: text without any of these words has nothing the patterns would mask,
+and that is most of it (paths, methods, routes), so the request log skips four searches."""
+
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "message",
     "asctime",
@@ -44,7 +50,7 @@ _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) 
 
 def redact(text: str) -> str:
     """The text with header values, bearer credentials, API keys and secret params masked."""
-    if not text:
+    if not text or not _MAYBE_SECRET.search(text):
         return text
     text = _SECRET_HEADER.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
     text = _CREDENTIAL.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
@@ -74,12 +80,9 @@ def redact_value(value: object) -> object:
 
 
 def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
-    """The fields a log call passed with `extra=`."""
-    return {
-        key: value
-        for key, value in vars(record).items()
-        if key not in _RECORD_FIELDS and not key.startswith("_")
-    }
+    """The fields a log call passed with `extra=`, by name (a set difference, done in C)."""
+    attrs = vars(record)
+    return {key: attrs[key] for key in sorted(attrs.keys() - _RECORD_FIELDS) if key[0] != "_"}
 
 
 class RedactingFilter(logging.Filter):

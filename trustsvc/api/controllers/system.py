@@ -23,7 +23,7 @@ class SystemController(Controller):
     async def health(self, state: State) -> Response[Health]:
         """Answer 503 when the database cannot be reached, so orchestrators restart us."""
         try:
-            async with services(state).sessions() as session:
+            async with services(state).light_sessions() as session:
                 await session.execute(text("SELECT 1"))
             database = "ok"
         except Exception:  # noqa: BLE001 - any failure means "not healthy", nothing more
