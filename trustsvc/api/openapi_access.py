@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 
-from trustsvc.api.errors import ProblemDetails
+from trustsvc.api.errors import problem_response
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.settings import AccessSettings
 
@@ -31,15 +30,11 @@ SECURITY_COMPONENTS = Components(
     }
 )
 
-_UNAUTHORIZED = ResponseSpec(
-    ProblemDetails, description="No valid API key (with a `WWW-Authenticate` challenge)"
-)
-_FORBIDDEN = ResponseSpec(ProblemDetails, description="The key lacks the scope this route needs")
-_TOO_LARGE = ResponseSpec(ProblemDetails, description="The request body exceeds the size limit")
-_MEDIA_TYPE = ResponseSpec(ProblemDetails, description="A request body that is not JSON")
-_RATE_LIMITED = ResponseSpec(
-    ProblemDetails, description="Rate limit exhausted; `Retry-After` says when to retry"
-)
+_UNAUTHORIZED = problem_response("No valid API key (with a `WWW-Authenticate` challenge)")
+_FORBIDDEN = problem_response("The key lacks the scope this route needs")
+_TOO_LARGE = problem_response("The request body exceeds the size limit")
+_MEDIA_TYPE = problem_response("A request body that is not JSON")
+_RATE_LIMITED = problem_response("Rate limit exhausted; `Retry-After` says when to retry")
 
 
 def document_access(app: Litestar, settings: AccessSettings) -> None:

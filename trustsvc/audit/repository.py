@@ -52,18 +52,27 @@ class AuditFilter:
     until: datetime | None = None
 
 
+def _text(value: str, limit: int) -> str:
+    """The value, NUL escaped and cut to the column's length.
+
+    PostgreSQL refuses NUL in text: the record of a request whose path holds one would be
+    dropped, letting the caller stay out of the log.
+    """
+    return value.replace("\x00", "\\x00")[:limit]
+
+
 def append(session: AsyncSession, entry: AuditEntry) -> None:
     """Add a record to the session; the caller's commit makes it durable."""
     session.add(
         AuditRow(
             at=entry.at,
-            actor=entry.actor[:128],
+            actor=_text(entry.actor, 128),
             key_id=entry.key_id,
-            action=entry.action[:64],
-            target=entry.target[:2048],
+            action=_text(entry.action, 64),
+            target=_text(entry.target, 2048),
             outcome=entry.outcome,
             status=entry.status,
-            client=None if entry.client is None else entry.client[:64],
+            client=None if entry.client is None else _text(entry.client, 64),
         )
     )
 

@@ -8,11 +8,21 @@ the API cannot disagree.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
-EvidenceDoc = dict[str, str | int | float | bool | None]
+# Documented as "a JSON scalar a key": the union alone renders as oneOf [string, integer,
+# number, ...], which every integer breaks (it is an integer and a number both). msgspec still
+# encodes ints as ints; `extra` is what Litestar copies onto the generated schema.
+EvidenceDoc = Annotated[
+    dict[str, str | int | float | bool | None],
+    msgspec.Meta(
+        extra_json_schema={
+            "extra": {"additional_properties": {"type": ["string", "number", "boolean", "null"]}}
+        }
+    ),
+]
 
 
 class GateDoc(msgspec.Struct, kw_only=True):

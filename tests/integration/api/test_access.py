@@ -319,3 +319,18 @@ async def test_public_routes_are_configuration(tmp_path: Path, lab_pki: LabPki) 
         assert_problem(await client.get("/health"), 401, "unauthorized")
         schema = (await client.get("/v1/endpoints")).status_code
         assert schema == 200
+
+
+async def test_a_nul_in_the_path_is_still_audited(database_url: str, lab_pki: LabPki) -> None:
+    settings = dataclasses.replace(loopback_settings(database_url, lab_pki.ca_cert), access=FRESH)
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        admin = await mint(settings, "ops", Scope.ADMIN)
+        refused = await client.post("/v1/endpoints/a%00b/rescan", headers=bearer(admin))
+        assert_problem(refused, 400, "invalid-request")
+        page = await client.get("/v1/audit", params={"actor": "ops"}, headers=bearer(admin))
+        [record] = page.json()["items"]
+        assert (record["action"], record["target"], record["status"]) == (
+            "RescanEndpoint",
+            "/v1/endpoints/a\\x00b/rescan",
+            400,
+        )

@@ -229,7 +229,12 @@ class DriftController(Controller):
             "gets 429 with Retry-After."
         ),
         status_code=202,
-        responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE, 429: PROBLEM_RESPONSE},
+        responses={
+            202: ResponseSpec(RescanAccepted, description="Due now; a worker probes it"),
+            400: PROBLEM_RESPONSE,
+            404: PROBLEM_RESPONSE,
+            429: PROBLEM_RESPONSE,
+        },
     )
     async def rescan(
         self, state: State, endpoint_id: PathKey

@@ -10,7 +10,7 @@ from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import Body, QueryParameter
 
 from trustsvc.api.errors import PROBLEM_RESPONSE, not_found, scan_failed
 from trustsvc.api.params import PathKey
@@ -46,16 +46,20 @@ class ScansController(Controller):
             "that is malformed or refused by the network policy gets 422 and nothing is stored."
         ),
         responses={
+            # One schema a status: the return type's union would let either body match both.
+            201: ResponseSpec(ScanReport, description="Assessed; the report"),
             202: ResponseSpec(ScanStatus, description="Accepted; poll the Location"),
             400: PROBLEM_RESPONSE,
             422: PROBLEM_RESPONSE,
         },
-        request_body_examples=[Example(value={"url": "https://mcp.example.com/mcp"})],
     )
     async def create_scan(
         self,
         state: State,
-        data: JSONBody[ScanRequest],
+        # On the body: Litestar has no `request_body_examples` and dropped them silently.
+        data: Annotated[
+            ScanRequest, Body(examples=[Example(value={"url": "https://mcp.example.com/mcp"})])
+        ],
         wait: Annotated[  # noqa: FBT002 - a query flag
             bool, QueryParameter(description="Wait for the report instead of answering 202.")
         ] = True,
@@ -85,6 +89,7 @@ class ScansController(Controller):
         summary="A scan's report",
         description="200 with the report when complete; 202 with the status while running.",
         responses={
+            200: ResponseSpec(ScanReport, description="The report, as it was scored"),
             202: ResponseSpec(ScanStatus, description="Still running"),
             400: PROBLEM_RESPONSE,
             404: PROBLEM_RESPONSE,
