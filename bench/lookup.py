@@ -87,6 +87,9 @@ def serving(
         "TRUSTSVC_DATABASE_URL": database_url,
         "TRUSTSVC_LOOKUP_POLL_S": str(cache_poll_s),
         "PYTHONPATH": str(BENCH),
+        # The served app must not run the job table: its registry sync would reach out.
+        "TRUSTSVC_SCHEDULER": "off",
+        "TRUSTSVC_DOMAIN_LOOKUPS": "off",
         **(extra_env or {}),
     }
     with log.open("w") as out:
@@ -160,7 +163,7 @@ def bench_backend(label: str, database_url: str, args: argparse.Namespace, work:
     )
     ok = True
     for server, poll in [(s, p) for s in servers for p in args.cache_poll]:
-        with serving(server, database_url, work / f"{server}.log", poll) as port:
+        with serving(server, database_url, work / f"{server}.log", poll, _OPEN_ENV) as port:
             for raw in submitted[:4]:
                 check_lookup(port, raw)
             if poll > 0:  # a served cache is warm: look every endpoint up once first

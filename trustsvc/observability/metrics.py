@@ -15,6 +15,7 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from probes.model import Attempt, AttemptStatus
 
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """The text exposition format every Prometheus server reads."""
 
@@ -94,6 +95,7 @@ class Metrics:
             registry=registry,
         )
 
+        self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         # Known outcomes start at 0, so rate() and alerts see the series before the first event.
         for outcome in DELIVERY_OUTCOMES:
             self.webhook_deliveries.labels(outcome)
@@ -101,9 +103,23 @@ class Metrics:
             self.sync_runs.labels(outcome)
 
     def request(self, *, method: str, route: str, status: int, duration_s: float) -> None:
-        """Count one answered request."""
-        self.http_requests.labels(method, route, str(status)).inc()
-        self.http_duration.labels(method, route).observe(duration_s)
+        """Count one answered request.
+
+        A made-up method is labelled OTHER, so a caller cannot mint series. The labelled
+        children are kept per (method, route, status): `labels()` takes a lock and builds
+        tuples, which cost more than the trivial route it measured.
+        """
+        method = method if method in HTTP_METHODS else "OTHER"
+        key = (method, route, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = (
+                self.http_requests.labels(method, route, str(status)),
+                self.http_duration.labels(method, route),
+            )
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(duration_s)
 
     def scan(self, *, reason: str, outcome: str, attempts: Iterable[Attempt], probed: bool) -> None:
         """Count one scan and each family it ran; durations only for families that ran."""

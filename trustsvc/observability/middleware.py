@@ -59,6 +59,8 @@ class RequestObserver:
         template = stored.get("path_template") if "route_handler" in stored else None
         route = template if isinstance(template, str) and template else UNMATCHED_ROUTE
         self.metrics.request(method=method, route=route, status=status, duration_s=duration_s)
+        if not log.isEnabledFor(logging.INFO):
+            return
         principal = principal_of(scope)
         client = scope.get("client")
         duration_ms = round(duration_s * 1000, 2)
