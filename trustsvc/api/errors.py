@@ -118,13 +118,17 @@ def _validation(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[ProblemDetails]:
     details = exc.extra if isinstance(exc.extra, list) else []
-    messages = [
-        f"{d.get('key', '')}: {d.get('message', '')}".strip(": ")
-        for d in details
-        if isinstance(d, dict)
-    ]
+    messages = [_field_message(d) for d in details if isinstance(d, dict)]
     detail = "; ".join(messages) or str(exc.detail)
     return _respond(request, exc.status_code, "invalid-request", "Invalid request", detail)
+
+
+def _field_message(item: dict[str, Any]) -> str:
+    """`key: message`; Litestar reports a missing value as its quoted name, said plainly here."""
+    key, message = str(item.get("key", "")), str(item.get("message", ""))
+    if key and message == repr(key):
+        message = "required" + (" (a JSON body)" if key == "data" else "")
+    return f"{key}: {message}".strip(": ")
 
 
 # Stable `type`s for the statuses Litestar itself raises (routing, body limits, media types).

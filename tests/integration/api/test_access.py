@@ -214,6 +214,8 @@ async def test_bodies_are_bounded_strict_json(tmp_path: Path, lab_pki: LabPki) -
         assert_problem(wrong_type, 400, "invalid-request")
         broken = await client.post("/v1/scans", content=b'{"url": ', headers=json_type)
         assert_problem(broken, 400, "invalid-request")
+        missing = assert_problem(await client.post("/v1/scans"), 400, "invalid-request")
+        assert missing["detail"] == "data: required (a JSON body)"
 
 
 async def test_security_headers_and_no_cors(client: Client) -> None:
