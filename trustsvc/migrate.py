@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from alembic import command
@@ -10,7 +11,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from trustsvc.db import make_engine, make_sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -74,3 +77,16 @@ async def ensure_schema(engine: AsyncEngine, *, auto_migrate: bool) -> None:
         await upgrade(engine)
     elif (head := await pending_revision(engine)) is not None:
         raise SchemaBehindError(f"database schema is behind {head}: run `trustsvc db upgrade`")
+
+
+@contextlib.asynccontextmanager
+async def schema_checked_sessions(
+    database_url: str, *, auto_migrate: bool
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions for a one-shot command: the schema ensured first, the engine disposed after."""
+    engine = make_engine(database_url)
+    try:
+        await ensure_schema(engine, auto_migrate=auto_migrate)
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()

@@ -8,7 +8,7 @@ import getpass
 import ipaddress
 import json
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +17,8 @@ from trustsvc.audit.repository import AuditEntry, append
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository, KeyRequestError, is_active
 from trustsvc.auth.settings import AuthMode
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import ensure_schema
+from trustsvc.migrate import schema_checked_sessions
+from trustsvc.scans.service import utc_now
 from trustsvc.settings import Settings
 
 MAX_EXPIRY_DAYS = 3650
@@ -60,7 +60,7 @@ async def bind_settings(settings: Settings, host: str) -> Settings:
 
 async def _any_active_key(settings: Settings) -> bool:
     async with _session(settings) as session:
-        return await KeyRepository(session).any_active(datetime.now(UTC))
+        return await KeyRepository(session).any_active(utc_now())
 
 
 def expiry(days: float | None, now: datetime) -> datetime | None:
@@ -77,7 +77,7 @@ async def create_key(
     name: str,
     scopes: list[Scope],
     expires_in_days: float | None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utc_now,
 ) -> str:
     """Mint and store a key; returns the lines to print (the token among them, once)."""
     now = clock()
@@ -98,7 +98,7 @@ async def create_key(
 
 async def list_keys(settings: Settings, *, include_revoked: bool, as_json: bool) -> str:
     """The keys as a table or JSON: ids, names, scopes and dates, never a secret."""
-    now = datetime.now(UTC)
+    now = utc_now()
     async with _session(settings) as session:
         rows = await KeyRepository(session).list(include_revoked=include_revoked)
     docs: list[dict[str, Any]] = [
@@ -129,7 +129,7 @@ async def list_keys(settings: Settings, *, include_revoked: bool, as_json: bool)
 
 async def revoke_key(settings: Settings, key_id_or_name: str) -> str:
     """Revoke by id or name; running API processes stop accepting it within their cache time."""
-    now = datetime.now(UTC)
+    now = utc_now()
     async with _session(settings) as session:
         rows = await KeyRepository(session).revoke(key_id_or_name, now=now)
         for row in rows:
@@ -157,11 +157,10 @@ def _user() -> str:
 
 @contextlib.asynccontextmanager
 async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    """A session over a migrated (or, on PostgreSQL, checked) database."""
-    engine = make_engine(settings.database_url)
-    try:
-        await ensure_schema(engine, auto_migrate=settings.auto_migrate)
-        async with make_sessionmaker(engine)() as session:
-            yield session
-    finally:
-        await engine.dispose()
+    async with (
+        schema_checked_sessions(
+            settings.database_url, auto_migrate=settings.auto_migrate
+        ) as sessions,
+        sessions() as session,
+    ):
+        yield session

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import ensure_schema
+from trustsvc.migrate import schema_checked_sessions
 from trustsvc.registry.sync import SyncJob, SyncReport
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
 from trustsvc.settings import Settings
@@ -12,12 +11,9 @@ from trustsvc.settings import Settings
 async def run_sync(settings: Settings, *, registry_url: str | None, full: bool) -> SyncReport:
     """Run once; the report says whether it completed (a failed run is recorded, not raised)."""
     url = (registry_url or settings.registry_url).rstrip("/")
-    engine = make_engine(settings.database_url)
-    try:
-        await ensure_schema(engine, auto_migrate=settings.auto_migrate)
-        job = SyncJob(make_sessionmaker(engine))
+    async with schema_checked_sessions(
+        settings.database_url, auto_migrate=settings.auto_migrate
+    ) as sessions:
         config = UpstreamConfig(base_url=url, max_retries=settings.registry_retries)
         async with UpstreamClient(config) as client:
-            return await job.run(client, url, full=full)
-    finally:
-        await engine.dispose()
+            return await SyncJob(sessions).run(client, url, full=full)

@@ -29,6 +29,7 @@ from probes.errors import ProbeError, ProtocolViolation, TargetRejected
 from probes.http import SafeHttp
 from probes.netpolicy import NetworkPolicy, Resolver, resolve_target, system_resolver
 from probes.target import Target, parse_endpoint_url
+from trustsvc.scans.service import utc_now
 from trustsvc.webhooks.outbox import Claimed, Settled, claim_due, record
 from trustsvc.webhooks.payload import EVENT_TYPE
 from trustsvc.webhooks.repository import DeliveryStatus
@@ -40,11 +41,6 @@ USER_AGENT = "trustsvc-webhooks/0.1"
 MAX_RESPONSE_BYTES = 64 * 1024
 _RETRY_AFTER_STATUSES = frozenset({429, 503})
 _SUCCESS = range(200, 300)
-
-
-def utc_now() -> datetime:
-    """The current time, aware and in UTC."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
