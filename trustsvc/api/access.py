@@ -13,6 +13,7 @@ import math
 from typing import cast
 
 from litestar.enums import ScopeType
+from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
@@ -47,9 +48,9 @@ def route_action(scope: Scope) -> str:
     return OPENAPI_ROUTES if template.startswith(DOCS_PREFIX) else template
 
 
-def needed_scope(scope: Scope) -> KeyScope:
-    """The scope the matched route declares; admin when it declares none (fail closed)."""
-    declared = scope["route_handler"].opt.get("scope")
+def declared_scope(handler: BaseRouteHandler) -> KeyScope:
+    """The scope a route declares; admin when it declares none (fail closed)."""
+    declared = handler.opt.get("scope")
     return declared if isinstance(declared, KeyScope) else KeyScope.ADMIN
 
 
@@ -139,7 +140,7 @@ class AccessMiddleware(ASGIMiddleware):
             retry_s = self._by_key.take(principal.key_id)
             if retry_s:
                 raise _rate_limited(retry_s, "per-key")
-        needed = needed_scope(scope)
+        needed = declared_scope(scope["route_handler"])
         if principal is not ANONYMOUS and not principal.allows(needed):  # public: no scope
             raise ProblemError(
                 HTTP_403_FORBIDDEN,

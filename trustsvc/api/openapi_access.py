@@ -12,8 +12,8 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import Components, SecurityScheme
 
+from trustsvc.api.access import declared_scope
 from trustsvc.api.errors import problem_response
-from trustsvc.auth.principal import Scope
 from trustsvc.auth.settings import AccessSettings
 
 BEARER = "apiKey"
@@ -49,8 +49,6 @@ def document_access(app: Litestar, settings: AccessSettings) -> None:
             if handler.http_methods - {"GET", "HEAD", "OPTIONS"}:
                 extra |= {413: _TOO_LARGE, 415: _MEDIA_TYPE}
             if handler.operation_id not in settings.public_routes:
-                scope = handler.opt.get("scope")
-                needed = scope.value if isinstance(scope, Scope) else Scope.ADMIN.value
-                handler.security = [{BEARER: [needed]}]
+                handler.security = [{BEARER: [declared_scope(handler).value]}]
                 extra |= {401: _UNAUTHORIZED, 403: _FORBIDDEN}
             handler.responses = {**extra, **(handler.responses or {})}

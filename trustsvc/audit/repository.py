@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,20 +12,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustsvc.audit.models import AuditRow
 
-OUTCOMES = ("ok", "rejected", "denied", "limited", "error")
+
+class AuditOutcome(enum.StrEnum):
+    """How a request ended: ok (< 400), denied (401/403), limited (429), rejected, error (5xx)."""
+
+    OK = "ok"
+    REJECTED = "rejected"
+    DENIED = "denied"
+    LIMITED = "limited"
+    ERROR = "error"
 
 
-def outcome_of(status: int) -> str:
+def outcome_of(status: int) -> AuditOutcome:
     """How a request ended, from its HTTP status."""
     if status < 400:  # noqa: PLR2004 - HTTP status classes
-        return "ok"
+        return AuditOutcome.OK
     if status in {401, 403}:
-        return "denied"
+        return AuditOutcome.DENIED
     if status == 429:  # noqa: PLR2004
-        return "limited"
+        return AuditOutcome.LIMITED
     if status < 500:  # noqa: PLR2004
-        return "rejected"
-    return "error"
+        return AuditOutcome.REJECTED
+    return AuditOutcome.ERROR
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,7 +45,7 @@ class AuditEntry:
     key_id: str | None
     action: str
     target: str
-    outcome: str
+    outcome: AuditOutcome
     status: int | None = None
     client: str | None = None
 
@@ -47,7 +56,7 @@ class AuditFilter:
 
     actor: str | None = None
     action: str | None = None
-    outcome: str | None = None
+    outcome: AuditOutcome | None = None
     since: datetime | None = None
     until: datetime | None = None
 

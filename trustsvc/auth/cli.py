@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trustsvc.audit.repository import AuditEntry, append
+from trustsvc.audit.repository import AuditEntry, AuditOutcome, append
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository, KeyRequestError, is_active
 from trustsvc.auth.settings import AuthMode
@@ -143,7 +143,12 @@ async def revoke_key(settings: Settings, key_id_or_name: str) -> str:
 
 def _audit(session: AsyncSession, now: datetime, action: str, target: str) -> None:
     entry = AuditEntry(
-        at=now, actor=f"cli:{_user()}", key_id=None, action=action, target=target, outcome="ok"
+        at=now,
+        actor=f"cli:{_user()}",
+        key_id=None,
+        action=action,
+        target=target,
+        outcome=AuditOutcome.OK,
     )
     append(session, entry)
 

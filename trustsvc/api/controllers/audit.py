@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 from litestar import Controller, get
@@ -16,18 +15,8 @@ from trustsvc.api.params import MAX_ROW_ID, NO_NUL
 from trustsvc.api.state import services
 from trustsvc.audit import repository
 from trustsvc.audit.models import AuditRow
-from trustsvc.audit.repository import AuditFilter
+from trustsvc.audit.repository import AuditFilter, AuditOutcome
 from trustsvc.auth.principal import Scope
-
-
-class AuditOutcome(StrEnum):
-    """How a request ended: ok (< 400), rejected (other 4xx), denied (401/403), error (5xx)."""
-
-    OK = "ok"
-    REJECTED = "rejected"
-    DENIED = "denied"
-    LIMITED = "limited"
-    ERROR = "error"
 
 
 class AuditController(Controller):
@@ -70,7 +59,7 @@ class AuditController(Controller):
         where = AuditFilter(
             actor=actor,
             action=action,
-            outcome=None if outcome is None else outcome.value,
+            outcome=outcome,
             since=since,
             until=until,
         )
