@@ -22,7 +22,7 @@ from litestar.status_codes import (
 )
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from trustsvc.api.body import check_json, read_body, replay
+from trustsvc.api.body import check_json, read_body, replay, request_header
 from trustsvc.api.errors import ProblemError
 from trustsvc.api.headers import DOCS_PREFIX
 from trustsvc.api.ratelimit import TokenBuckets
@@ -62,11 +62,11 @@ def client_address(scope: Scope) -> str:
 
 def bearer_token(scope: Scope) -> str | None:
     """The token of an `Authorization: Bearer` header; "" for another or empty scheme."""
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").strip().partition(" ")
-            return token.strip() if scheme.lower() == "bearer" else ""
-    return None
+    value = request_header(scope, b"authorization")
+    if value is None:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def _unauthorized(detail: str, challenge: str) -> ProblemError:

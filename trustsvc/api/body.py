@@ -31,7 +31,8 @@ def _too_large(limit: int) -> ProblemError:
     )
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def request_header(scope: Scope, name: bytes) -> str | None:
+    """The first value of a header (`name` in lower case), or None."""
     for key, value in scope["headers"]:
         if key == name:
             return str(value.decode("latin-1"))
@@ -40,7 +41,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     """The whole body, or a problem as soon as it passes `limit` bytes."""
-    declared = _header(scope, b"content-length")
+    declared = request_header(scope, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     body = bytearray()
@@ -60,7 +61,7 @@ def check_json(scope: Scope, body: bytes) -> object:
     """The parsed document of a non-empty body; problems for a bad media type or document."""
     if not body:
         return None
-    media_type = (_header(scope, b"content-type") or "").partition(";")[0].strip().lower()
+    media_type = (request_header(scope, b"content-type") or "").partition(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise ProblemError(
             HTTP_415_UNSUPPORTED_MEDIA_TYPE,
