@@ -28,8 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from probes.tools import judge_definitions, observation_from_lists, tool_verdicts
-from probes.tools.observation import ToolsObservation
+from probes.tools.family import judge_definitions
+from probes.tools.observation import ToolsObservation, observation_from_lists
+from probes.tools.verdicts import tool_verdicts
 from trustsvc.checktools import check_tools, parse_tool_list, to_json
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "tools_corpus"

@@ -25,14 +25,14 @@ import tracemalloc
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
-from probes.auth import AUTH_FAMILY
+from probes.auth.family import AUTH_FAMILY
 from probes.context import ProbeContext
 from probes.http import SafeHttp
 from probes.mcp.client import handshake
 from probes.netpolicy import NetworkPolicy
 from probes.runner import run_families
 from probes.target import Target, parse_endpoint_url
-from probes.tools import TOOLS_FAMILY
+from probes.tools.family import TOOLS_FAMILY
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_CODE = """

@@ -4,7 +4,7 @@
 `--endpoints` distinct loopback URLs (default 1,000: `http://127.0.0.1:<port>/mcp/<i>` spread
 over `--servers` ports, so the workers' per-host limit applies as it would to a fleet of
 hosts) are served by a small aiohttp MCP responder in its own process: every path answers
-initialize and tools/list (probes.tls.labmcp's replies), well-known metadata paths answer 404.
+initialize and tools/list (trustsvc.lab.mcp's replies), well-known metadata paths answer 404.
 It is plain http by default, so sslyze stays out of the loop and the figure measures the
 sweep machinery: claims and leases, the five probe families' HTTP work, drift snapshots and
 the fenced commit. `--tls` serves HTTPS from a throw-away lab PKI instead, so every re-probe
@@ -63,8 +63,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine  # noqa: E402
 
 from probes.target import parse_endpoint_url  # noqa: E402
-from probes.tls.labmcp import HONEST_TOOLS, answer_post  # noqa: E402
 from trustsvc.db import make_engine, make_sessionmaker  # noqa: E402
+from trustsvc.lab.mcp import HONEST_TOOLS, answer_post  # noqa: E402
 from trustsvc.models import AttemptRow, ScanRow  # noqa: E402
 from trustsvc.repositories import EndpointRepository  # noqa: E402
 from trustsvc.scans.service import utc_now  # noqa: E402
@@ -162,7 +162,7 @@ def lab_process(servers: int, workdir: Path, *, tls: bool) -> Iterator[Lab]:
     """The responder (cwd: the repository root); it stops when its stdin closes."""
     chain = key = ca_file = None
     if tls:
-        from probes.tls.labpki import mint_lab_pki  # noqa: PLC0415 - only with --tls
+        from trustsvc.lab.pki import mint_lab_pki  # noqa: PLC0415 - only with --tls
 
         pki = mint_lab_pki(workdir / "pki")
         chain, key, ca_file = str(pki["valid"].chain), str(pki["valid"].key), pki.ca_cert

@@ -47,10 +47,10 @@ from probes.model import AttemptStatus, Outcome
 from probes.netpolicy import NetworkPolicy
 from probes.runner import run_families
 from probes.target import Target, parse_endpoint_url
-from probes.tls import TLS_FAMILY
 from probes.tls.collect import SCAN_COMMANDS
-from probes.tls.labpki import mint_lab_pki
-from probes.tls.labserver import LabTlsConfig, LabTlsServer
+from probes.tls.family import TLS_FAMILY
+from trustsvc.lab.pki import mint_lab_pki
+from trustsvc.lab.tls_server import LabTlsConfig, LabTlsServer
 
 GOAL = 1.2
 ADDRESS = "127.0.0.1"

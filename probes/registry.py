@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from probes.auth import AUTH_FAMILY
+from probes.auth.family import AUTH_FAMILY
 from probes.domain.family import DOMAIN_FAMILY
 from probes.family import FamilySpec
 from probes.model import ProbeSpec
 from probes.publisher.family import PUBLISHER_FAMILY
-from probes.tls import TLS_FAMILY
-from probes.tools import TOOLS_FAMILY
+from probes.tls.family import TLS_FAMILY
+from probes.tools.family import TOOLS_FAMILY
 
 FAMILIES: Final[tuple[FamilySpec[Any], ...]] = (
     TLS_FAMILY,

@@ -25,9 +25,9 @@ from probes.family import FamilySpec
 from probes.model import Family
 from probes.netpolicy import Resolver, system_resolver
 from probes.publisher.advisories import AdvisoryLookup
-from probes.publisher.collect import PublisherSources
 from probes.publisher.context import RegistryLookup
 from probes.publisher.family import publisher_family
+from probes.publisher.sources import PublisherSources
 from probes.registry import FAMILIES
 from trustsvc import __version__
 from trustsvc.advisories.lookup import advisory_lookup

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from probes.model import Finding, ProbeSpec
-from probes.tools import TOOLS_PROBES, ToolsObservation, ToolVerdict, judge_definitions
-from probes.tools import tool_verdicts as summarise
+from probes.tools.family import TOOLS_PROBES, judge_definitions
 from probes.tools.judging import SET_FINGERPRINT
-from probes.tools.observation import observation_from_lists
-from probes.tools.verdicts import is_bad_tools_finding
+from probes.tools.observation import ToolsObservation, observation_from_lists
+from probes.tools.verdicts import ToolVerdict, is_bad_tools_finding
+from probes.tools.verdicts import tool_verdicts as summarise
 from trustsvc.reports.build import finding_doc
 from trustsvc.reports.sarif import sarif_log
 from trustsvc.scoring.dimensions.capabilities import evaluate_capabilities

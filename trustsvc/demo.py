@@ -2,7 +2,7 @@
 
 Mints a throw-away PKI and starts four MCP endpoints on 127.0.0.1 (good; expired certificate;
 TLS 1.0 offered; valid TLS serving a poisoned tool), each speaking just enough MCP
-(probes.tls.labmcp) for every family to judge it. It assesses them through the normal
+(trustsvc.lab.mcp) for every family to judge it. It assesses them through the normal
 ScanService, prints the table, stores the results and serves the API over them. Only
 127.0.0.0/8 is allowed for the demo's probes: the operator has not opted into any other
 private range.
@@ -18,10 +18,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from probes.tls.labmcp import HONEST_TOOLS, POISONED_TOOLS
-from probes.tls.labpki import LabPki, mint_lab_pki
-from probes.tls.labserver import LabTlsConfig, LabTlsServer
 from trustsvc.app import open_services
+from trustsvc.lab.mcp import HONEST_TOOLS, POISONED_TOOLS
+from trustsvc.lab.pki import LabPki, mint_lab_pki
+from trustsvc.lab.tls_server import LabTlsConfig, LabTlsServer
 from trustsvc.reports.text import summary_table
 from trustsvc.settings import Settings
 

@@ -16,13 +16,15 @@ from dataclasses import replace
 from probes.context import ProbeContext
 from probes.domain.cache import FactsCache
 from probes.domain.dns_client import DnsConfig
-from probes.domain.dns_posture import DnsObservation, collect_dns
+from probes.domain.dns_collect import collect_dns
+from probes.domain.dns_observation import DnsObservation
 from probes.domain.lookalike import detect_lookalike, permutation_index
-from probes.domain.lookalike_probes import LookalikeObservation
+from probes.domain.lookalike_observation import LookalikeObservation
 from probes.domain.observation import DomainObservation
 from probes.domain.rdap_collect import collect_registration
-from probes.domain.registration import RegistrationObservation
-from probes.domain.reputation import ReputationObservation, collect_reputation
+from probes.domain.registration_observation import RegistrationObservation
+from probes.domain.reputation_collect import collect_reputation
+from probes.domain.reputation_observation import ReputationObservation
 from probes.domain.sources import DomainSources
 from probes.errors import ProbeError
 from probes.netpolicy import Resolver, system_resolver

@@ -11,15 +11,14 @@ import re
 from collections.abc import Iterable
 
 from probes.domain.dns_observation import DnsObservation, clip
+from probes.domain.judging import domain_spec
 from probes.model import (
     EvidenceValue,
-    Family,
     Finding,
     Outcome,
     Probe,
     ProbeSpec,
     Severity,
-    SpecFactory,
 )
 
 # Evidence keys (stored findings are queried by these names).
@@ -40,8 +39,6 @@ DMARC_POLICY = "dmarc_policy"
 PROBLEMS = "problems"
 
 _DMARC_POLICY = re.compile(r"(?:^|;)\s*p\s*=\s*([^;\s]*)", re.IGNORECASE)
-
-domain_spec = SpecFactory(Family.DOMAIN)
 
 
 def _joined(items: Iterable[object] | None) -> str | None:

@@ -13,10 +13,10 @@ from typing import TypeVar
 
 from probes.domain import lookalike_probes
 from probes.domain.collect import DomainCollector
-from probes.domain.dns_posture import DNS_PROBES
+from probes.domain.dns_probes import DNS_PROBES
 from probes.domain.observation import DomainObservation
-from probes.domain.registration import REGISTRATION_PROBES
-from probes.domain.reputation import REPUTATION_PROBES
+from probes.domain.registration_probes import REGISTRATION_PROBES
+from probes.domain.reputation_probes import REPUTATION_PROBES
 from probes.domain.sources import DomainSources
 from probes.family import FamilySpec
 from probes.model import Family, Finding, Probe

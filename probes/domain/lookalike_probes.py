@@ -7,13 +7,9 @@ name servers, scoring.md section 8.2.3) can be added to it when the domain famil
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
-from probes.domain.lookalike import LookalikeVerdict
-from probes.model import Family, Finding, Outcome, Severity, SpecFactory
-
-domain_spec = SpecFactory(Family.DOMAIN)
+from probes.domain.judging import domain_spec
+from probes.domain.lookalike_observation import LookalikeObservation
+from probes.model import Finding, Outcome, Severity
 
 LOOKALIKE_OF = "lookalike_of"
 TECHNIQUE = "technique"
@@ -41,34 +37,6 @@ LOOKALIKE = domain_spec(
     references=("CWE-1007", "CAPEC-630", "CAPEC-632", "ATT&CK-T1583.001"),
     bad=Outcome.TRUE,
 )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LookalikeObservation:
-    """The lexical lookalike facts about one host, as the probe judges them."""
-
-    observed_at: dt.datetime
-    domain: str | None
-    registrable_domain: str | None
-    lookalike_of: str | None
-    technique: str | None
-    engine: str | None
-    trusted_count: int
-
-    @classmethod
-    def from_verdict(
-        cls, verdict: LookalikeVerdict, *, observed_at: dt.datetime, trusted_count: int
-    ) -> LookalikeObservation:
-        """The observation of a lexical verdict."""
-        return cls(
-            observed_at=observed_at,
-            domain=verdict.domain,
-            registrable_domain=verdict.registrable_domain,
-            lookalike_of=verdict.lookalike_of,
-            technique=verdict.technique,
-            engine=verdict.engine,
-            trusted_count=trusted_count,
-        )
 
 
 def domain_is_lookalike_of_trusted_domain(observation: LookalikeObservation) -> list[Finding]:

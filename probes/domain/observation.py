@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from probes.domain.dns_posture import DnsObservation
-from probes.domain.lookalike_probes import LookalikeObservation
-from probes.domain.registration import RegistrationObservation
-from probes.domain.reputation import ReputationObservation
+from probes.domain.dns_observation import DnsObservation
+from probes.domain.lookalike_observation import LookalikeObservation
+from probes.domain.registration_observation import RegistrationObservation
+from probes.domain.reputation_observation import ReputationObservation
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

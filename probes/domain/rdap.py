@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from probes.domain.registration import RegistrationFacts, RegistrationSource
+from probes.domain.registration_observation import RegistrationFacts, RegistrationSource
 from probes.errors import ProbeError, SourceUnavailable
 from probes.http import SafeHttp, json_body
 

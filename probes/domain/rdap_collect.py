@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from probes.context import ProbeContext
 from probes.domain.rdap import fetch_registration
 from probes.domain.rdap_bootstrap import RdapBootstrap, bundled_bootstrap
-from probes.domain.registration import RegistrationObservation
+from probes.domain.registration_observation import RegistrationObservation
 from probes.domain.whois_adapter import lookup_whois
 from probes.http import SafeHttp
 from probes.netpolicy import Resolver, system_resolver

@@ -19,7 +19,7 @@ from typing import Any
 import whois
 
 from probes.context import ProbeContext
-from probes.domain.registration import RegistrationFacts, RegistrationSource
+from probes.domain.registration_observation import RegistrationFacts, RegistrationSource
 from probes.errors import SourceUnavailable
 
 _MAX_TEXT = 200

@@ -15,7 +15,7 @@ from probes.model import (
     SpecFactory,
 )
 from probes.publisher.advisories import AdvisoryCheck, KnownVulnerability
-from probes.publisher.collect import PublisherObservation
+from probes.publisher.observation import PublisherObservation
 
 publisher_spec = SpecFactory(Family.PUBLISHER)
 _REFERENCES = ("OWASP-A06:2021", "CWE-1395")

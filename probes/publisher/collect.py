@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from probes.context import ProbeContext
-from probes.domain.dns_client import DnsConfig
 from probes.errors import ProbeError
 from probes.http import SafeHttp
 from probes.mcp.client import handshake
@@ -16,46 +15,14 @@ from probes.publisher.advisories import (
     SERVER_INFO_ECOSYSTEMS,
     SOURCE_REGISTRY,
     SOURCE_SERVER_INFO,
-    AdvisoryCheck,
-    AdvisoryLookup,
     PackageRef,
     check_packages,
 )
-from probes.publisher.context import RegistryContext, RegistryLookup
-from probes.publisher.proofs import ProofCheck, check_namespace
+from probes.publisher.context import RegistryContext
+from probes.publisher.observation import PublisherObservation
+from probes.publisher.proofs import check_namespace
+from probes.publisher.sources import PublisherSources
 from probes.target import Target
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PublisherSources:
-    """Where publisher facts come from; the defaults ask nothing.
-
-    Attributes:
-        registry: trustsvc's registry, read by canonical URL; None: not configured.
-        advisories: trustsvc's advisory database; None: known vulnerabilities not checked.
-        dns: the resolver for the DNS namespace proof; None: not asked.
-        http_proofs: fetch `/.well-known/mcp-registry-auth` from namespace domains.
-    """
-
-    registry: RegistryLookup | None = None
-    dns: DnsConfig | None = None
-    http_proofs: bool = False
-    advisories: AdvisoryLookup | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PublisherObservation:
-    """The registry context of one endpoint and the proofs of its domain namespaces."""
-
-    observed_at: dt.datetime
-    url: str
-    host: str
-    registrable_domain: str | None
-    context: RegistryContext | None = None
-    proofs: tuple[ProofCheck, ...] = ()
-    unavailable_reason: str | None = None
-    advisories: tuple[AdvisoryCheck, ...] = ()
-    advisories_reason: str | None = None
 
 
 class PublisherCollector:

@@ -6,8 +6,10 @@ from probes.family import FamilySpec
 from probes.model import Family
 from probes.netpolicy import Resolver, system_resolver
 from probes.publisher.advisory_probes import ADVISORY_PROBES
-from probes.publisher.collect import PublisherCollector, PublisherObservation, PublisherSources
-from probes.publisher.probes import PUBLISHER_PROBES
+from probes.publisher.collect import PublisherCollector
+from probes.publisher.observation import PublisherObservation
+from probes.publisher.registry_probes import PUBLISHER_PROBES
+from probes.publisher.sources import PublisherSources
 
 
 def publisher_family(

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from probes.tls.labpki import LabPki, mint_lab_pki
-from probes.tls.labserver import LabTlsConfig, LabTlsServer
 from tests.servers.mcp import GOOD_TOKEN, mcp_server
+from trustsvc.lab.pki import LabPki, mint_lab_pki
+from trustsvc.lab.tls_server import LabTlsConfig, LabTlsServer
 
 TRUSTSVC = str(Path(sys.executable).parent / "trustsvc")
 

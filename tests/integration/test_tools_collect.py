@@ -14,13 +14,10 @@ from probes.errors import SourceUnavailable
 from probes.model import Outcome
 from probes.netpolicy import resolve_target
 from probes.target import parse_endpoint_url
-from probes.tools import (
-    TOOLS_FAMILY,
-    ToolsObservation,
-    collect_tools,
-    judge_definitions,
-    tool_verdicts,
-)
+from probes.tools.collect import collect_tools
+from probes.tools.family import TOOLS_FAMILY, judge_definitions
+from probes.tools.observation import ToolsObservation
+from probes.tools.verdicts import tool_verdicts
 from tests.integration.mcp.support import make_context
 from tests.servers.mcp import DEFAULT_TOOLS, ToolSpec, mcp_server
 

@@ -1,6 +1,6 @@
 """Many MCP endpoints on one loopback port: every path answers as its own minimal server.
 
-Built on the demo's lab responder (`probes.tls.labmcp`), served by aiohttp on 127.0.0.1 in the
+Built on the demo's lab responder (`trustsvc.lab.mcp`), served by aiohttp on 127.0.0.1 in the
 test's own event loop. `delay_s` slows every answer so a scan lasts long enough to kill the
 worker holding it. It records which paths were asked for `initialize`, so a test can tell
 which endpoints a worker actually probed.
@@ -15,7 +15,7 @@ from typing import Self
 
 from aiohttp import web
 
-from probes.tls.labmcp import HONEST_TOOLS, answer_post
+from trustsvc.lab.mcp import HONEST_TOOLS, answer_post
 
 HOST = "127.0.0.1"
 

@@ -1,6 +1,6 @@
 """TLS servers for tests: the lab HTTPS server plus hostile peers that never finish a handshake.
 
-The configurable HTTPS server lives in probes.tls.labserver so `trustsvc demo` can use it too;
+The configurable HTTPS server lives in trustsvc.lab.tls_server so `trustsvc demo` can use it too;
 this module re-exports it and adds the hostile servers. All of them bind 127.0.0.1 only, run in
 background threads and join them on exit. No pytest imports: the demo imports this module too.
 """
@@ -11,7 +11,7 @@ import contextlib
 import socket
 import threading
 
-from probes.tls.labserver import LAB_HOST, LabTlsConfig, LabTlsServer, build_context
+from trustsvc.lab.tls_server import LAB_HOST, LabTlsConfig, LabTlsServer, build_context
 
 __all__ = [
     "LAB_HOST",

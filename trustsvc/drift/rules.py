@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from probes.domain.registration import HOLD_STATUSES
+from probes.domain.registration_observation import HOLD_STATUSES
 from probes.model import Severity
 from probes.tls.observation import Protocol
 from trustsvc.drift.model import DriftChange, Json, Surface, SurfaceItem

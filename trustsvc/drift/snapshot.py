@@ -22,10 +22,10 @@ from probes.auth.classify import classify_auth
 from probes.auth.observation import AuthObservation, AuthorizationServerMetadata
 from probes.domain.dns_observation import DnsObservation
 from probes.domain.observation import DomainObservation
-from probes.domain.registration import RegistrationObservation, normalise_status
+from probes.domain.registration_observation import RegistrationObservation, normalise_status
 from probes.model import Family, Finding, ProbeSpec, Severity
-from probes.publisher.collect import PublisherObservation
 from probes.publisher.context import RegistryContext, VersionFact
+from probes.publisher.observation import PublisherObservation
 from probes.tls.observation import CertificateInfo, Protocol, TlsObservation
 from probes.tools.capability_probes import DESTRUCTIVE, EXTERNAL
 from probes.tools.judging import INSTRUCTIONS_SUBJECT

@@ -12,10 +12,10 @@ from litestar.testing import AsyncTestClient
 
 from probes.context import ProbeLimits
 from probes.netpolicy import NetworkPolicy
-from probes.tls.labpki import LabPki, mint_lab_pki
-from probes.tls.labserver import LabTlsConfig, LabTlsServer
 from trustsvc.app import create_app
 from trustsvc.auth.settings import AccessSettings, RateLimit
+from trustsvc.lab.pki import LabPki, mint_lab_pki
+from trustsvc.lab.tls_server import LabTlsConfig, LabTlsServer
 from trustsvc.settings import ProbeSettings, Settings
 
 

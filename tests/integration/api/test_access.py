@@ -15,8 +15,6 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from probes.tls.labpki import LabPki
-from probes.tls.labserver import LabTlsServer
 from tests.integration.api.conftest import loopback_settings
 from trustsvc.app import create_app
 from trustsvc.audit.models import AuditRow
@@ -25,6 +23,8 @@ from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository
 from trustsvc.auth.settings import AccessSettings, AuthMode, RateLimit
 from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.lab.pki import LabPki
+from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.settings import Settings
 
 Client = AsyncTestClient[Litestar]

@@ -13,11 +13,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from probes.tls.labpki import LabPki
 from tests.integration.api.conftest import loopback_settings
 from tests.servers.mcp import DEFAULT_TOOLS, mcp_server
 from trustsvc.app import create_app
 from trustsvc.db import make_engine
+from trustsvc.lab.pki import LabPki
 from trustsvc.models import ScanRow
 from trustsvc.schedule.settings import ScheduleSettings
 

@@ -24,12 +24,12 @@ from typing import Any
 import aiohttp
 
 from probes.context import ProbeLimits
-from probes.tls.labpki import LabPki
-from probes.tls.labserver import LabTlsServer
 from tests.servers.api_process import ApiProcess
 from tests.servers.hostile import HostileServer
 from tests.servers.tls import closing_server, hanging_server
 from trustsvc.db import make_engine
+from trustsvc.lab.pki import LabPki
+from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.migrate import upgrade
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from probes.target import parse_endpoint_url
-from probes.tls.labserver import LabTlsServer
 from trustsvc.api.state import services
+from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.observability.logs import JsonFormatter
 from trustsvc.repositories import EndpointRepository
 from trustsvc.scans.service import utc_now

@@ -9,12 +9,12 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from probes.tls.labpki import LabPki
-from probes.tls.labserver import LabTlsServer
 from tests.integration.api.conftest import loopback_settings
 from tests.servers.registry import FakeRegistry, make_entry
 from trustsvc.app import create_app
 from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.lab.pki import LabPki
+from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.registry.sync import SyncJob
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
 

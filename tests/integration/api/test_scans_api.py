@@ -12,9 +12,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from probes.registry import FAMILIES, catalogue
-from probes.tls.labpki import LabPki
-from probes.tls.labserver import LabTlsServer
 from tests.integration.api.conftest import loopback_settings
+from trustsvc.lab.pki import LabPki
+from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.scoring.policy import POLICY
 from trustsvc.serve import server
 

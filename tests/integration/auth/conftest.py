@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from probes.context import ProbeContext
-from probes.tls.labpki import LabPki, mint_lab_pki
 from tests.integration.auth.support import LIMITS, LOOPBACK, ContextFactory
+from trustsvc.lab.pki import LabPki, mint_lab_pki
 
 
 @pytest.fixture(scope="session")

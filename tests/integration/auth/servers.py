@@ -31,9 +31,9 @@ from mcp.types import Icon
 from pydantic import AnyHttpUrl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from probes.tls.labpki import LeafFiles
 from tests.servers.mcp import DEFAULT_TOOLS, SCOPE, StaticTokenVerifier
 from tests.servers.threaded import ThreadedUvicorn
+from trustsvc.lab.pki import LeafFiles
 
 HOST = "127.0.0.1"
 API_KEY = "lab-api-key"

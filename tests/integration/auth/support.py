@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from ipaddress import ip_network
 
-from probes.auth import AUTH_FAMILY, collect_auth
 from probes.auth.classify import classify_auth
+from probes.auth.collect import collect_auth
+from probes.auth.family import AUTH_FAMILY
 from probes.auth.observation import AuthModel, AuthObservation
 from probes.context import ProbeContext, ProbeLimits
 from probes.model import Finding, Outcome

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import socket
 
-from probes.auth import AUTH_FAMILY
+from probes.auth.family import AUTH_FAMILY
 from probes.auth.observation import AuthModel, PrmSource
 from probes.model import AttemptStatus, ErrorReason
 from probes.runner import run_families

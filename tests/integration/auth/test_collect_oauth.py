@@ -9,7 +9,6 @@ endpoint and a javascript: logo).
 from __future__ import annotations
 
 from probes.auth.observation import AsVariant, AuthModel, PrmSource
-from probes.tls.labpki import LabPki
 from tests.integration.auth.servers import (
     Documents,
     UvicornServer,
@@ -19,6 +18,7 @@ from tests.integration.auth.servers import (
 )
 from tests.integration.auth.support import NA, NAV, ContextFactory, F, T, assess
 from tests.servers.mcp import GOOD_TOKEN, mcp_server
+from trustsvc.lab.pki import LabPki
 
 
 def good_authorization_server(base_url: str) -> Documents:

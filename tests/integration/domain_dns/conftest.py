@@ -16,7 +16,9 @@ from typing import cast
 import pytest
 
 from probes.domain.dns_client import DnsConfig
-from probes.domain.dns_posture import DNS_PROBES, DnsObservation, collect_dns
+from probes.domain.dns_collect import collect_dns
+from probes.domain.dns_observation import DnsObservation
+from probes.domain.dns_probes import DNS_PROBES
 from probes.model import Outcome
 from tests.servers.dnslab import DnsLab, dns_lab, soa_zone
 

@@ -12,7 +12,8 @@ import dns.rrset
 import pytest
 
 from probes.domain.dns_client import DnsConfig
-from probes.domain.dns_posture import DNS_PROBES, DnsObservation
+from probes.domain.dns_observation import DnsObservation
+from probes.domain.dns_probes import DNS_PROBES
 from probes.model import Outcome
 from tests.integration.domain_dns.conftest import Reply, observe, outcomes, udp_server
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from probes.domain.dns_client import DnsConfig
-from probes.domain.dns_posture import DNS_PROBES
 from probes.domain.dns_probes import (
     CAA_NAME,
     CAA_RECORDS,
     DMARC_POLICY,
+    DNS_PROBES,
     DNSSEC_SIGNED,
     DNSSEC_VALIDATED,
     NON_PUBLIC,

@@ -20,8 +20,8 @@ import dns.rrset
 import pytest
 
 from probes.domain.dns_client import DnsConfig
-from probes.domain.dns_collect import _Reply, _self_signed
-from probes.domain.dns_posture import DNS_PROBES, collect_dns
+from probes.domain.dns_collect import _Reply, _self_signed, collect_dns
+from probes.domain.dns_probes import DNS_PROBES
 from probes.model import Outcome
 from tests.integration.domain_dns.conftest import PUBLIC_V4, now, observe
 from tests.servers.dnslab import DnsLab

@@ -9,7 +9,8 @@ import pytest
 from probes.context import ProbeContext
 from probes.domain.rdap import fetch_registration
 from probes.domain.rdap_collect import RegistrationSources, collect_registration
-from probes.domain.registration import REGISTRATION_PROBES, RegistrationSource
+from probes.domain.registration_observation import RegistrationSource
+from probes.domain.registration_probes import REGISTRATION_PROBES
 from probes.errors import SourceUnavailable
 from probes.http import SafeHttp
 from probes.model import Outcome

@@ -10,7 +10,8 @@ import pytest
 from probes.context import ProbeContext
 from probes.domain.rdap_bootstrap import parse_bootstrap
 from probes.domain.rdap_collect import RegistrationSources, collect_registration
-from probes.domain.registration import REGISTRATION_PROBES, RegistrationSource
+from probes.domain.registration_observation import RegistrationSource
+from probes.domain.registration_probes import REGISTRATION_PROBES
 from probes.domain.whois_adapter import lookup_whois
 from probes.errors import SourceUnavailable
 from probes.model import Outcome

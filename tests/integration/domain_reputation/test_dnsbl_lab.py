@@ -10,7 +10,9 @@ import pytest
 from probes.domain.dns_client import DnsConfig
 from probes.domain.dnsbl import DnsblZone
 from probes.domain.feeds import BlocklistFeed
-from probes.domain.reputation import (
+from probes.domain.reputation_collect import NO_SOURCE, collect_reputation
+from probes.domain.reputation_observation import ReputationObservation
+from probes.domain.reputation_probes import (
     ALL_LISTINGS,
     CATEGORY,
     CODE,
@@ -18,13 +20,10 @@ from probes.domain.reputation import (
     LISTINGS,
     MATCHED_NAME,
     MEANING,
-    NO_SOURCE,
     REASON,
     REPUTATION_PROBES,
     SOURCES_ANSWERED,
     SOURCES_FAILED,
-    ReputationObservation,
-    collect_reputation,
 )
 from probes.model import Finding, Outcome
 from tests.integration.domain_reputation.conftest import DBL, GENERIC, NOW, OUTSIDE, PHISH_REASON

@@ -9,15 +9,15 @@ import pytest
 
 from probes.domain.dns_client import DnsConfig
 from probes.domain.feeds import BlocklistFeed, load_feed
-from probes.domain.reputation import (
+from probes.domain.reputation_collect import collect_reputation
+from probes.domain.reputation_observation import ReputationObservation
+from probes.domain.reputation_probes import (
     ALL_LISTINGS,
     CODE,
     LIST,
     LISTINGS,
     MATCHED_NAME,
     REPUTATION_PROBES,
-    ReputationObservation,
-    collect_reputation,
 )
 from probes.model import Finding, Outcome
 from tests.integration.domain_reputation.conftest import DBL, NOW, write_feed

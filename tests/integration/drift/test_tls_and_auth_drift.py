@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from probes.tls.labpki import LabPki
 from tests.integration.api.conftest import loopback_settings
 from tests.integration.drift.support import kinds, make_due, sweep_once
 from tests.servers.mcp import mcp_server
@@ -23,6 +22,7 @@ from tests.servers.webhook_receiver import WebhookReceiver
 from trustsvc.api.state import AppServices
 from trustsvc.app import open_services
 from trustsvc.drift.models import DriftEventRow
+from trustsvc.lab.pki import LabPki
 from trustsvc.schedule.settings import ScheduleSettings
 from trustsvc.scheduler import running_scheduler
 from trustsvc.settings import Settings

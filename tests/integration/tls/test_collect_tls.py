@@ -24,7 +24,9 @@ from probes.model import AttemptStatus, ErrorReason, Outcome
 from probes.netpolicy import NetworkPolicy
 from probes.runner import judge_observation, run_families
 from probes.target import Target, parse_endpoint_url
-from probes.tls import TLS_FAMILY, TlsObservation, collect_tls
+from probes.tls.collect import collect_tls
+from probes.tls.family import TLS_FAMILY
+from probes.tls.observation import TlsObservation
 from probes.tls.rating import rate_tls
 from tests.servers.pki import LabPki
 from tests.servers.tls import (

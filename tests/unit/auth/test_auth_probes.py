@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from probes.auth.catalogue import AUTH_PROBES
+from probes.auth.family import AUTH_PROBES
 from probes.auth.observation import (
     AdvertisedUrl,
     AsDocument,

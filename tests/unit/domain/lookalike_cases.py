@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from probes.domain.lookalike import detect_lookalike
-from probes.domain.lookalike_probes import LOOKALIKE, LookalikeObservation
+from probes.domain.lookalike_observation import LookalikeObservation
+from probes.domain.lookalike_probes import LOOKALIKE
 from probes.domain.trusted import default_trusted
 from probes.model import Outcome
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from probes.domain.dns_posture import DnsObservation
-from probes.domain.lookalike_probes import LookalikeObservation
+from probes.domain.dns_observation import DnsObservation
+from probes.domain.lookalike_observation import LookalikeObservation
 from probes.domain.observation import DomainObservation
-from probes.domain.registration import RegistrationObservation
-from probes.domain.reputation import ReputationObservation
+from probes.domain.registration_observation import RegistrationObservation
+from probes.domain.reputation_observation import ReputationObservation
 from probes.model import Outcome
 from tests.unit.domain.lookalike_cases import LOOKALIKE_CASES
 from tests.unit.domain_dns.dns_cases import DNS_CASES

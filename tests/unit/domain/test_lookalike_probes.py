@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from probes.domain.lookalike_observation import LookalikeObservation
 from probes.domain.lookalike_probes import (
     LOOKALIKE,
     LOOKALIKE_OF,
     TECHNIQUE,
-    LookalikeObservation,
     domain_is_lookalike_of_trusted_domain,
 )
 from probes.model import Family, Outcome, Severity

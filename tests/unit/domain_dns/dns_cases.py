@@ -6,8 +6,7 @@ import datetime as dt
 import ipaddress
 from dataclasses import replace
 
-from probes.domain.dns_observation import non_public_addresses
-from probes.domain.dns_posture import DnsObservation
+from probes.domain.dns_observation import DnsObservation, non_public_addresses
 from probes.model import Outcome
 
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from probes.domain.dns_client import DnsConfig
-from probes.domain.dns_observation import MAX_TEXT, DnsProblem
-from probes.domain.dns_posture import DNS_PROBES, DnsObservation, collect_dns
+from probes.domain.dns_collect import collect_dns
+from probes.domain.dns_observation import MAX_TEXT, DnsObservation, DnsProblem
 from probes.domain.dns_probes import (
     ADDRESSES,
     CAA_NAME,
@@ -16,6 +16,7 @@ from probes.domain.dns_probes import (
     CNAME_CHAIN,
     DMARC_POLICY,
     DMARC_RECORDS,
+    DNS_PROBES,
     DNSKEY_COUNT,
     DNSSEC_SIGNED,
     DNSSEC_VALIDATED,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from probes.domain.registration import (
+from probes.domain.registration_observation import (
     RegistrationFacts,
     RegistrationObservation,
     RegistrationSource,

@@ -14,7 +14,7 @@ from probes.domain.rdap_bootstrap import (
     load_bootstrap,
     parse_bootstrap,
 )
-from probes.domain.registration import RegistrationSource
+from probes.domain.registration_observation import RegistrationSource
 from probes.domain.whois_adapter import facts_from_entry
 from probes.errors import SourceUnavailable
 

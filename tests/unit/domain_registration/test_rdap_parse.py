@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from probes.domain.rdap import parse_domain, parse_rdap_date
-from probes.domain.registration import RegistrationSource
+from probes.domain.registration_observation import RegistrationSource
 from probes.errors import SourceUnavailable
 from tests.integration.domain_registration.documents import domain_document
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from probes.domain.registration import (
-    REGISTRATION_PROBES,
+from probes.domain.registration_observation import (
     RegistrationFacts,
     RegistrationObservation,
     RegistrationSource,
     normalise_status,
 )
+from probes.domain.registration_probes import REGISTRATION_PROBES
 from probes.model import Family, Outcome, Probe, Severity
 from tests.unit.domain_registration.registration_cases import (
     NOW,

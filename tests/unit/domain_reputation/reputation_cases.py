@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from probes.domain.dnsbl import ListingKind
-from probes.domain.reputation import Listing, ReputationObservation
+from probes.domain.reputation_observation import Listing, ReputationObservation
 from probes.model import Outcome
 
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)

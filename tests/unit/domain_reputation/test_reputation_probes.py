@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from probes.domain.dnsbl import ListingKind
-from probes.domain.reputation import (
+from probes.domain.reputation_collect import NO_SOURCE
+from probes.domain.reputation_observation import ReputationObservation
+from probes.domain.reputation_probes import (
     ALL_LISTINGS,
     CATEGORY,
     CODE,
@@ -14,12 +16,10 @@ from probes.domain.reputation import (
     LISTINGS,
     MATCHED_NAME,
     MEANING,
-    NO_SOURCE,
     REASON,
     REPUTATION_PROBES,
     SOURCES_ANSWERED,
     SOURCES_FAILED,
-    ReputationObservation,
 )
 from probes.model import Family, Finding, Outcome, Severity
 from tests.unit.domain_reputation.reputation_cases import (

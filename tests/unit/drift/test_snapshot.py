@@ -6,13 +6,13 @@ import json
 from collections.abc import Mapping
 from dataclasses import replace
 
-from probes.domain.dns_posture import DnsObservation
-from probes.domain.registration import RegistrationObservation
+from probes.domain.dns_observation import DnsObservation
+from probes.domain.registration_observation import RegistrationObservation
 from probes.model import Family, Finding, Severity
 from probes.registry import catalogue
 from probes.runner import judge_observation
 from probes.tls.observation import Command, Protocol
-from probes.tools import TOOLS_FAMILY
+from probes.tools.family import TOOLS_FAMILY
 from probes.tools.observation import ToolsObservation
 from tests.unit.auth.observations import ISSUER, PRM_URL, oauth_observation, open_observation
 from tests.unit.domain.polarity_cases import whole

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from probes.model import Outcome
 from probes.publisher.advisories import AdvisoryCheck, KnownVulnerability, PackageRef
-from probes.publisher.collect import PublisherObservation
 from probes.publisher.context import PublisherFact, RegistryContext, VersionFact
+from probes.publisher.observation import PublisherObservation
 from probes.publisher.proofs import ProofCheck
 
 NOW = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)

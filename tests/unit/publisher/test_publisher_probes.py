@@ -8,8 +8,8 @@ import pytest
 
 from probes.model import Outcome
 from probes.publisher.advisories import AdvisoryCheck
-from probes.publisher.collect import PublisherObservation
 from probes.publisher.family import PUBLISHER_FAMILY
+from probes.publisher.observation import PublisherObservation
 from probes.publisher.proofs import ProofCheck, is_proof, namespace_domain
 from probes.runner import judge_observation
 from tests.unit.publisher.polarity_cases import (

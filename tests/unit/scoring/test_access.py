@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from probes.auth.catalogue import AUTH_PROBES
+from probes.auth.family import AUTH_PROBES
 from probes.model import Finding, Outcome
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.scoring.dimensions import EVALUATORS, DimensionInput, ScoringBugError

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import pytest
 
 from probes.model import Evidence, Finding, Outcome
-from probes.tools import TOOLS_PROBES, judge_definitions
+from probes.tools.family import TOOLS_PROBES, judge_definitions
 from tests.unit.tools.observations import observe, tool
 from trustsvc.scoring.dimensions.capabilities import evaluate_capabilities
 from trustsvc.scoring.dimensions.common import DimensionInput, ScoringBugError

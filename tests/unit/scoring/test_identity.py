@@ -9,14 +9,14 @@ from types import MappingProxyType
 
 import pytest
 
-from probes.auth.catalogue import AUTH_PROBES
+from probes.auth.family import AUTH_PROBES
 from probes.domain.family import DOMAIN_FAMILY
-from probes.domain.registration import (
-    REGISTRATION_PROBES,
+from probes.domain.registration_observation import (
     RegistrationFacts,
     RegistrationObservation,
     RegistrationSource,
 )
+from probes.domain.registration_probes import REGISTRATION_PROBES
 from probes.model import Finding, Outcome
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.scoring.dimensions import EVALUATORS, DimensionInput

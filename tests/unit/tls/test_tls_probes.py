@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from probes.model import Family, Finding, Outcome, Probe, ProbeSpec, Severity
-from probes.tls import TLS_FAMILY
+from probes.tls.family import TLS_FAMILY
 from probes.tls.observation import Command, Protocol, TlsObservation
 from tests.unit.tls.observations import (
     GOOD,

@@ -10,7 +10,8 @@ the deterministic rules honestly do not catch, so recall is measured, not assume
 from __future__ import annotations
 
 from probes.model import Outcome
-from probes.tools import judge_definitions, tool_verdicts
+from probes.tools.family import judge_definitions
+from probes.tools.verdicts import tool_verdicts
 from tests.unit.tools.corpus import corpus_files
 
 # The figures reported for this corpus; a rule change that moves them must update them here.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from probes.model import EvidenceValue, Family, Finding, Outcome, Probe, Severity
-from probes.tools import TOOLS_PROBES, judge_definitions, tool_verdicts
+from probes.tools.family import TOOLS_PROBES, judge_definitions
 from probes.tools.observation import ToolsObservation
+from probes.tools.verdicts import tool_verdicts
 from tests.unit.tools.observations import GOOD, observe, schema, text, tool
 from tests.unit.tools.polarity_cases import POLARITY_CASES
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from probes.domain.registration import AGE_DAYS, DAYS_SINCE_TRANSFER
+from probes.domain.registration_probes import AGE_DAYS, DAYS_SINCE_TRANSFER
 from probes.model import Finding, Outcome
 from trustsvc.scoring.dimensions.common import DimensionInput, check_expected, coverage, is_bad
 from trustsvc.scoring.dimensions.generic import evaluate_by_deduction

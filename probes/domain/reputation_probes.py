@@ -1,4 +1,4 @@
-"""Is the endpoint's domain on a blocklist? DNSBL zones and offline feeds, and their probes.
+"""The reputation probes: is the endpoint's domain on a blocklist?
 
 A zone that times out, refuses or answers an error code is a failed source, never a listing,
 and "nothing answered" is NOT_AVAILABLE, never clean. Offline feeds only list malicious names,
@@ -7,81 +7,15 @@ so they answer the malicious question but not the low-reputation one.
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from probes.domain.dns_client import DnsConfig, make_resolver
-from probes.domain.dnsbl import DnsblZone, ListingKind, ZoneAnswer, query_zone
-from probes.domain.feeds import BlocklistFeed
-from probes.domain.registration import domain_spec
+from probes.domain.dnsbl import ListingKind
+from probes.domain.judging import domain_spec
+from probes.domain.reputation_observation import Listing, ReputationObservation
 from probes.model import EvidenceValue, Finding, Outcome, Probe, ProbeSpec, Severity
 
 MAX_EVIDENCE_CHARS = 600
-NO_SOURCE = "no reputation source is configured"
 _REFERENCES = ("OWASP-MCP04", "ATT&CK T1583.001")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Listing:
-    """One source listing one name: a zone's return code, or an offline feed entry."""
-
-    source: str
-    kind: ListingKind
-    matched_name: str
-    meaning: str
-    code: str | None = None
-    reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReputationObservation:
-    """The blocklist lookups for one target.
-
-    `zones_answered` and `feeds_checked` are the sources that could say "not listed";
-    `zones_failed` could not, and `problems` says why ("<zone>: timed out").
-    """
-
-    observed_at: dt.datetime
-    host: str
-    registrable_domain: str | None
-    listings: tuple[Listing, ...] = ()
-    zones_answered: tuple[str, ...] = ()
-    zones_failed: tuple[str, ...] = ()
-    feeds_checked: tuple[str, ...] = ()
-    problems: tuple[str, ...] = ()
-    not_applicable_reason: str | None = None
-    unavailable_reason: str | None = None
-
-    @classmethod
-    def unavailable(
-        cls,
-        *,
-        observed_at: dt.datetime,
-        host: str,
-        registrable_domain: str | None,
-        reason: str,
-    ) -> ReputationObservation:
-        """No lookup could be made (for instance no source is configured)."""
-        return cls(
-            observed_at=observed_at,
-            host=host,
-            registrable_domain=registrable_domain,
-            unavailable_reason=reason,
-        )
-
-    @classmethod
-    def not_applicable(
-        cls, *, observed_at: dt.datetime, host: str, reason: str
-    ) -> ReputationObservation:
-        """The host has no registrable domain to look up (an IP literal)."""
-        return cls(
-            observed_at=observed_at,
-            host=host,
-            registrable_domain=None,
-            not_applicable_reason=reason,
-        )
 
 
 # Evidence keys (stored findings are queried by these names).
@@ -107,78 +41,6 @@ LOW_REPUTATION_KINDS = frozenset(
         ListingKind.UNKNOWN_CODE,
     }
 )
-
-
-def _zone_listings(answers: Sequence[ZoneAnswer]) -> list[Listing]:
-    return [
-        Listing(
-            source=answer.zone,
-            kind=meaning.kind,
-            matched_name=answer.name,
-            meaning=meaning.meaning,
-            code=code,
-            reason=answer.reason,
-        )
-        for answer in answers
-        for code, meaning in answer.listings
-    ]
-
-
-def _feed_listings(feeds: Sequence[BlocklistFeed], host: str, domain: str) -> list[Listing]:
-    listings = []
-    for feed in feeds:
-        matched = feed.match(host, domain)
-        if matched is not None:
-            meaning = "malicious (an offline feed entry)"
-            listing = Listing(
-                source=feed.name, kind=ListingKind.MALICIOUS, matched_name=matched, meaning=meaning
-            )
-            listings.append(listing)
-    return listings
-
-
-async def collect_reputation(
-    host: str,
-    registrable_domain: str | None,
-    *,
-    zones: Sequence[DnsblZone],
-    feeds: Sequence[BlocklistFeed],
-    dns: DnsConfig,
-    observed_at: dt.datetime,
-) -> ReputationObservation:
-    """Ask every zone about the registrable domain and the host, and match every feed.
-
-    Never raises for DNS trouble: each failed zone is recorded in `problems`.
-    """
-    host = host.rstrip(".").lower()
-    if registrable_domain is None:
-        reason = "the host has no registrable domain (an IP literal or a bare name)"
-        return ReputationObservation.not_applicable(
-            observed_at=observed_at, host=host, reason=reason
-        )
-    domain = registrable_domain.rstrip(".").lower()
-    if not zones and not feeds:
-        return ReputationObservation.unavailable(
-            observed_at=observed_at, host=host, registrable_domain=domain, reason=NO_SOURCE
-        )
-    names = (domain,) if host == domain else (domain, host)
-    resolver = make_resolver(dns)
-    answers = await asyncio.gather(
-        *(query_zone(resolver, zone, name) for zone in zones for name in names)
-    )
-    failed = [answer for answer in answers if answer.problem is not None]
-    failed_zones = {answer.zone for answer in failed}
-    listings = _zone_listings(answers) + _feed_listings(feeds, host, domain)
-    return ReputationObservation(
-        observed_at=observed_at,
-        host=host,
-        registrable_domain=domain,
-        listings=tuple(sorted(listings, key=lambda listing: listing.kind.rank)),
-        zones_answered=tuple(z.display for z in zones if z.display not in failed_zones),
-        zones_failed=tuple(z.display for z in zones if z.display in failed_zones),
-        feeds_checked=tuple(feed.name for feed in feeds),
-        problems=tuple(f"{answer.zone} ({answer.name}): {answer.problem}" for answer in failed),
-    )
 
 
 def _joined(items: Sequence[str]) -> str | None:

@@ -1,4 +1,8 @@
-"""The auth probes in catalogue order, apart from the collector so tests need no network code."""
+"""The auth family: the collector and the probes in catalogue order.
+
+The access dimension refers to the probes by id and reads the `auth_model` every finding
+carries.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from probes.auth import discovery_probes as discovery
 from probes.auth import http_probes as hygiene
 from probes.auth import model_probes as model
 from probes.auth import url_probes as urls
+from probes.auth.collect import collect_auth
 from probes.auth.observation import AuthObservation
-from probes.model import Probe
+from probes.family import FamilySpec
+from probes.model import Family, Probe
 
 AUTH_PROBES: Final[tuple[Probe[AuthObservation], ...]] = (
     Probe(model.OPEN_WITHOUT_CREDENTIALS, model.endpoint_open_without_credentials),
@@ -23,4 +29,8 @@ AUTH_PROBES: Final[tuple[Probe[AuthObservation], ...]] = (
     Probe(hygiene.BOGUS_ORIGIN_ACCEPTED, hygiene.bogus_origin_accepted),
     Probe(hygiene.SESSION_ID_WEAK, hygiene.session_id_weak),
     Probe(hygiene.UNSUPPORTED_VERSION_ACCEPTED, hygiene.unsupported_protocol_version_accepted),
+)
+
+AUTH_FAMILY: Final[FamilySpec[AuthObservation]] = FamilySpec(
+    family=Family.AUTH, collect=collect_auth, probes=AUTH_PROBES
 )

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from probes.tls.labmcp import answer_post
+from trustsvc.lab.mcp import answer_post
 
 LAB_HOST = "127.0.0.1"
 # Bounds every connection thread, so stopping the server never waits long for a silent peer.
@@ -44,7 +44,7 @@ class LabTlsConfig:
         ciphers: OpenSSL cipher string for TLS 1.2 and below (TLS 1.3 suites are fixed).
         hsts_max_age: Strict-Transport-Security max-age to send; None sends no header.
         weak: run at @SECLEVEL=0 (implied by versions below TLS 1.2 and by `ciphers`).
-        mcp_tools: when set, POST /mcp speaks minimal MCP (probes.tls.labmcp) and lists
+        mcp_tools: when set, POST /mcp speaks minimal MCP (trustsvc.lab.mcp) and lists
             these tools; every other request still gets the small JSON page.
     """
 

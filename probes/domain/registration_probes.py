@@ -1,4 +1,4 @@
-"""Registration facts about an endpoint's registrable domain, and the probes that judge them.
+"""The registration probes: how old the registrable domain is, and whether it is held or moving.
 
 RDAP (RFC 9083) is the first source and python-whois the fallback; which one answered is
 recorded on every finding. A missing date makes its probes NOT_AVAILABLE: "no data" must never
@@ -8,62 +8,22 @@ read as "old domain", because a fresh phishing domain is exactly what hides its 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
-from enum import StrEnum
 
+from probes.domain.judging import domain_spec
+from probes.domain.registration_observation import (
+    HOLD_STATUSES,
+    RegistrationObservation,
+    RegistrationSource,
+    normalise_status,
+)
 from probes.model import (
     EvidenceValue,
-    Family,
     Finding,
     Outcome,
     Probe,
     ProbeSpec,
     Severity,
-    SpecFactory,
 )
-
-
-class RegistrationSource(StrEnum):
-    """Which source answered: RDAP, or the WHOIS fallback for TLDs without RDAP."""
-
-    RDAP = "rdap"
-    WHOIS = "whois"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegistrationFacts:
-    """What one source said about a domain; None means the source did not say.
-
-    `found` is False when the registry answered that it has no such domain (RDAP 404): the
-    probes then stay NOT_AVAILABLE, since a live endpoint on an unknown domain is either very
-    new (registry data lags a day) or served from a TLD the source does not cover.
-    """
-
-    source: RegistrationSource
-    found: bool = True
-    registered_at: dt.datetime | None = None
-    expires_at: dt.datetime | None = None
-    last_changed_at: dt.datetime | None = None
-    transferred_at: dt.datetime | None = None
-    registrar: str | None = None
-    registrar_iana_id: str | None = None
-    statuses: tuple[str, ...] = ()
-    dnssec_delegated: bool | None = None
-    problems: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RegistrationObservation:
-    """The registration lookup for one target; `facts` None means no source could answer."""
-
-    observed_at: dt.datetime
-    host: str
-    registrable_domain: str | None
-    facts: RegistrationFacts | None = None
-    not_applicable_reason: str | None = None
-    unavailable_reason: str | None = None
-
 
 # Evidence keys (stored findings are queried by these names).
 SOURCE = "source"
@@ -82,21 +42,9 @@ DAYS_TO_EXPIRY = "days_to_expiry"
 DAYS_SINCE_TRANSFER = "days_since_transfer"
 PROBLEMS = "problems"
 
-# EPP status codes (RFC 5731 section 2.3) and their RDAP spellings (RFC 8056) that mean the
-# domain does not resolve or is about to be released.
-HOLD_STATUSES = frozenset({"clienthold", "serverhold", "pendingdelete", "redemptionperiod"})
 TRANSFER_WINDOW_DAYS = 90
 EXPIRY_WINDOW_DAYS = 30
 _REFERENCES = ("OWASP-MCP04", "ATT&CK T1583.001")
-_STATUS_WORD = re.compile(r"[^a-z]")
-
-domain_spec = SpecFactory(Family.DOMAIN)
-
-
-def normalise_status(raw: str) -> str:
-    """RDAP "client hold" and WHOIS "clientHold https://icann.org/epp#clientHold" as one key."""
-    first = raw.strip().split(" http", 1)[0].split("(", 1)[0]
-    return _STATUS_WORD.sub("", first.lower())
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -21,8 +21,8 @@ from probes.model import (
     Severity,
     SpecFactory,
 )
-from probes.publisher.collect import PublisherObservation
 from probes.publisher.context import RegistryContext
+from probes.publisher.observation import PublisherObservation
 from probes.publisher.proofs import namespace_domain
 from probes.target import registrable_domain_of
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from probes.tls.labmcp import HONEST_TOOLS, VERSIONS, answer_post
+from trustsvc.lab.mcp import HONEST_TOOLS, VERSIONS, answer_post
 
 
 def post(body: object, **headers: str) -> tuple[int, dict[str, str], object]:

@@ -1,0 +1,25 @@
+"""What the publisher family observed: the registry's context and the namespace proofs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from probes.publisher.advisories import AdvisoryCheck
+from probes.publisher.context import RegistryContext
+from probes.publisher.proofs import ProofCheck
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublisherObservation:
+    """The registry context of one endpoint and the proofs of its domain namespaces."""
+
+    observed_at: dt.datetime
+    url: str
+    host: str
+    registrable_domain: str | None
+    context: RegistryContext | None = None
+    proofs: tuple[ProofCheck, ...] = ()
+    unavailable_reason: str | None = None
+    advisories: tuple[AdvisoryCheck, ...] = ()
+    advisories_reason: str | None = None

@@ -1,0 +1,46 @@
+"""The tools family: the collector and the probes in catalogue order.
+
+Scoring refers to the probes by id; `judge_definitions` is the offline judge the checker and
+benchmarks share, so the table a developer sees and the scan judge one listing the same way.
+"""
+
+from __future__ import annotations
+
+from probes.family import FamilySpec
+from probes.model import Family, Finding, Probe
+from probes.tools import capability_probes, content_probes, hygiene_probes, protocol_probes
+from probes.tools.collect import collect_tools
+from probes.tools.observation import ToolsObservation
+
+TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
+    Probe(
+        content_probes.HIDDEN_INSTRUCTIONS, content_probes.definition_contains_hidden_instructions
+    ),
+    Probe(content_probes.INVISIBLE_UNICODE, content_probes.definition_contains_invisible_unicode),
+    Probe(content_probes.MIXED_SCRIPTS, content_probes.name_uses_mixed_scripts),
+    Probe(content_probes.ENCODED_PAYLOAD, content_probes.definition_contains_encoded_payload),
+    Probe(content_probes.SHADOWS_OTHER_TOOLS, content_probes.definition_shadows_other_tools),
+    Probe(
+        capability_probes.ANNOTATIONS_CONTRADICT, capability_probes.annotations_contradict_behaviour
+    ),
+    Probe(capability_probes.DESTRUCTIVE, capability_probes.capability_is_destructive),
+    Probe(capability_probes.EXTERNAL, capability_probes.capability_is_external),
+    Probe(capability_probes.OVERBROAD_PARAMETER, capability_probes.parameter_is_overbroad),
+    Probe(capability_probes.REQUESTS_CREDENTIALS, capability_probes.parameter_requests_credentials),
+    Probe(hygiene_probes.SCHEMA_IS_LOOSE, hygiene_probes.schema_is_loose),
+    Probe(hygiene_probes.DESCRIPTION_IS_EXCESSIVE, hygiene_probes.description_is_excessive),
+    Probe(hygiene_probes.DEFINITION_IS_MALFORMED, hygiene_probes.definition_is_malformed),
+    Probe(hygiene_probes.NAMES_COLLIDE, hygiene_probes.names_collide),
+    Probe(hygiene_probes.LISTING_IS_INCOMPLETE, hygiene_probes.listing_is_incomplete),
+    Probe(hygiene_probes.SET_EXCEEDS_50_TOOLS, hygiene_probes.set_exceeds_50_tools),
+    Probe(protocol_probes.PROTOCOL_VIOLATIONS, protocol_probes.exchange_has_protocol_violations),
+)
+
+TOOLS_FAMILY: FamilySpec[ToolsObservation] = FamilySpec(
+    family=Family.TOOLS, collect=collect_tools, probes=TOOLS_PROBES
+)
+
+
+def judge_definitions(observation: ToolsObservation) -> list[Finding]:
+    """Every tool probe's findings for one observation, in catalogue order."""
+    return [finding for probe in TOOLS_PROBES for finding in probe.judge(observation)]
