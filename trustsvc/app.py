@@ -51,6 +51,7 @@ from trustsvc.api.headers import security_headers
 from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
 from trustsvc.api.state import AppServices
 from trustsvc.auth.store import KeyStore
+from trustsvc.clock import utc_now
 from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.domain_settings import domain_sources
 from trustsvc.drift.service import DriftService
@@ -60,7 +61,7 @@ from trustsvc.observability.metrics import Metrics
 from trustsvc.observability.middleware import observe_requests
 from trustsvc.observability.scans import ScanTelemetry
 from trustsvc.registry.context import registry_lookup
-from trustsvc.scans.service import ScanService, utc_now
+from trustsvc.scans.service import ScanService
 from trustsvc.schedule.worker import Worker
 from trustsvc.settings import Settings
 from trustsvc.webhooks.deliver import WebhookDeliverer

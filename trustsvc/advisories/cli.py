@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from trustsvc.advisories.importer import ImportSummary, import_source
+from trustsvc.clock import utc_now
 from trustsvc.migrate import schema_checked_sessions
-from trustsvc.scans.service import utc_now
 from trustsvc.settings import Settings
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from trustsvc.advisories.severity import Severity, severity_of
-from trustsvc.registry.validate import parse_rfc3339
+from trustsvc.clock import parse_rfc3339
 
 ECOSYSTEMS = {"pypi": "PyPI", "npm": "npm"}
 EVENT_KINDS = ("introduced", "fixed", "last_affected", "limit")

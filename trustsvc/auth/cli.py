@@ -17,8 +17,8 @@ from trustsvc.audit.repository import AuditEntry, AuditOutcome, append
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository, KeyRequestError, is_active
 from trustsvc.auth.settings import AuthMode
+from trustsvc.clock import utc_now
 from trustsvc.migrate import schema_checked_sessions
-from trustsvc.scans.service import utc_now
 from trustsvc.settings import Settings
 
 MAX_EXPIRY_DAYS = 3650

@@ -18,10 +18,10 @@ from typing import Any, Protocol
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from trustsvc.clock import utc_now
 from trustsvc.registry.models import SyncRunRow, SyncStateRow
 from trustsvc.registry.records import Rejection, UpstreamPage
 from trustsvc.registry.store import RegistryStore
-from trustsvc.scans.service import utc_now
 
 OVERLAP = timedelta(minutes=5)
 MAX_PAGES = 10_000  # the official registry holds ~10^4 servers; a cursor loop stops here

@@ -21,7 +21,6 @@ Decisions:
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import ipaddress
 import itertools
@@ -33,6 +32,7 @@ from typing import Any
 from probes.errors import TargetRejected
 from probes.netpolicy import NetworkPolicy
 from probes.target import MAX_URL_LENGTH, parse_endpoint_url
+from trustsvc.clock import parse_rfc3339
 from trustsvc.registry.records import Rejection, RemoteRecord, ServerRecord, UpstreamStatus
 
 OFFICIAL_META = "io.modelcontextprotocol.registry/official"
@@ -57,11 +57,6 @@ SHORT_MAX = 255  # identifiers, names, formats, versions inside remotes and pack
 TEMPLATE_PLACEHOLDER = "v"
 
 _TEMPLATE = re.compile(r"\{[^{}]*\}")
-_RFC3339 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))",
-    re.ASCII,
-)
 _STATUSES = frozenset(status.value for status in UpstreamStatus)
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
@@ -126,29 +121,6 @@ def validate_entry(entry: object) -> ServerRecord | Rejection:
         is_latest=official.get("isLatest") is True,
         content_hash=content_hash,
     )
-
-
-def parse_rfc3339(value: object) -> dt.datetime | None:
-    """An RFC 3339 timestamp (`Z` or offset, any fraction digits) in UTC, or None."""
-    if not isinstance(value, str) or len(value) > 64:  # noqa: PLR2004 - no date is longer
-        return None
-    match = _RFC3339.fullmatch(value)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
-    micros = int((fraction or "0")[:6].ljust(6, "0"))
-    try:
-        offset = dt.timedelta(0)
-        if not zulu:
-            offset = dt.timedelta(hours=int(off_h), minutes=int(off_m))
-            offset = -offset if sign == "-" else offset
-        zone = dt.timezone(offset)
-        when = dt.datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micros, zone
-        )
-        return when.astimezone(dt.UTC)
-    except (ValueError, OverflowError):
-        return None
 
 
 def check_remote_url(url: str) -> tuple[str | None, bool, tuple[str, ...]]:

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,6 +28,7 @@ from probes.netpolicy import Resolver, resolve_target, system_resolver
 from probes.registry import FAMILIES, catalogue
 from probes.runner import RunResult, run_families, unreachable_result
 from probes.target import EndpointUrl, Target, parse_endpoint_url
+from trustsvc.clock import utc_now
 from trustsvc.drift.recorder import Notifier, record_drift
 from trustsvc.drift.snapshot import snapshot_of
 from trustsvc.drift.store import event_doc
@@ -43,11 +44,6 @@ from trustsvc.scoring.policy import POLICY, ScoringPolicy
 from trustsvc.scoring.types import TrustScore
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    """The current time, aware and in UTC."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

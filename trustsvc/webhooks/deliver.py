@@ -29,7 +29,7 @@ from probes.errors import ProbeError, ProtocolViolation, TargetRejected
 from probes.http import SafeHttp
 from probes.netpolicy import NetworkPolicy, Resolver, resolve_target, system_resolver
 from probes.target import Target, parse_endpoint_url
-from trustsvc.scans.service import utc_now
+from trustsvc.clock import utc_now
 from trustsvc.webhooks.outbox import Claimed, Settled, claim_due, record
 from trustsvc.webhooks.payload import EVENT_TYPE
 from trustsvc.webhooks.repository import DeliveryStatus

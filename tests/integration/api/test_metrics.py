@@ -13,10 +13,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from probes.target import parse_endpoint_url
 from trustsvc.api.state import services
+from trustsvc.clock import utc_now
 from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.observability.logs import JsonFormatter
 from trustsvc.repositories import EndpointRepository
-from trustsvc.scans.service import utc_now
 from trustsvc.schedule.repository import ScheduleRepository
 
 Client = AsyncTestClient[Litestar]

@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 
 from probes.target import parse_endpoint_url
 from tests.servers.fleet import McpFleet
+from trustsvc.clock import utc_now
 from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.migrate import upgrade
 from trustsvc.models import ScanRow
 from trustsvc.repositories import EndpointRepository
-from trustsvc.scans.service import utc_now
 from trustsvc.schedule.models import ScheduleRow
 from trustsvc.schedule.repository import ScheduleRepository
 

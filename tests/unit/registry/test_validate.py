@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from tests.servers.registry import OFFICIAL, make_entry
+from trustsvc.clock import parse_rfc3339
 from trustsvc.registry.records import Rejection, RemoteRecord, ServerRecord, UpstreamStatus
 from trustsvc.registry.validate import (
     MAX_PACKAGES,
     MAX_REMOTES,
     PUBLISHER_META,
     check_remote_url,
-    parse_rfc3339,
     validate_entry,
 )
 
