@@ -209,7 +209,7 @@ def bench_auth(label: str, database_url: str, args: argparse.Namespace, work: Pa
     """
     from trustsvc.auth.cli import create_key  # noqa: PLC0415 - only this mode needs it
     from trustsvc.auth.principal import Scope  # noqa: PLC0415
-    from trustsvc.settings import Settings  # noqa: PLC0415
+    from trustsvc.config.settings import Settings  # noqa: PLC0415
 
     asyncio.run(load_database(database_url, args.endpoints))
     printed = asyncio.run(

@@ -22,9 +22,9 @@ import yaml  # type: ignore[import-untyped] # PyYAML comes with litestar; it shi
 from sqlalchemy.engine import make_url
 
 from trustsvc.app import create_app
-from trustsvc.auth.settings import AuthMode
 from trustsvc.cli import build_parser
-from trustsvc.settings import load_settings
+from trustsvc.config.access import AuthMode
+from trustsvc.config.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER = ROOT / "docker"

@@ -52,8 +52,9 @@ from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
 from trustsvc.api.state import AppServices
 from trustsvc.auth.store import KeyStore
 from trustsvc.clock import utc_now
+from trustsvc.config.domain import domain_sources
+from trustsvc.config.settings import Settings
 from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.domain_settings import domain_sources
 from trustsvc.drift.service import DriftService
 from trustsvc.lookup import LookupService
 from trustsvc.migrate import ensure_schema
@@ -63,7 +64,6 @@ from trustsvc.observability.scans import ScanTelemetry
 from trustsvc.registry.context import registry_lookup
 from trustsvc.scans.service import ScanService
 from trustsvc.schedule.worker import Worker
-from trustsvc.settings import Settings
 from trustsvc.webhooks.deliver import WebhookDeliverer
 from trustsvc.webhooks.repository import queue_deliveries
 

@@ -34,16 +34,16 @@ from trustsvc.auth.cli import (
 )
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRequestError
-from trustsvc.auth.settings import AuthMode
-from trustsvc.domain_settings import domain_sources
-from trustsvc.envparse import MAX_PORT
+from trustsvc.config.access import AuthMode
+from trustsvc.config.domain import domain_sources
+from trustsvc.config.env import MAX_PORT
+from trustsvc.config.settings import Settings, SettingsError, load_settings
 from trustsvc.observability.logs import configure_logging
 from trustsvc.reports.build import to_json
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
 from trustsvc.reports.text import report_text
 from trustsvc.scans.service import ScanService
-from trustsvc.settings import Settings, SettingsError, load_settings
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
 EXIT_OK = 0

@@ -22,9 +22,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from trustsvc.api.state import AppServices
+from trustsvc.config.settings import Settings
 from trustsvc.reports.drift import drift_csv, drift_json
 from trustsvc.schedule.jobs import drain_registry_queue, finish_job, take_job_lease
-from trustsvc.settings import Settings
 
 log = logging.getLogger(__name__)
 

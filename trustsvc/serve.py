@@ -5,7 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from trustsvc.app import create_app
-from trustsvc.settings import Settings
+from trustsvc.config.settings import Settings
 
 
 def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:

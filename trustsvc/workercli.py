@@ -16,9 +16,9 @@ from collections.abc import AsyncIterator
 
 from trustsvc.api.state import AppServices
 from trustsvc.app import open_services
+from trustsvc.config.settings import Settings
 from trustsvc.observability.server import metrics_server
 from trustsvc.scheduler import deliver, drain_queue, running_scheduler, sweep
-from trustsvc.settings import Settings
 
 
 async def run_worker(settings: Settings, *, once: bool) -> int:

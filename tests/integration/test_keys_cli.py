@@ -12,8 +12,8 @@ import pytest
 
 from trustsvc.auth.cli import BindRefused, bind_settings, create_key
 from trustsvc.auth.principal import Scope
-from trustsvc.auth.settings import AccessSettings, AuthMode
-from trustsvc.settings import Settings
+from trustsvc.config.access import AccessSettings, AuthMode
+from trustsvc.config.settings import Settings
 
 TRUSTSVC = str(Path(sys.executable).with_name("trustsvc"))
 

@@ -10,9 +10,9 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from trustsvc.app import open_services
+from trustsvc.config.settings import Settings
 from trustsvc.db import make_engine
 from trustsvc.migrate import SchemaBehindError, _run, downgrade, pending_revision, upgrade
-from trustsvc.settings import Settings
 
 TABLES = {
     *("endpoints", "scans", "attempts", "findings", "scores", "alembic_version"),

@@ -19,10 +19,10 @@ from probes.context import ProbeLimits
 from probes.errors import Unreachable
 from probes.netpolicy import NetworkPolicy
 from trustsvc.app import create_app
-from trustsvc.auth.settings import AccessSettings, RateLimit
-from trustsvc.domain_settings import DomainSettings
-from trustsvc.schedule.settings import ScheduleSettings
-from trustsvc.settings import ProbeSettings, Settings
+from trustsvc.config.access import AccessSettings, RateLimit
+from trustsvc.config.domain import DomainSettings
+from trustsvc.config.schedule import ScheduleSettings
+from trustsvc.config.settings import ProbeSettings, Settings
 
 LOOPBACK_POLICY = NetworkPolicy(
     allowed_networks=(ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")),

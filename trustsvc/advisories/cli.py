@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from trustsvc.advisories.importer import ImportSummary, import_source
 from trustsvc.clock import utc_now
+from trustsvc.config.settings import Settings
 from trustsvc.migrate import schema_checked_sessions
-from trustsvc.settings import Settings
 
 
 async def run_import(settings: Settings, sources: list[str]) -> list[ImportSummary]:

@@ -30,7 +30,7 @@ from trustsvc.api.state import services
 from trustsvc.audit.repository import AuditEntry, append, outcome_of
 from trustsvc.auth.principal import ANONYMOUS, OPEN, Principal
 from trustsvc.auth.principal import Scope as KeyScope
-from trustsvc.auth.settings import OPENAPI_ROUTES, AccessSettings, AuthMode
+from trustsvc.config.access import OPENAPI_ROUTES, AccessSettings, AuthMode
 
 log = logging.getLogger(__name__)
 

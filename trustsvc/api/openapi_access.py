@@ -14,7 +14,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from trustsvc.api.access import declared_scope
 from trustsvc.api.errors import problem_response
-from trustsvc.auth.settings import AccessSettings
+from trustsvc.config.access import AccessSettings
 
 BEARER = "apiKey"
 SECURITY_COMPONENTS = Components(

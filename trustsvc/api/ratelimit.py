@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from trustsvc.auth.settings import RateLimit
+from trustsvc.config.access import RateLimit
 
 MAX_BUCKETS = 100_000
 """Past this many callers, buckets that have refilled completely are dropped."""

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.family import FamilySpec
 from trustsvc.auth.store import KeyStore
+from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.drift.service import DriftService
 from trustsvc.lookup import LookupService
 from trustsvc.observability.metrics import Metrics
 from trustsvc.scans.service import ScanService
-from trustsvc.schedule.settings import ScheduleSettings
 from trustsvc.schedule.worker import Worker
 from trustsvc.webhooks.deliver import WebhookDeliverer
 

@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from trustsvc.audit.repository import AuditEntry, AuditOutcome, append
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository, KeyRequestError, is_active
-from trustsvc.auth.settings import AuthMode
 from trustsvc.clock import utc_now
+from trustsvc.config.access import AuthMode
+from trustsvc.config.settings import Settings
 from trustsvc.migrate import schema_checked_sessions
-from trustsvc.settings import Settings
 
 MAX_EXPIRY_DAYS = 3650
 

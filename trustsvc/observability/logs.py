@@ -12,8 +12,8 @@ import sys
 from datetime import UTC, datetime
 from typing import TextIO
 
+from trustsvc.config.observability import ObservabilitySettings
 from trustsvc.observability.redact import RedactingFilter, extra_fields
-from trustsvc.observability.settings import ObservabilitySettings
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 OWN_LOGGERS = ("trustsvc", "probes")

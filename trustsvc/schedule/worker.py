@@ -21,9 +21,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.errors import TargetRejected
+from trustsvc.config.schedule import WorkerSettings
 from trustsvc.scans.service import LeaseLostError, ScanService
 from trustsvc.schedule.repository import Claimed, ScheduleRepository, defer
-from trustsvc.schedule.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.integration.advisories.test_import_and_match import write_folder
 from trustsvc.app import create_app
-from trustsvc.settings import Settings
+from trustsvc.config.settings import Settings
 
 TRUSTSVC = str(Path(sys.executable).parent / "trustsvc")
 

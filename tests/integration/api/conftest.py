@@ -13,10 +13,10 @@ from litestar.testing import AsyncTestClient
 from probes.context import ProbeLimits
 from probes.netpolicy import NetworkPolicy
 from trustsvc.app import create_app
-from trustsvc.auth.settings import AccessSettings, RateLimit
+from trustsvc.config.access import AccessSettings, RateLimit
+from trustsvc.config.settings import ProbeSettings, Settings
 from trustsvc.lab.pki import LabPki, mint_lab_pki
 from trustsvc.lab.tls_server import LabTlsConfig, LabTlsServer
-from trustsvc.settings import ProbeSettings, Settings
 
 
 @pytest.fixture(scope="session")

@@ -21,11 +21,11 @@ from trustsvc.audit.models import AuditRow
 from trustsvc.auth.cli import create_key, revoke_key
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository
-from trustsvc.auth.settings import AccessSettings, AuthMode, RateLimit
+from trustsvc.config.access import AccessSettings, AuthMode, RateLimit
+from trustsvc.config.settings import Settings
 from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.lab.pki import LabPki
 from trustsvc.lab.tls_server import LabTlsServer
-from trustsvc.settings import Settings
 
 Client = AsyncTestClient[Litestar]
 PROBLEM = "application/problem+json"

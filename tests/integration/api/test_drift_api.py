@@ -16,10 +16,10 @@ from sqlalchemy import select
 from tests.integration.api.conftest import loopback_settings
 from tests.servers.mcp import DEFAULT_TOOLS, mcp_server
 from trustsvc.app import create_app
+from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.db import make_engine
 from trustsvc.lab.pki import LabPki
 from trustsvc.models import ScanRow
-from trustsvc.schedule.settings import ScheduleSettings
 
 Client = AsyncTestClient[Litestar]
 PROBLEM = "application/problem+json"

@@ -22,10 +22,10 @@ from probes.target import Target, parse_endpoint_url
 from tests.integration.domain_family.conftest import DBL
 from tests.servers.dnslab import DnsLab
 from trustsvc.app import probe_families
-from trustsvc.domain_settings import DomainSettings
+from trustsvc.config.domain import DomainSettings
+from trustsvc.config.settings import Settings
 from trustsvc.scans.service import ScanService
 from trustsvc.scoring.types import Verdict
-from trustsvc.settings import Settings
 
 
 async def pinned(host: str, port: int) -> list[str]:

@@ -21,11 +21,11 @@ from tests.servers.mcp import mcp_server
 from tests.servers.webhook_receiver import WebhookReceiver
 from trustsvc.api.state import AppServices
 from trustsvc.app import open_services
+from trustsvc.config.schedule import ScheduleSettings
+from trustsvc.config.settings import Settings
 from trustsvc.drift.models import DriftEventRow
 from trustsvc.lab.pki import LabPki
-from trustsvc.schedule.settings import ScheduleSettings
 from trustsvc.scheduler import running_scheduler
-from trustsvc.settings import Settings
 from trustsvc.webhooks.repository import create_webhook
 from trustsvc.webhooks.signing import verify
 

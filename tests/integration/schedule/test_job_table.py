@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from trustsvc.app import open_services
-from trustsvc.schedule.settings import ScheduleSettings
+from trustsvc.config.schedule import ScheduleSettings
+from trustsvc.config.settings import Settings
 from trustsvc.scheduler import job_table, running_scheduler, write_drift_report
-from trustsvc.settings import Settings
 
 
 def settings_in(tmp_path: Path, **schedule: object) -> Settings:

@@ -9,9 +9,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.servers.registry import FakeRegistry
 from trustsvc.app import open_services
+from trustsvc.config.settings import Settings
 from trustsvc.observability.metrics import Metrics
 from trustsvc.scheduler import sync_registry
-from trustsvc.settings import Settings
 
 
 def sync_runs(metrics: Metrics) -> dict[str, float]:

@@ -15,8 +15,8 @@ from tests.integration.webhooks.conftest import Sessions, deliverer, record_even
 from tests.servers.registry import Clock
 from tests.servers.webhook_receiver import WebhookReceiver, failing
 from trustsvc.app import create_app
+from trustsvc.config.settings import ProbeSettings, Settings
 from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.settings import ProbeSettings, Settings
 from trustsvc.webhooks.signing import verify
 
 Client = AsyncTestClient[Litestar]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from trustsvc.auth.settings import (
+from trustsvc.config.access import (
     DEFAULT_PUBLIC_ROUTES,
     AccessSettings,
     AuthMode,
     RateLimit,
     load_access_settings,
 )
-from trustsvc.envparse import SettingsError
+from trustsvc.config.env import SettingsError
 
 
 def test_defaults_run_auto_with_health_probes_and_schema_public() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from trustsvc.api.ratelimit import TokenBuckets
-from trustsvc.auth.settings import RateLimit
+from trustsvc.config.access import RateLimit
 
 
 class Clock:

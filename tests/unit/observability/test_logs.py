@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from trustsvc.config.observability import ObservabilitySettings
 from trustsvc.observability.logs import configure_logging, make_handler
 from trustsvc.observability.redact import REDACTED
-from trustsvc.observability.settings import ObservabilitySettings
 
 SECRET = "tsk_0123456789ab_" + "s" * 43
 

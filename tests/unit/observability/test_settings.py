@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from trustsvc.envparse import SettingsError
-from trustsvc.observability.settings import ObservabilitySettings, load_observability_settings
+from trustsvc.config.env import SettingsError
+from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 
 
 def test_defaults_suit_a_terminal_and_serve_no_worker_metrics() -> None:

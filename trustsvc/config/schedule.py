@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trustsvc.envparse import SettingsError, flag, number
+from trustsvc.config.env import SettingsError, flag, number
 
 HOUR_S = 3600.0
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from probes.domain.trusted import default_trusted
-from trustsvc.domain_settings import (
+from trustsvc.config.domain import (
     DomainSettings,
     DomainSettingsError,
     domain_sources,
     load_domain_settings,
 )
-from trustsvc.settings import Settings, SettingsError, load_settings
+from trustsvc.config.settings import Settings, SettingsError, load_settings
 
 
 def test_a_deployment_asks_the_network_and_code_does_not() -> None:

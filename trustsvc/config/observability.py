@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from trustsvc.envparse import SettingsError, port
+from trustsvc.config.env import SettingsError, port
 
 LogFormat = Literal["json", "text"]
 _FORMATS: tuple[LogFormat, ...] = ("json", "text")

@@ -23,7 +23,7 @@ from probes.domain.sources import DomainSources
 from probes.domain.trusted import TrustedList, TrustedListError, parse_trusted, with_extra
 from probes.errors import TargetRejected
 from probes.target import parse_endpoint_url
-from trustsvc.envparse import SettingsError, flag, items, number, port
+from trustsvc.config.env import SettingsError, flag, items, number, port
 
 
 class DomainSettingsError(SettingsError):

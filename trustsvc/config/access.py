@@ -6,7 +6,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from trustsvc.envparse import SettingsError, items, number
+from trustsvc.config.env import SettingsError, items, number
 
 OPENAPI_ROUTES = "openapi"
 """The pseudo operation id of the generated OpenAPI document and its viewers under /schema."""

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from probes.context import ProbeLimits
 from probes.netpolicy import IPNetwork, NetworkPolicy
-from trustsvc.auth.settings import AccessSettings, load_access_settings
-from trustsvc.domain_settings import DomainSettings, load_domain_settings
-from trustsvc.envparse import SettingsError, number
-from trustsvc.observability.settings import ObservabilitySettings, load_observability_settings
-from trustsvc.schedule.settings import ScheduleSettings, load_schedule_settings
+from trustsvc.config.access import AccessSettings, load_access_settings
+from trustsvc.config.domain import DomainSettings, load_domain_settings
+from trustsvc.config.env import SettingsError, number
+from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
+from trustsvc.config.schedule import ScheduleSettings, load_schedule_settings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
 DEFAULT_REGISTRY_URL = "https://registry.modelcontextprotocol.io"
