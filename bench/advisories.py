@@ -91,8 +91,8 @@ from trustsvc.advisories.importer import ImportSummary, import_source  # noqa: E
 from trustsvc.advisories.match import AdvisoryMatch, match_package  # noqa: E402
 from trustsvc.advisories.models import AdvisoryPackageRow, AdvisoryRow  # noqa: E402
 from trustsvc.advisories.osv import OsvError, normalise_name, parse_advisory  # noqa: E402
-from trustsvc.db import make_engine, make_sessionmaker  # noqa: E402
-from trustsvc.migrate import upgrade  # noqa: E402
+from trustsvc.store.db import make_engine, make_sessionmaker  # noqa: E402
+from trustsvc.store.migrate import upgrade  # noqa: E402
 
 SEED = 8  # issue 8
 NOW = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)  # the import's `imported_at`

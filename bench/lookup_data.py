@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from probes.registry import catalogue
 from probes.target import parse_endpoint_url
-from trustsvc.db import Base, make_engine
-from trustsvc.migrate import upgrade
 from trustsvc.reports.build import finding_doc
-from trustsvc.repositories import SCAN_COMPLETED, score_row
 from trustsvc.scoring.aggregate import score_findings
+from trustsvc.store.db import Base, make_engine
+from trustsvc.store.migrate import upgrade
+from trustsvc.store.repositories import SCAN_COMPLETED, score_row
 
 CHUNK = 1_000  # endpoints per insert transaction
 ENDPOINT_COLUMNS = ("id", "url", "scheme", "host", "port", "created_at")

@@ -64,11 +64,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 
 from probes.target import parse_endpoint_url  # noqa: E402
 from trustsvc.clock import utc_now  # noqa: E402
-from trustsvc.db import make_engine, make_sessionmaker  # noqa: E402
 from trustsvc.lab.mcp import HONEST_TOOLS, answer_post  # noqa: E402
-from trustsvc.models import AttemptRow, ScanRow  # noqa: E402
-from trustsvc.repositories import EndpointRepository  # noqa: E402
 from trustsvc.schedule.repository import ScheduleRepository  # noqa: E402
+from trustsvc.store.db import make_engine, make_sessionmaker  # noqa: E402
+from trustsvc.store.models import AttemptRow, ScanRow  # noqa: E402
+from trustsvc.store.repositories import EndpointRepository  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 TRUSTSVC = Path(sys.executable).with_name("trustsvc")  # the console script the image runs

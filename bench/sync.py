@@ -60,12 +60,12 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine  # noqa: E402
 
 from tests.servers.registry import Entry, FakeRegistry, entry_key, make_entry, official  # noqa: E402
-from trustsvc.db import make_engine, make_sessionmaker  # noqa: E402
-from trustsvc.migrate import upgrade  # noqa: E402
 from trustsvc.registry.models import ServerVersionRow  # noqa: E402
 from trustsvc.registry.sync import SyncJob, SyncReport  # noqa: E402
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig  # noqa: E402
 from trustsvc.registry.validate import PUBLISHER_META  # noqa: E402
+from trustsvc.store.db import make_engine, make_sessionmaker  # noqa: E402
+from trustsvc.store.migrate import upgrade  # noqa: E402
 
 FULL_GOAL_S = 60.0
 INCREMENTAL_GOAL_S = 2.0

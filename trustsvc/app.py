@@ -54,16 +54,16 @@ from trustsvc.auth.store import KeyStore
 from trustsvc.clock import utc_now
 from trustsvc.config.domain import domain_sources
 from trustsvc.config.settings import Settings
-from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.drift.service import DriftService
 from trustsvc.lookup import LookupService
-from trustsvc.migrate import ensure_schema
 from trustsvc.observability.metrics import Metrics
 from trustsvc.observability.middleware import observe_requests
 from trustsvc.observability.scans import ScanTelemetry
 from trustsvc.registry.context import registry_lookup
 from trustsvc.scans.service import ScanService
 from trustsvc.schedule.worker import Worker
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import ensure_schema
 from trustsvc.webhooks.deliver import WebhookDeliverer
 from trustsvc.webhooks.repository import queue_deliveries
 

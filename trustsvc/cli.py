@@ -394,8 +394,8 @@ async def _keys(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _db(settings: Settings) -> int:
-    from trustsvc.db import make_engine  # noqa: PLC0415
-    from trustsvc.migrate import upgrade  # noqa: PLC0415
+    from trustsvc.store.db import make_engine  # noqa: PLC0415
+    from trustsvc.store.migrate import upgrade  # noqa: PLC0415
 
     engine = make_engine(settings.database_url)
     try:

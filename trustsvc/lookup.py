@@ -24,9 +24,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from probes.target import parse_endpoint_url
-from trustsvc.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.reports.schema import ScanReport
-from trustsvc.repositories import SCAN_COMPLETED
+from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
+from trustsvc.store.repositories import SCAN_COMPLETED
 
 log = logging.getLogger(__name__)
 

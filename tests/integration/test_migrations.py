@@ -11,8 +11,8 @@ from sqlalchemy.engine import Connection
 
 from trustsvc.app import open_services
 from trustsvc.config.settings import Settings
-from trustsvc.db import make_engine
-from trustsvc.migrate import SchemaBehindError, _run, downgrade, pending_revision, upgrade
+from trustsvc.store.db import make_engine
+from trustsvc.store.migrate import SchemaBehindError, _run, downgrade, pending_revision, upgrade
 
 TABLES = {
     *("endpoints", "scans", "attempts", "findings", "scores", "alembic_version"),

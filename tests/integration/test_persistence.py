@@ -11,19 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from probes.model import Attempt, AttemptStatus, ErrorReason, Family, Outcome, ProbeSpec, Severity
 from probes.target import parse_endpoint_url
-from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.lookup import LookupService
-from trustsvc.migrate import upgrade
-from trustsvc.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.reports.stored import report_from_stored
-from trustsvc.repositories import (
+from trustsvc.scoring.aggregate import score_findings
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
+from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
+from trustsvc.store.repositories import (
     SCAN_COMPLETED,
     SCAN_FAILED,
     EndpointRepository,
     ScanRepository,
     score_row,
 )
-from trustsvc.scoring.aggregate import score_findings
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 SPEC = ProbeSpec(

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from probes.context import ProbeContext, ProbeLimits
 from probes.model import AttemptStatus, Family
 from tests.unit.test_runner import TARGET, family
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import upgrade
 from trustsvc.scans.observer import ScanEvent, ScanOutcome
 from trustsvc.scans.service import LeaseLostError, PreparedTarget, ScanService
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
 
 Sessions = async_sessionmaker[AsyncSession]
 PREPARED = PreparedTarget(endpoint=TARGET.endpoint, target=TARGET)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from trustsvc.advisories.importer import ImportSummary, import_source
 from trustsvc.clock import utc_now
 from trustsvc.config.settings import Settings
-from trustsvc.migrate import schema_checked_sessions
+from trustsvc.store.migrate import schema_checked_sessions
 
 
 async def run_import(settings: Settings, sources: list[str]) -> list[ImportSummary]:

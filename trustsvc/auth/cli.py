@@ -19,7 +19,7 @@ from trustsvc.auth.repository import KeyRepository, KeyRequestError, is_active
 from trustsvc.clock import utc_now
 from trustsvc.config.access import AuthMode
 from trustsvc.config.settings import Settings
-from trustsvc.migrate import schema_checked_sessions
+from trustsvc.store.migrate import schema_checked_sessions
 
 MAX_EXPIRY_DAYS = 3650
 

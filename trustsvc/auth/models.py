@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trustsvc.db import Base
+from trustsvc.store.db import Base
 
 
 class ApiKeyRow(Base):

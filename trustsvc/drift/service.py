@@ -20,13 +20,13 @@ from probes.model import Family, Finding, Outcome, Severity
 from trustsvc.drift.models import BaselineRow, DriftEventRow
 from trustsvc.drift.recorder import drift_standing, has_history
 from trustsvc.drift.store import DriftRepository, event_doc
-from trustsvc.models import EndpointRow, FindingRow, ScanRow, ScoreRow
 from trustsvc.reports.schema import DriftEventDoc, ScanReport
 from trustsvc.reports.stored import report_from_stored
-from trustsvc.repositories import SCAN_COMPLETED, ScanRepository, score_row
 from trustsvc.scans.service import ScanService
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.scoring.dimensions import ScoringBugError
+from trustsvc.store.models import EndpointRow, FindingRow, ScanRow, ScoreRow
+from trustsvc.store.repositories import SCAN_COMPLETED, ScanRepository, score_row
 
 log = logging.getLogger(__name__)
 

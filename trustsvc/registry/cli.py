@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from trustsvc.config.settings import Settings
-from trustsvc.migrate import schema_checked_sessions
 from trustsvc.registry.sync import SyncJob, SyncReport
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
+from trustsvc.store.migrate import schema_checked_sessions
 
 
 async def run_sync(settings: Settings, *, registry_url: str | None, full: bool) -> SyncReport:

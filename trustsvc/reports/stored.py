@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from trustsvc.reports.schema import AttemptDoc, DimensionDoc, FindingDoc, GateDoc, ScanReport
-from trustsvc.repositories import StoredScan
+from trustsvc.store.repositories import StoredScan
 
 
 def report_from_stored(stored: StoredScan, url: str) -> ScanReport:

@@ -32,16 +32,16 @@ from trustsvc.clock import utc_now
 from trustsvc.drift.recorder import Notifier, record_drift
 from trustsvc.drift.snapshot import snapshot_of
 from trustsvc.drift.store import event_doc
-from trustsvc.models import ScanRow
 from trustsvc.reports.build import build_report
 from trustsvc.reports.schema import ScanReport
-from trustsvc.repositories import EndpointRepository, ScanRepository
 from trustsvc.scans.observer import ScanEvent, ScanObserver, ScanOutcome, stored_outcome
 from trustsvc.schedule.freshness import FreshnessPolicy, next_due
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.scoring.policy import POLICY, ScoringPolicy
 from trustsvc.scoring.types import TrustScore
+from trustsvc.store.models import ScanRow
+from trustsvc.store.repositories import EndpointRepository, ScanRepository
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from probes.errors import TargetRejected
 from probes.target import parse_endpoint_url
-from trustsvc.db import insert_missing
 from trustsvc.registry.models import ScanQueueRow
-from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.models import JobLeaseRow
 from trustsvc.schedule.repository import ScheduleRepository
+from trustsvc.store.db import insert_missing
+from trustsvc.store.repositories import EndpointRepository
 
 log = logging.getLogger(__name__)
 

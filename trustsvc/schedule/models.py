@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trustsvc.db import Base
+from trustsvc.store.db import Base
 
 
 class ScheduleRow(Base):

@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trustsvc.db import insert_missing
-from trustsvc.models import EndpointRow
 from trustsvc.schedule.models import ScheduleRow
+from trustsvc.store.db import insert_missing
+from trustsvc.store.models import EndpointRow
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trustsvc.db import Base, JsonColumn
+from trustsvc.store.db import Base, JsonColumn
 
 
 class WebhookRow(Base):

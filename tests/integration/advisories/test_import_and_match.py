@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from trustsvc.advisories.importer import AdvisorySourceError, import_source
 from trustsvc.advisories.match import UnknownVersion, match_package
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import upgrade
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 CRITICAL_V3 = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"

@@ -14,10 +14,10 @@ from trustsvc.advisories.importer import import_source
 from trustsvc.app import create_app
 from trustsvc.clock import utc_now
 from trustsvc.config.settings import ProbeSettings, Settings
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import upgrade
 from trustsvc.registry.records import RemoteRecord, ServerRecord
 from trustsvc.registry.store import RegistryStore
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
 
 LOOPBACK = NetworkPolicy(allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),))
 

@@ -23,9 +23,9 @@ from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository
 from trustsvc.config.access import AccessSettings, AuthMode, RateLimit
 from trustsvc.config.settings import Settings
-from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.lab.pki import LabPki
 from trustsvc.lab.tls_server import LabTlsServer
+from trustsvc.store.db import make_engine, make_sessionmaker
 
 Client = AsyncTestClient[Litestar]
 PROBLEM = "application/problem+json"

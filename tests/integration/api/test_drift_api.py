@@ -17,9 +17,9 @@ from tests.integration.api.conftest import loopback_settings
 from tests.servers.mcp import DEFAULT_TOOLS, mcp_server
 from trustsvc.app import create_app
 from trustsvc.config.schedule import ScheduleSettings
-from trustsvc.db import make_engine
 from trustsvc.lab.pki import LabPki
-from trustsvc.models import ScanRow
+from trustsvc.store.db import make_engine
+from trustsvc.store.models import ScanRow
 
 Client = AsyncTestClient[Litestar]
 PROBLEM = "application/problem+json"

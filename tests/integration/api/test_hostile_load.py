@@ -27,10 +27,10 @@ from probes.context import ProbeLimits
 from tests.servers.api_process import ApiProcess
 from tests.servers.hostile import HostileServer
 from tests.servers.tls import closing_server, hanging_server
-from trustsvc.db import make_engine
 from trustsvc.lab.pki import LabPki
 from trustsvc.lab.tls_server import LabTlsServer
-from trustsvc.migrate import upgrade
+from trustsvc.store.db import make_engine
+from trustsvc.store.migrate import upgrade
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from trustsvc.api.state import services
 from trustsvc.clock import utc_now
 from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.observability.logs import JsonFormatter
-from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.repository import ScheduleRepository
+from trustsvc.store.repositories import EndpointRepository
 
 Client = AsyncTestClient[Litestar]
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

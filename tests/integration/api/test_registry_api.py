@@ -12,11 +12,11 @@ from litestar.testing import AsyncTestClient
 from tests.integration.api.conftest import loopback_settings
 from tests.servers.registry import FakeRegistry, make_entry
 from trustsvc.app import create_app
-from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.lab.pki import LabPki
 from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.registry.sync import SyncJob
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
+from trustsvc.store.db import make_engine, make_sessionmaker
 
 Client = AsyncTestClient[Litestar]
 PROBLEM = "application/problem+json"

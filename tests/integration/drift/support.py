@@ -9,10 +9,10 @@ from sqlalchemy import select
 from probes.target import parse_endpoint_url
 from trustsvc.api.state import AppServices
 from trustsvc.drift.models import DriftEventRow
-from trustsvc.models import ScanRow, ScoreRow
-from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.scheduler import sweep
+from trustsvc.store.models import ScanRow, ScoreRow
+from trustsvc.store.repositories import EndpointRepository
 
 
 async def make_due(app: AppServices, url: str) -> str:

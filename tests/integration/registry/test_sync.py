@@ -10,8 +10,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.servers.registry import FakeRegistry, make_entry
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import upgrade
 from trustsvc.registry.models import (
     PublisherRow,
     ScanQueueRow,
@@ -22,6 +20,8 @@ from trustsvc.registry.models import (
 from trustsvc.registry.queries import claimants
 from trustsvc.registry.sync import SyncJob, SyncReport
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
 
 T0 = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
 

@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.target import parse_endpoint_url
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import upgrade
 from trustsvc.registry.models import ScanQueueRow
-from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.jobs import drain_registry_queue, take_job_lease
 from trustsvc.schedule.models import ScheduleRow
 from trustsvc.schedule.repository import ScheduleRepository
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
+from trustsvc.store.repositories import EndpointRepository
 
 T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 Sessions = async_sessionmaker[AsyncSession]

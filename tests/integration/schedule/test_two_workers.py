@@ -19,12 +19,12 @@ from sqlalchemy import func, select
 from probes.target import parse_endpoint_url
 from tests.servers.fleet import McpFleet
 from trustsvc.clock import utc_now
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import upgrade
-from trustsvc.models import ScanRow
-from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.models import ScheduleRow
 from trustsvc.schedule.repository import ScheduleRepository
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
+from trustsvc.store.models import ScanRow
+from trustsvc.store.repositories import EndpointRepository
 
 ENDPOINTS = 240
 LEASE_S = 3.0

@@ -20,10 +20,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from probes.target import parse_endpoint_url
 from tests.servers.fleet import McpFleet
 from trustsvc.clock import utc_now
-from trustsvc.db import make_engine, make_sessionmaker
-from trustsvc.migrate import upgrade
-from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.repository import ScheduleRepository
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
+from trustsvc.store.repositories import EndpointRepository
 
 BANNER = "trustsvc worker metrics on "
 

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from probes.netpolicy import NetworkPolicy
 from tests.servers.registry import Clock
 from tests.servers.webhook_receiver import WebhookReceiver
-from trustsvc.db import make_engine, make_sessionmaker
 from trustsvc.drift.models import DriftEventRow
-from trustsvc.migrate import upgrade
-from trustsvc.models import EndpointRow, ScanRow
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
+from trustsvc.store.models import EndpointRow, ScanRow
 from trustsvc.webhooks.deliver import WebhookDeliverer
 from trustsvc.webhooks.models import DeliveryRow
 from trustsvc.webhooks.repository import create_webhook, queue_deliveries

@@ -16,7 +16,7 @@ from tests.servers.registry import Clock
 from tests.servers.webhook_receiver import WebhookReceiver, failing
 from trustsvc.app import create_app
 from trustsvc.config.settings import ProbeSettings, Settings
-from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.webhooks.signing import verify
 
 Client = AsyncTestClient[Litestar]

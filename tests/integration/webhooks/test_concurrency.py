@@ -14,7 +14,7 @@ from tests.integration.webhooks.conftest import (
 )
 from tests.servers.registry import Clock
 from tests.servers.webhook_receiver import WebhookReceiver
-from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.webhooks.deliver import WebhookDeliverer
 
 EVENTS = 100

@@ -39,8 +39,8 @@ from trustsvc.api.state import AppServices, services
 from trustsvc.auth.principal import Scope, actor_name
 from trustsvc.drift.store import event_doc
 from trustsvc.reports.drift import drift_csv
-from trustsvc.repositories import EndpointRepository
 from trustsvc.schedule.repository import ScheduleRepository
+from trustsvc.store.repositories import EndpointRepository
 
 # Litestar appends `; charset=utf-8` to text types itself; naming it here sent it twice.
 CSV_MEDIA_TYPE = "text/csv"

@@ -23,8 +23,8 @@ from trustsvc.api.schemas import (
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
 from trustsvc.lookup import LookupRecord
-from trustsvc.models import EndpointRow
-from trustsvc.repositories import EndpointRepository, ScanRepository
+from trustsvc.store.models import EndpointRow
+from trustsvc.store.repositories import EndpointRepository, ScanRepository
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size.")]
 Cursor = Annotated[

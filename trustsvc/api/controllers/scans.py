@@ -20,8 +20,8 @@ from trustsvc.auth.principal import Scope
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
 from trustsvc.reports.stored import report_from_stored
-from trustsvc.repositories import SCAN_COMPLETED, SCAN_RUNNING, ScanRepository, StoredScan
 from trustsvc.scans.service import PreparedTarget
+from trustsvc.store.repositories import SCAN_COMPLETED, SCAN_RUNNING, ScanRepository, StoredScan
 
 log = logging.getLogger(__name__)
 

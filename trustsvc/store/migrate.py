@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -13,13 +14,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from trustsvc.db import make_engine, make_sessionmaker
+from trustsvc.store.db import make_engine, make_sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# Shipped as package data, so a wheel install migrates from anywhere (not only a checkout).
+MIGRATIONS_DIR = Path(str(resources.files("trustsvc.store") / "migrations"))
 
 
 def alembic_config(url: str | None = None) -> Config:
-    """An alembic Config pointing at this repository's migrations."""
+    """An alembic Config pointing at the migrations shipped in the package."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:

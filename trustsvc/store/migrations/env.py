@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed in by trustsvc.migrate, or on the URL."""
+"""Alembic environment: runs on a connection handed in by trustsvc.store.migrate, or on the URL."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from trustsvc import models  # noqa: F401 - registers the tables on Base.metadata
 from trustsvc.advisories import models as advisory_models  # noqa: F401 - the advisories'
 from trustsvc.audit import models as audit_models  # noqa: F401 - the audit log
 from trustsvc.auth import models as auth_models  # noqa: F401 - API keys
-from trustsvc.db import Base, make_engine
 from trustsvc.drift import models as drift_models  # noqa: F401 - drift snapshots and events
 from trustsvc.registry import models as registry_models  # noqa: F401 - and the registry's
 from trustsvc.schedule import models as schedule_models  # noqa: F401 - the re-probe schedule
+from trustsvc.store import models  # noqa: F401 - registers the tables on Base.metadata
+from trustsvc.store.db import Base, make_engine
 from trustsvc.webhooks import models as webhook_models  # noqa: F401 - webhooks, deliveries
 
 config = context.config

@@ -14,9 +14,9 @@ from sqlalchemy.orm import joinedload
 
 from probes.model import Attempt, Finding
 from probes.target import EndpointUrl
-from trustsvc.models import AttemptRow, EndpointRow, FindingRow, ScanRow, ScoreRow
 from trustsvc.reports.build import attempt_doc, finding_doc, score_docs
 from trustsvc.scoring.types import TrustScore
+from trustsvc.store.models import AttemptRow, EndpointRow, FindingRow, ScanRow, ScoreRow
 
 SCAN_RUNNING = "running"
 SCAN_COMPLETED = "completed"

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trustsvc.db import Base, JsonColumn
+from trustsvc.store.db import Base, JsonColumn
 
 
 class EndpointRow(Base):
