@@ -10,7 +10,7 @@ import os
 
 from litestar import Litestar, get
 
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.config.settings import load_settings
 
 # About 150 bytes of JSON, like the environment.md section 9 baseline's in-memory record.

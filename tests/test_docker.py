@@ -21,7 +21,7 @@ import pytest
 import yaml  # type: ignore[import-untyped] # PyYAML comes with litestar; it ships no stubs
 from sqlalchemy.engine import make_url
 
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.cli import build_parser
 from trustsvc.config.access import AuthMode
 from trustsvc.config.settings import load_settings

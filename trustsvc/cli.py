@@ -23,7 +23,6 @@ import msgspec
 
 from probes.errors import TargetRejected
 from probes.model import ProbeSpec
-from trustsvc.app import open_services, probe_context, probe_families
 from trustsvc.auth.cli import (
     BindRefused,
     bind_settings,
@@ -43,7 +42,9 @@ from trustsvc.reports.build import to_json
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
 from trustsvc.reports.text import report_text
+from trustsvc.scans.families import probe_context, probe_families
 from trustsvc.scans.service import ScanService
+from trustsvc.services import open_services
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
 EXIT_OK = 0

@@ -18,12 +18,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from trustsvc.app import open_services
 from trustsvc.config.settings import Settings
 from trustsvc.lab.mcp import HONEST_TOOLS, POISONED_TOOLS
 from trustsvc.lab.pki import LabPki, mint_lab_pki
 from trustsvc.lab.tls_server import LabTlsConfig, LabTlsServer
 from trustsvc.reports.text import summary_table
+from trustsvc.services import open_services
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 

@@ -11,7 +11,7 @@ import sys
 
 from litestar.serialization import encode_json
 
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 
 
 def render_openapi() -> str:

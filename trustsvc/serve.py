@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.config.settings import Settings
 
 

@@ -14,11 +14,11 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 
-from trustsvc.api.state import AppServices
-from trustsvc.app import open_services
 from trustsvc.config.settings import Settings
+from trustsvc.jobs.runner import running_scheduler
+from trustsvc.jobs.table import deliver, drain_queue, sweep
 from trustsvc.observability.server import metrics_server
-from trustsvc.scheduler import deliver, drain_queue, running_scheduler, sweep
+from trustsvc.services import AppServices, open_services
 
 
 async def run_worker(settings: Settings, *, once: bool) -> int:
@@ -33,17 +33,19 @@ async def run_worker(settings: Settings, *, once: bool) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         async with running_scheduler(app, settings), _serving_metrics(app, settings):
-            print(f"trustsvc worker {app.worker.owner} running", flush=True)  # noqa: T201
-            waits = [asyncio.create_task(e.wait()) for e in (stop, app.worker.recycle)]
+            print(f"trustsvc worker {app.reprober.owner} running", flush=True)  # noqa: T201
+            waits = [asyncio.create_task(e.wait()) for e in (stop, app.reprober.recycle)]
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             for task in waits:
                 task.cancel()
             why = (
-                "signalled" if stop.is_set() else f"recycling after {app.worker.tally.stored} scans"
+                "signalled"
+                if stop.is_set()
+                else f"recycling after {app.reprober.tally.stored} scans"
             )
             print(f"trustsvc worker stopping ({why}): finishing held scans", file=sys.stderr)  # noqa: T201
             app.stopping.set()
-            await app.worker.idle()
+            await app.reprober.idle()
     return 0
 
 

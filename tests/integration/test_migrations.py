@@ -9,8 +9,8 @@ from alembic import command
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from trustsvc.app import open_services
 from trustsvc.config.settings import Settings
+from trustsvc.services import open_services
 from trustsvc.store.db import make_engine
 from trustsvc.store.migrate import SchemaBehindError, _run, downgrade, pending_revision, upgrade
 

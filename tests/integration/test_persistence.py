@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from probes.model import Attempt, AttemptStatus, ErrorReason, Family, Outcome, ProbeSpec, Severity
 from probes.target import parse_endpoint_url
-from trustsvc.lookup import LookupService
+from trustsvc.lookup.cache import LookupService
 from trustsvc.reports.stored import report_from_stored
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.store.db import make_engine, make_sessionmaker

@@ -18,7 +18,7 @@ from litestar import Litestar
 from probes.context import ProbeLimits
 from probes.errors import Unreachable
 from probes.netpolicy import NetworkPolicy
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.config.access import AccessSettings, RateLimit
 from trustsvc.config.domain import DomainSettings
 from trustsvc.config.schedule import ScheduleSettings

@@ -10,7 +10,7 @@ from pathlib import Path
 from litestar.testing import AsyncTestClient
 
 from tests.integration.advisories.test_import_and_match import write_folder
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.config.settings import Settings
 
 TRUSTSVC = str(Path(sys.executable).parent / "trustsvc")

@@ -11,7 +11,7 @@ from probes.netpolicy import NetworkPolicy
 from tests.integration.advisories.test_import_and_match import write_folder
 from tests.servers.mcp import mcp_server
 from trustsvc.advisories.importer import import_source
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.clock import utc_now
 from trustsvc.config.settings import ProbeSettings, Settings
 from trustsvc.registry.records import RemoteRecord, ServerRecord

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from probes.context import ProbeLimits
 from probes.netpolicy import NetworkPolicy
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.config.access import AccessSettings, RateLimit
 from trustsvc.config.settings import ProbeSettings, Settings
 from trustsvc.lab.pki import LabPki, mint_lab_pki

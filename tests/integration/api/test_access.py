@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
 from tests.integration.api.conftest import loopback_settings
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.audit.models import AuditRow
 from trustsvc.auth.cli import create_key, revoke_key
 from trustsvc.auth.principal import Scope

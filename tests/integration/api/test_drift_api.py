@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.integration.api.conftest import loopback_settings
 from tests.servers.mcp import DEFAULT_TOOLS, mcp_server
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.lab.pki import LabPki
 from trustsvc.store.db import make_engine

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.integration.api.conftest import loopback_settings
 from tests.servers.registry import FakeRegistry, make_entry
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.lab.pki import LabPki
 from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.registry.sync import SyncJob

@@ -21,9 +21,9 @@ from probes.runner import run_families
 from probes.target import Target, parse_endpoint_url
 from tests.integration.domain_family.conftest import DBL
 from tests.servers.dnslab import DnsLab
-from trustsvc.app import probe_families
 from trustsvc.config.domain import DomainSettings
 from trustsvc.config.settings import Settings
+from trustsvc.scans.families import probe_families
 from trustsvc.scans.service import ScanService
 from trustsvc.scoring.types import Verdict
 

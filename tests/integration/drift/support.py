@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from probes.target import parse_endpoint_url
-from trustsvc.api.state import AppServices
 from trustsvc.drift.models import DriftEventRow
+from trustsvc.jobs.table import sweep
 from trustsvc.schedule.repository import ScheduleRepository
-from trustsvc.scheduler import sweep
+from trustsvc.services import AppServices
 from trustsvc.store.models import ScanRow, ScoreRow
 from trustsvc.store.repositories import EndpointRepository
 

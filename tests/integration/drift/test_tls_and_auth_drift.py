@@ -19,13 +19,12 @@ from tests.integration.api.conftest import loopback_settings
 from tests.integration.drift.support import kinds, make_due, sweep_once
 from tests.servers.mcp import mcp_server
 from tests.servers.webhook_receiver import WebhookReceiver
-from trustsvc.api.state import AppServices
-from trustsvc.app import open_services
 from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.config.settings import Settings
 from trustsvc.drift.models import DriftEventRow
+from trustsvc.jobs.runner import running_scheduler
 from trustsvc.lab.pki import LabPki
-from trustsvc.scheduler import running_scheduler
+from trustsvc.services import AppServices, open_services
 from trustsvc.webhooks.repository import create_webhook
 from trustsvc.webhooks.signing import verify
 

@@ -7,10 +7,11 @@ import dataclasses
 import json
 from pathlib import Path
 
-from trustsvc.app import open_services
 from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.config.settings import Settings
-from trustsvc.scheduler import job_table, running_scheduler, write_drift_report
+from trustsvc.jobs.runner import running_scheduler
+from trustsvc.jobs.table import job_table, write_drift_report
+from trustsvc.services import open_services
 
 
 def settings_in(tmp_path: Path, **schedule: object) -> Settings:

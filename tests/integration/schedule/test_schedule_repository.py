@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.target import parse_endpoint_url
 from trustsvc.registry.models import ScanQueueRow
-from trustsvc.schedule.jobs import drain_registry_queue, take_job_lease
+from trustsvc.schedule.job_leases import take_job_lease
 from trustsvc.schedule.models import ScheduleRow
+from trustsvc.schedule.registry_queue import drain_registry_queue
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import upgrade

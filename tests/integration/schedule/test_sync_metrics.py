@@ -8,10 +8,10 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.servers.registry import FakeRegistry
-from trustsvc.app import open_services
 from trustsvc.config.settings import Settings
+from trustsvc.jobs.table import sync_registry
 from trustsvc.observability.metrics import Metrics
-from trustsvc.scheduler import sync_registry
+from trustsvc.services import open_services
 
 
 def sync_runs(metrics: Metrics) -> dict[str, float]:

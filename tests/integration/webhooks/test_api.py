@@ -14,7 +14,7 @@ from probes.netpolicy import NetworkPolicy
 from tests.integration.webhooks.conftest import Sessions, deliverer, record_events
 from tests.servers.registry import Clock
 from tests.servers.webhook_receiver import WebhookReceiver, failing
-from trustsvc.app import create_app
+from trustsvc.api.app import create_app
 from trustsvc.config.settings import ProbeSettings, Settings
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.webhooks.signing import verify

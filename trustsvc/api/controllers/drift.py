@@ -35,11 +35,12 @@ from trustsvc.api.errors import (
     not_found,
 )
 from trustsvc.api.params import MAX_ROW_ID, PathKey
-from trustsvc.api.state import AppServices, services
+from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope, actor_name
 from trustsvc.drift.store import event_doc
 from trustsvc.reports.drift import drift_csv
 from trustsvc.schedule.repository import ScheduleRepository
+from trustsvc.services import AppServices
 from trustsvc.store.repositories import EndpointRepository
 
 # Litestar appends `; charset=utf-8` to text types itself; naming it here sent it twice.

@@ -22,7 +22,7 @@ from trustsvc.api.schemas import (
 )
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
-from trustsvc.lookup import LookupRecord
+from trustsvc.lookup.cache import LookupRecord
 from trustsvc.store.models import EndpointRow
 from trustsvc.store.repositories import EndpointRepository, ScanRepository
 

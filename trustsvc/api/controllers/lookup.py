@@ -12,7 +12,7 @@ from trustsvc.api.errors import PROBLEM_RESPONSE, not_found
 from trustsvc.api.schemas import LookupResult
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
-from trustsvc.lookup import canonical_url
+from trustsvc.lookup.cache import canonical_url
 
 
 class LookupController(Controller):

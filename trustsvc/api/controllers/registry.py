@@ -31,7 +31,7 @@ from trustsvc.api.registry_schemas import (
     SyncRunPage,
     VersionDoc,
 )
-from trustsvc.api.state import AppServices, services
+from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
 from trustsvc.registry.models import RemoteRow, ServerVersionRow, SyncRunRow
 from trustsvc.registry.queries import (
@@ -45,6 +45,7 @@ from trustsvc.registry.records import Rejection
 from trustsvc.registry.store import RegistryStore
 from trustsvc.registry.sync import SyncReport, recent_runs
 from trustsvc.registry.validate import validate_entry
+from trustsvc.services import AppServices
 
 Status = Annotated[
     str | None,

@@ -15,12 +15,13 @@ from litestar.params import Body, QueryParameter
 from trustsvc.api.errors import PROBLEM_RESPONSE, not_found, scan_failed
 from trustsvc.api.params import PathKey
 from trustsvc.api.schemas import ScanRequest, ScanStatus
-from trustsvc.api.state import AppServices, services
+from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
 from trustsvc.reports.stored import report_from_stored
 from trustsvc.scans.service import PreparedTarget
+from trustsvc.services import AppServices
 from trustsvc.store.repositories import SCAN_COMPLETED, SCAN_RUNNING, ScanRepository, StoredScan
 
 log = logging.getLogger(__name__)

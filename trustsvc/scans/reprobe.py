@@ -1,4 +1,4 @@
-"""A worker: claim due endpoints with a lease, probe them with bounded concurrency, repeat.
+"""Re-probing: claim due endpoints with a lease, probe them with bounded concurrency, repeat.
 
 Any number of workers (processes) may run against one database: claims skip rows another
 worker holds, leases are renewed while a scan runs, and a scan is stored only if its worker
@@ -44,7 +44,7 @@ class SweepTally:
     errors: list[str] = field(default_factory=list)
 
 
-class Worker:
+class Reprober:
     """Claims and probes due endpoints until stopped."""
 
     def __init__(

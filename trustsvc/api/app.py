@@ -1,0 +1,101 @@
+"""create_app(settings): the Litestar application and its lifespan.
+
+Building the app touches nothing (so the OpenAPI document can be generated anywhere); the
+lifespan opens the database, migrates the embedded SQLite default or refuses a PostgreSQL
+schema that is behind, and cancels background scans on shutdown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import License
+
+from probes.netpolicy import Resolver, system_resolver
+from trustsvc import __version__
+from trustsvc.api.access import AccessMiddleware
+from trustsvc.api.controllers.advisories import AdvisoriesController
+from trustsvc.api.controllers.audit import AuditController
+from trustsvc.api.controllers.drift import DriftController
+from trustsvc.api.controllers.endpoints import EndpointsController
+from trustsvc.api.controllers.lookup import LookupController
+from trustsvc.api.controllers.metrics import MetricsController
+from trustsvc.api.controllers.registry import (
+    PublishersController,
+    ServersController,
+    SyncRunsController,
+)
+from trustsvc.api.controllers.scans import ScansController
+from trustsvc.api.controllers.system import SystemController
+from trustsvc.api.controllers.webhooks import WebhooksController
+from trustsvc.api.errors import EXCEPTION_HANDLERS
+from trustsvc.api.headers import security_headers
+from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
+from trustsvc.config.settings import Settings
+from trustsvc.jobs.runner import running_scheduler
+from trustsvc.observability.metrics import Metrics
+from trustsvc.observability.middleware import observe_requests
+from trustsvc.services import open_services
+
+log = logging.getLogger(__name__)
+
+LOOKUP_POOL_SIZE = 4
+
+
+def create_app(settings: Settings | None = None, resolver: Resolver = system_resolver) -> Litestar:
+    """Build the API for these settings (defaults: embedded SQLite, private targets refused)."""
+    settings = settings or Settings()
+    metrics = Metrics()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        async with open_services(settings, resolver, metrics=metrics) as services:
+            app.state.services = services
+            if not settings.schedule.in_api:
+                yield
+                return
+            async with running_scheduler(services, settings):
+                yield
+
+    app = Litestar(
+        route_handlers=[
+            SystemController,
+            LookupController,
+            ScansController,
+            EndpointsController,
+            DriftController,
+            ServersController,
+            PublishersController,
+            SyncRunsController,
+            AdvisoriesController,
+            WebhooksController,
+            AuditController,
+            MetricsController,
+        ],
+        lifespan=[lifespan],
+        middleware=[AccessMiddleware(settings.access)],
+        before_send=[security_headers],
+        request_max_body_size=settings.access.max_body_bytes,
+        exception_handlers=EXCEPTION_HANDLERS,
+        # Litestar's default would replace the root logger's handlers when the app is built;
+        # the CLI configures logging (format, redaction) instead: observability/logs.py.
+        logging_config=None,
+        openapi_config=OpenAPIConfig(
+            title="trustsvc",
+            version=__version__,
+            description=(
+                "Trust intelligence for remote MCP servers. A grade summarises outside-in "
+                "evidence; it is not a guarantee of safety."
+            ),
+            license=License(name="AGPL-3.0-or-later", identifier="AGPL-3.0-or-later"),
+            use_handler_docstrings=True,
+            components=SECURITY_COMPONENTS,
+        ),
+        debug=False,
+    )
+    document_access(app, settings.access)
+    return observe_requests(app, metrics)

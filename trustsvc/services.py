@@ -1,0 +1,148 @@
+"""The services one process shares: the API's handlers, the job table and the commands.
+
+`open_services` opens the database (a main pool, and a small one for lookups, keys and
+health), builds the scan, lookup, drift, re-probe, webhook and key services over it, and
+closes everything on exit. The web layer, the jobs and the CLI all take an `AppServices`,
+so none of them depends on another to reach a service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from probes.family import FamilySpec
+from probes.netpolicy import Resolver, system_resolver
+from trustsvc.advisories.lookup import advisory_lookup
+from trustsvc.auth.store import KeyStore
+from trustsvc.clock import utc_now
+from trustsvc.config.schedule import ScheduleSettings
+from trustsvc.config.settings import Settings
+from trustsvc.drift.service import DriftService
+from trustsvc.lookup.cache import LookupService
+from trustsvc.observability.metrics import Metrics
+from trustsvc.observability.scans import ScanTelemetry
+from trustsvc.registry.context import registry_lookup
+from trustsvc.scans.families import probe_context, probe_families
+from trustsvc.scans.reprobe import Reprober
+from trustsvc.scans.service import ScanService
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import ensure_schema
+from trustsvc.webhooks.deliver import WebhookDeliverer
+from trustsvc.webhooks.repository import queue_deliveries
+
+LOOKUP_POOL_SIZE = 4
+
+
+@dataclass(slots=True)
+class AppServices:
+    """What the handlers and the scheduler's jobs need.
+
+    `light_sessions` come from a small pool of their own, for what every request or probe of
+    liveness needs (keys, health) and must not queue behind a burst of scans.
+    Background scans are tracked so shutdown can cancel them; `stopping` tells in-flight
+    sweeps to finish what they hold and claim nothing more.
+    """
+
+    sessions: async_sessionmaker[AsyncSession]
+    light_sessions: async_sessionmaker[AsyncSession]
+    scans: ScanService
+    lookup: LookupService
+    drift: DriftService
+    reprober: Reprober
+    deliverer: WebhookDeliverer
+    keys: KeyStore
+    schedule: ScheduleSettings
+    clock: Callable[[], datetime]
+    build_families: Callable[[], tuple[FamilySpec[Any], ...]]
+    metrics: Metrics = field(default_factory=Metrics)
+    background: set[asyncio.Task[object]] = field(default_factory=set)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@contextlib.asynccontextmanager
+async def open_services(
+    settings: Settings,
+    resolver: Resolver = system_resolver,
+    clock: Callable[[], datetime] = utc_now,
+    metrics: Metrics | None = None,
+) -> AsyncIterator[AppServices]:
+    """Open the database and build the services; close everything on exit.
+
+    `metrics` is the API's (its request middleware records there too); a worker gets its own.
+    """
+    metrics = metrics or Metrics()
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    # Lookups have a small pool of their own: a burst of scans holding every connection of
+    # the main pool would otherwise queue the pre-connect check behind them for seconds.
+    lookup_engine = make_engine(settings.database_url, pool_size=LOOKUP_POOL_SIZE)
+    lookup = LookupService(lookup_engine, poll_s=settings.lookup_poll_s)
+    light_sessions = make_sessionmaker(lookup_engine)
+
+    async def verdict_of(url: str) -> str | None:
+        latest = await lookup.latest(url)
+        return None if latest is None else latest.verdict
+
+    def build_families() -> tuple[FamilySpec[Any], ...]:
+        return probe_families(
+            settings,
+            resolver,
+            registry=registry_lookup(sessions, verdict_of),
+            advisories=advisory_lookup(sessions),
+        )
+
+    ctx = probe_context(settings)
+    scans = ScanService(
+        ctx=ctx,
+        sessions=sessions,
+        families=build_families(),
+        resolver=resolver,
+        clock=clock,
+        on_completed=(lookup.scan_completed,),
+        notify=queue_deliveries,
+        observers=(ScanTelemetry(metrics),),
+    )
+    app = AppServices(
+        sessions=sessions,
+        light_sessions=light_sessions,
+        scans=scans,
+        lookup=lookup,
+        drift=DriftService(sessions=sessions, scans=scans, clock=clock),
+        reprober=Reprober(
+            scans=scans, sessions=sessions, clock=clock, settings=settings.schedule.worker
+        ),
+        # Keys are checked on every request: from the small pool lookups use, not behind scans.
+        keys=KeyStore(light_sessions, clock=clock, cache_s=settings.access.key_cache_s),
+        deliverer=WebhookDeliverer(
+            sessions=sessions,
+            policy=settings.probes.policy,
+            resolver=resolver,
+            clock=clock,
+            ca_file=settings.probes.ca_file,
+            observe=metrics.deliveries,
+        ),
+        schedule=settings.schedule,
+        clock=clock,
+        build_families=build_families,
+        metrics=metrics,
+    )
+    try:
+        await ensure_schema(engine, auto_migrate=settings.auto_migrate)
+        await lookup.start()
+        yield app
+    finally:
+        app.stopping.set()
+        await lookup.stop()
+        for task in list(app.background):
+            task.cancel()
+        await asyncio.gather(*app.background, return_exceptions=True)
+        ctx.executor.shutdown(wait=False, cancel_futures=True)
+        await engine.dispose()
+        await lookup_engine.dispose()
