@@ -19,7 +19,7 @@ test:  ## the whole suite (the README's test command)
 	bash scripts/test.sh
 
 openapi:  ## regenerate openapi/openapi.json from the app
-	.venv/bin/python -m trustsvc.openapi > openapi/openapi.json
+	.venv/bin/python -m trustsvc.commands.openapi > openapi/openapi.json
 
 migrate:  ## upgrade the configured database (TRUSTSVC_DATABASE_URL)
 	.venv/bin/trustsvc db upgrade

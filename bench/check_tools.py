@@ -31,7 +31,7 @@ from typing import Any
 from probes.tools.family import judge_definitions
 from probes.tools.observation import ToolsObservation, observation_from_lists
 from probes.tools.verdicts import tool_verdicts
-from trustsvc.checktools import check_tools, parse_tool_list, to_json
+from trustsvc.commands.check_tools import check_tools, parse_tool_list, to_json
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "tools_corpus"
 NOW = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)

@@ -207,8 +207,8 @@ def bench_auth(label: str, database_url: str, args: argparse.Namespace, work: Pa
     Both configurations get the same requests, Authorization header included, so wrk's cost
     is equal and the ratio is what the server spends on the access middleware.
     """
-    from trustsvc.auth.cli import create_key  # noqa: PLC0415 - only this mode needs it
     from trustsvc.auth.principal import Scope  # noqa: PLC0415
+    from trustsvc.commands.keys import create_key  # noqa: PLC0415 - only this mode needs it
     from trustsvc.config.settings import Settings  # noqa: PLC0415
 
     asyncio.run(load_database(database_url, args.endpoints))

@@ -1,8 +1,8 @@
 """The Docker deployment runs the CLI the tests run (there is no Docker engine here to start it).
 
 docker/compose.yaml and docker/Dockerfile are checked against the code instead: every command
-a trustsvc service runs parses with `trustsvc.cli.build_parser()`, its environment loads with
-`load_settings`, the services start in the right order, and the image's ENTRYPOINT is the
+a trustsvc service runs parses with `trustsvc.commands.cli.build_parser()`, its environment
+loads with `load_settings`, the services start in the right order, and the image's ENTRYPOINT is the
 console script pyproject declares. `trustsvc worker --once` then runs for real against an
 empty SQLite database, through that console script.
 """
@@ -22,7 +22,7 @@ import yaml  # type: ignore[import-untyped] # PyYAML comes with litestar; it shi
 from sqlalchemy.engine import make_url
 
 from trustsvc.api.app import create_app
-from trustsvc.cli import build_parser
+from trustsvc.commands.cli import build_parser
 from trustsvc.config.access import AuthMode
 from trustsvc.config.settings import load_settings
 
@@ -76,7 +76,7 @@ def test_the_image_runs_the_console_script_pyproject_declares() -> None:
         "scripts"
     ]
     assert exec_form("ENTRYPOINT") == ["trustsvc"]
-    assert scripts["trustsvc"] == "trustsvc.cli:main"
+    assert scripts["trustsvc"] == "trustsvc.commands.cli:main"
     # The default command (no compose) is the API, and it parses like any other.
     assert build_parser().parse_args(exec_form("CMD")).command == "serve"
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from trustsvc.openapi import render_openapi
+from trustsvc.commands.openapi import render_openapi
 
 OPENAPI_FILE = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 
 
 def test_committed_openapi_document_matches_the_app() -> None:
     assert OPENAPI_FILE.read_text() == render_openapi(), (
-        "openapi/openapi.json is stale: run `make openapi` (python -m trustsvc.openapi)"
+        "openapi/openapi.json is stale: run `make openapi` (python -m trustsvc.commands.openapi)"
     )
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from trustsvc.auth.cli import BindRefused, bind_settings, create_key
 from trustsvc.auth.principal import Scope
+from trustsvc.commands.keys import create_key
+from trustsvc.commands.serve import BindRefused, bind_settings
 from trustsvc.config.access import AccessSettings, AuthMode
 from trustsvc.config.settings import Settings
 

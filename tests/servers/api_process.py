@@ -54,7 +54,7 @@ class ApiProcess:
         self._process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
-            "import sys; from trustsvc.cli import main; sys.exit(main(sys.argv[1:]))",
+            "import sys; from trustsvc.commands.cli import main; sys.exit(main(sys.argv[1:]))",
             "serve",
             "--host",
             HOST,

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from tests.integration.api.conftest import loopback_settings
 from trustsvc.api.app import create_app
 from trustsvc.audit.models import AuditRow
-from trustsvc.auth.cli import create_key, revoke_key
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository
+from trustsvc.commands.keys import create_key, revoke_key
 from trustsvc.config.access import AccessSettings, AuthMode, RateLimit
 from trustsvc.config.settings import Settings
 from trustsvc.lab.pki import LabPki

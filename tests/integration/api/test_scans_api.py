@@ -13,10 +13,10 @@ from litestar.testing import AsyncTestClient
 
 from probes.registry import FAMILIES, catalogue
 from tests.integration.api.conftest import loopback_settings
+from trustsvc.commands.serve import server
 from trustsvc.lab.pki import LabPki
 from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.scoring.policy import POLICY
-from trustsvc.serve import server
 
 Client = AsyncTestClient[Litestar]
 PROBLEM = "application/problem+json"

@@ -43,7 +43,7 @@ async def test_a_worker_exits_cleanly_after_its_scan_budget(tmp_path: Path) -> N
             worker = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-c",
-                "import sys; from trustsvc.cli import main; sys.exit(main(['worker']))",
+                "import sys; from trustsvc.commands.cli import main; sys.exit(main(['worker']))",
                 env=os.environ
                 | {
                     "TRUSTSVC_DATABASE_URL": database_url,

@@ -50,7 +50,7 @@ async def start_worker(database_url: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
-        "import sys; from trustsvc.cli import main; sys.exit(main(['worker']))",
+        "import sys; from trustsvc.commands.cli import main; sys.exit(main(['worker']))",
         env=worker_env(database_url),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

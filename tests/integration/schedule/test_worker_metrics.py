@@ -58,7 +58,7 @@ async def test_a_worker_serves_its_metrics_on_its_own_port(tmp_path: Path) -> No
             worker = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-c",
-                "import sys; from trustsvc.cli import main; "
+                "import sys; from trustsvc.commands.cli import main; "
                 "sys.exit(main(['worker', '--metrics-port', '0']))",
                 env=os.environ
                 | {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from trustsvc.auth.cli import is_loopback
 from trustsvc.auth.keys import digest, mint_key, parse_key, secret_matches
 from trustsvc.auth.principal import ANONYMOUS, OPEN, Principal, Scope
+from trustsvc.commands.serve import is_loopback
 
 
 def test_a_minted_key_parses_back_and_matches_only_its_own_hash() -> None:

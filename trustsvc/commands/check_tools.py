@@ -9,6 +9,7 @@ Definitions without a name or schema are still judged on what they have.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
@@ -24,6 +25,8 @@ from probes.tools.judging import SET_FINGERPRINT
 from probes.tools.observation import ToolsObservation, observation_from_lists
 from probes.tools.verdicts import ToolVerdict, is_bad_tools_finding
 from probes.tools.verdicts import tool_verdicts as summarise
+from trustsvc.commands.errors import EXIT_OK, EXIT_VERDICT, UsageError
+from trustsvc.config.settings import Settings
 from trustsvc.reports.build import finding_doc
 from trustsvc.reports.sarif import sarif_log
 from trustsvc.scoring.dimensions.capabilities import evaluate_capabilities
@@ -221,3 +224,15 @@ def render(check: ToolsCheck, fmt: str, source: str) -> str:
     if fmt == "sarif":
         return json.dumps(to_sarif(check, source), indent=2, ensure_ascii=False)
     return to_table(check)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Judge the saved listing at `args.path`; exit 3 with --fail-on-poisoned."""
+    del settings  # offline: no setting applies
+    try:
+        text, source = read_source(args.path)
+        check = check_tools(parse_tool_list(text))
+    except ToolsInputError as exc:
+        raise UsageError(str(exc)) from exc
+    print(render(check, args.format, source))  # noqa: T201 - CLI output
+    return EXIT_VERDICT if args.fail_on_poisoned and check.poisoned else EXIT_OK

@@ -8,6 +8,8 @@ probes' findings. Nothing is stored and the endpoint itself is never contacted.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import dataclasses
 import datetime as dt
 import enum
@@ -21,10 +23,15 @@ from probes.domain.lookalike import LookalikeVerdict, detect_lookalike, endpoint
 from probes.domain.observation import DomainObservation
 from probes.domain.sources import DomainSources
 from probes.domain.trusted import TrustedList, default_trusted
+from probes.errors import TargetRejected
 from probes.family import FamilySpec
 from probes.model import Family
 from probes.runner import judge_observation
 from probes.target import Target
+from trustsvc.commands.errors import EXIT_OK, UsageError
+from trustsvc.config.domain import domain_sources
+from trustsvc.config.settings import Settings
+from trustsvc.scans.families import probe_context
 
 OFFLINE_NOTE = "offline: network facts (registration, DNS, reputation) were not asked"
 
@@ -98,3 +105,21 @@ def _plain(value: object) -> Any:  # noqa: ANN401 - JSON-shaped, whatever the da
     if isinstance(value, tuple | list | frozenset | set):
         return [_plain(item) for item in value]
     return value
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Print what the domain family sees for `args.name`."""
+    sources = domain_sources(settings.domain)
+    try:
+        verdict = check_domain(args.name, sources.trusted)
+    except TargetRejected as exc:
+        raise UsageError(f"{args.name!r} is not a usable host or URL: {exc.detail}") from exc
+    facts = None
+    if not args.offline:
+        ctx = probe_context(settings)
+        try:
+            facts = asyncio.run(network_facts(args.name, sources, ctx))
+        finally:
+            ctx.executor.shutdown(wait=False, cancel_futures=True)
+    print(render(verdict, args.format, facts))  # noqa: T201 - CLI output
+    return EXIT_OK

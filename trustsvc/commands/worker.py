@@ -8,15 +8,20 @@ and exits 0.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
+import dataclasses
 import signal
 import sys
 from collections.abc import AsyncIterator
 
+from trustsvc.commands.errors import UsageError
+from trustsvc.config.env import MAX_PORT
 from trustsvc.config.settings import Settings
 from trustsvc.jobs.runner import running_scheduler
 from trustsvc.jobs.table import deliver, drain_queue, sweep
+from trustsvc.observability.logs import configure_logging
 from trustsvc.observability.server import metrics_server
 from trustsvc.services import AppServices, open_services
 
@@ -61,3 +66,17 @@ async def _serving_metrics(app: AppServices, settings: Settings) -> AsyncIterato
         address = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
         print(f"trustsvc worker metrics on http://{address}:{bound[1]}/metrics", flush=True)  # noqa: T201
         yield
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """`trustsvc worker [--once]` with the metrics options applied."""
+    observability = settings.observability
+    if args.metrics_port is not None:
+        if not 0 <= args.metrics_port <= MAX_PORT:
+            raise UsageError(f"--metrics-port must be a port number, got {args.metrics_port}")
+        observability = dataclasses.replace(observability, metrics_port=args.metrics_port)
+    if args.metrics_host:
+        observability = dataclasses.replace(observability, metrics_host=args.metrics_host)
+    configure_logging(observability)
+    settings = dataclasses.replace(settings, observability=observability)
+    return asyncio.run(run_worker(settings, once=args.once))

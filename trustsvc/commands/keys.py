@@ -1,11 +1,11 @@
-"""`trustsvc keys create|list|revoke` and the bind check of `trustsvc serve`."""
+"""`trustsvc keys create|list|revoke`: mint, list and revoke API keys, each audited."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
-import dataclasses
 import getpass
-import ipaddress
 import json
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
@@ -17,50 +17,11 @@ from trustsvc.audit.repository import AuditEntry, AuditOutcome, append
 from trustsvc.auth.principal import Scope
 from trustsvc.auth.repository import KeyRepository, KeyRequestError, is_active
 from trustsvc.clock import utc_now
-from trustsvc.config.access import AuthMode
+from trustsvc.commands.errors import EXIT_OK, UsageError
 from trustsvc.config.settings import Settings
 from trustsvc.store.migrate import schema_checked_sessions
 
 MAX_EXPIRY_DAYS = 3650
-
-
-class BindRefused(Exception):
-    """Serving on a public address would expose an API without keys."""
-
-
-def is_loopback(host: str) -> bool:
-    """Whether a bind address only accepts local connections."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-async def bind_settings(settings: Settings, host: str) -> Settings:
-    """The settings to serve with on `host`, or BindRefused.
-
-    On loopback nothing changes. On any other address an `auto` deployment needs keys to
-    exist, and then requires them for good: revoking the last key later must not turn a
-    public API open. `required` and `open` are the operator's explicit choices.
-    """
-    access = settings.access
-    if is_loopback(host) or access.mode is not AuthMode.AUTO:
-        return settings
-    if not await _any_active_key(settings):
-        raise BindRefused(
-            f"refusing to serve on {host} without API keys. Create one "
-            "(`trustsvc keys create --name NAME --scope admin`), or set TRUSTSVC_AUTH=required "
-            "(every request needs a key) or TRUSTSVC_AUTH=open (no authentication at all)"
-        )
-    required = dataclasses.replace(access, mode=AuthMode.REQUIRED)
-    return dataclasses.replace(settings, access=required)
-
-
-async def _any_active_key(settings: Settings) -> bool:
-    async with _session(settings) as session:
-        return await KeyRepository(session).any_active(utc_now())
 
 
 def expiry(days: float | None, now: datetime) -> datetime | None:
@@ -169,3 +130,25 @@ async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
         sessions() as session,
     ):
         yield session
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run `keys create|list|revoke` and print its answer."""
+    return asyncio.run(_keys(args, settings))
+
+
+async def _keys(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        if args.keys_command == "create":
+            scopes = [Scope(scope) for scope in args.scope]
+            text = await create_key(settings, args.name, scopes, args.expires_in)
+        elif args.keys_command == "list":
+            text = await list_keys(
+                settings, include_revoked=args.all, as_json=args.format == "json"
+            )
+        else:
+            text = await revoke_key(settings, args.key)
+    except KeyRequestError as exc:
+        raise UsageError(str(exc)) from exc
+    print(text)  # noqa: T201 - CLI output
+    return EXIT_OK

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import sys
+
+from trustsvc.commands.errors import EXIT_OK, EXIT_UNEXPECTED
 from trustsvc.config.settings import Settings
 from trustsvc.registry.sync import SyncJob, SyncReport
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
@@ -17,3 +22,21 @@ async def run_sync(settings: Settings, *, registry_url: str | None, full: bool) 
         config = UpstreamConfig(base_url=url, max_retries=settings.registry_retries)
         async with UpstreamClient(config) as client:
             return await SyncJob(sessions).run(client, url, full=full)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Sync once and print the run's summary; exit 1 when the run failed."""
+    return asyncio.run(_sync(args, settings))
+
+
+async def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    report = await run_sync(settings, registry_url=args.registry, full=args.full)
+    print(  # noqa: T201 - CLI output
+        f"sync {report.status}: {report.mode}, {report.pages} pages, {report.rows} rows "
+        f"({report.added} added, {report.changed} changed, {report.unchanged} unchanged, "
+        f"{report.rejected} rejected); run {report.id}"
+    )
+    if report.error:
+        print(f"trustsvc: sync failed: {report.error}", file=sys.stderr)  # noqa: T201
+        return EXIT_UNEXPECTED
+    return EXIT_OK

@@ -1,4 +1,4 @@
-"""Render the OpenAPI document from the app: `python -m trustsvc.openapi > openapi/openapi.json`.
+"""Render the OpenAPI document: `python -m trustsvc.commands.openapi > openapi/openapi.json`.
 
 The file in the repository is generated, never edited; tests/test_openapi.py regenerates it
 and fails when they differ, so the published contract cannot drift from the code.

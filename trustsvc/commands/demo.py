@@ -10,6 +10,8 @@ private range.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import contextlib
 import dataclasses
 import ipaddress
@@ -86,7 +88,7 @@ async def run_demo(settings: Settings, *, host: str, port: int, serve: bool) -> 
             print(summary_table(reports, services.scans.catalogue))  # noqa: T201 - CLI output
             print(f"\nstored in {settings.database_url}")  # noqa: T201 - CLI output
         if serve:
-            from trustsvc.serve import server  # noqa: PLC0415 - uvicorn only when serving
+            from trustsvc.commands.serve import server  # noqa: PLC0415 - uvicorn only to serve
 
             print(  # noqa: T201 - CLI output
                 f"API on http://{host}:{port}  (Ctrl-C to stop). Try:\n"
@@ -95,3 +97,12 @@ async def run_demo(settings: Settings, *, host: str, port: int, serve: bool) -> 
             )
             await server(settings, host=host, port=port).serve()
     return 0
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """`trustsvc demo [--no-serve]`."""
+    if not args.no_serve:
+        from trustsvc.commands.serve import bound  # noqa: PLC0415 - uvicorn only to serve
+
+        settings = asyncio.run(bound(settings, args.host))
+    return asyncio.run(run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve))

@@ -1,0 +1,108 @@
+"""`trustsvc serve`: the API under uvicorn (uvloop + httptools via uvicorn[standard]; bench/lookup).
+
+On a non-loopback address an `auto` deployment must have keys, and then requires them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import ipaddress
+import sys
+
+import uvicorn
+
+from trustsvc.api.app import create_app
+from trustsvc.auth.repository import KeyRepository
+from trustsvc.clock import utc_now
+from trustsvc.commands.errors import EXIT_OK, UsageError
+from trustsvc.config.access import AuthMode
+from trustsvc.config.settings import Settings
+from trustsvc.observability.logs import configure_logging
+from trustsvc.store.migrate import schema_checked_sessions
+
+
+def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
+    """An uvicorn server for the app; `await server.serve()` runs it until interrupted."""
+    config = uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,  # the request middleware logs each request, route templated
+        log_config=None,  # uvicorn's records go through the CLI's handler (JSON, redaction)
+        lifespan="on",
+    )
+    return uvicorn.Server(config)
+
+
+def serve(settings: Settings, *, host: str, port: int) -> None:
+    """Serve until interrupted."""
+    print(f"trustsvc API on http://{host}:{port} (docs at /schema)")  # noqa: T201 - CLI output
+    server(settings, host=host, port=port).run()
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve until interrupted."""
+    configure_logging(settings.observability)
+    serve(asyncio.run(bound(settings, args.host)), host=args.host, port=args.port)
+    return EXIT_OK
+
+
+async def bound(settings: Settings, host: str) -> Settings:
+    """The settings to serve with on `host`; UsageError when that is refused."""
+    try:
+        chosen = await bind_settings(settings, host)
+    except BindRefused as exc:
+        raise UsageError(str(exc)) from exc
+    if chosen.access.mode is AuthMode.OPEN and not is_loopback(host):
+        print(  # noqa: T201 - CLI output
+            f"trustsvc: warning: serving on {host} WITHOUT authentication (TRUSTSVC_AUTH=open)",
+            file=sys.stderr,
+        )
+    return chosen
+
+
+class BindRefused(Exception):
+    """Serving on a public address would expose an API without keys."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address only accepts local connections."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+async def bind_settings(settings: Settings, host: str) -> Settings:
+    """The settings to serve with on `host`, or BindRefused.
+
+    On loopback nothing changes. On any other address an `auto` deployment needs keys to
+    exist, and then requires them for good: revoking the last key later must not turn a
+    public API open. `required` and `open` are the operator's explicit choices.
+    """
+    access = settings.access
+    if is_loopback(host) or access.mode is not AuthMode.AUTO:
+        return settings
+    if not await _any_active_key(settings):
+        raise BindRefused(
+            f"refusing to serve on {host} without API keys. Create one "
+            "(`trustsvc keys create --name NAME --scope admin`), or set TRUSTSVC_AUTH=required "
+            "(every request needs a key) or TRUSTSVC_AUTH=open (no authentication at all)"
+        )
+    required = dataclasses.replace(access, mode=AuthMode.REQUIRED)
+    return dataclasses.replace(settings, access=required)
+
+
+async def _any_active_key(settings: Settings) -> bool:
+    async with (
+        schema_checked_sessions(
+            settings.database_url, auto_migrate=settings.auto_migrate
+        ) as sessions,
+        sessions() as session,
+    ):
+        return await KeyRepository(session).any_active(utc_now())
