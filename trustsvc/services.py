@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from probes.family import FamilySpec
 from probes.netpolicy import Resolver, system_resolver
 from trustsvc.advisories.lookup import advisory_lookup
-from trustsvc.auth.store import KeyStore
+from trustsvc.auth.key_cache import KeyCache
 from trustsvc.clock import utc_now
 from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.config.settings import Settings
@@ -57,7 +57,7 @@ class AppServices:
     drift: DriftService
     reprober: Reprober
     deliverer: WebhookDeliverer
-    keys: KeyStore
+    keys: KeyCache
     schedule: ScheduleSettings
     clock: Callable[[], datetime]
     build_families: Callable[[], tuple[FamilySpec[Any], ...]]
@@ -119,7 +119,7 @@ async def open_services(
             scans=scans, sessions=sessions, clock=clock, settings=settings.schedule.worker
         ),
         # Keys are checked on every request: from the small pool lookups use, not behind scans.
-        keys=KeyStore(light_sessions, clock=clock, cache_s=settings.access.key_cache_s),
+        keys=KeyCache(light_sessions, clock=clock, cache_s=settings.access.key_cache_s),
         deliverer=WebhookDeliverer(
             sessions=sessions,
             policy=settings.probes.policy,

@@ -18,7 +18,6 @@ import difflib
 import re
 from collections.abc import Mapping
 
-from trustsvc.drift.model import DriftChange, Json, Snapshot, Surface, SurfaceItem, canonical_digest
 from trustsvc.drift.rules import (
     CRITICAL,
     HIGH,
@@ -33,6 +32,7 @@ from trustsvc.drift.rules import (
     generic,
 )
 from trustsvc.drift.snapshot import SERVER_INFO
+from trustsvc.drift.types import DriftChange, Json, Snapshot, Surface, SurfaceItem, canonical_digest
 
 DEFINITIONS = ("tool:", "prompt:", "resource:")
 ENUMERATED = (*DEFINITIONS, "registry:", "auth:metadata")

@@ -16,9 +16,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustsvc.drift.diff import diff_snapshots
-from trustsvc.drift.model import Basis, Snapshot
 from trustsvc.drift.models import DriftEventRow, SnapshotRow
-from trustsvc.drift.store import DriftRepository, change_key, window_start
+from trustsvc.drift.repository import DriftRepository, change_key, window_start
+from trustsvc.drift.types import Basis, Snapshot
 from trustsvc.scoring.dimensions.stability import DriftStanding, OpenDrift
 
 STABILITY_WINDOW_S = 30 * 24 * 3600.0

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from probes.domain.registration_observation import HOLD_STATUSES
 from probes.model import Severity
 from probes.tls.observation import Protocol
-from trustsvc.drift.model import DriftChange, Json, Surface, SurfaceItem
+from trustsvc.drift.types import DriftChange, Json, Surface, SurfaceItem
 
 CRITICAL, HIGH, MEDIUM, LOW, INFO = (
     Severity.CRITICAL,

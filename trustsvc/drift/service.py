@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from probes.model import Family, Finding, Outcome, Severity
 from trustsvc.drift.models import BaselineRow, DriftEventRow
 from trustsvc.drift.recorder import drift_standing, has_history
-from trustsvc.drift.store import DriftRepository, event_doc
+from trustsvc.drift.repository import DriftRepository, event_doc
 from trustsvc.reports.schema import DriftEventDoc, ScanReport
 from trustsvc.reports.stored import report_from_stored
 from trustsvc.scans.service import ScanService

@@ -30,7 +30,7 @@ from probes.tls.observation import CertificateInfo, Protocol, TlsObservation
 from probes.tools.capability_probes import DESTRUCTIVE, EXTERNAL
 from probes.tools.judging import INSTRUCTIONS_SUBJECT
 from probes.tools.observation import ToolDefinition, ToolsObservation, normalise_whitespace
-from trustsvc.drift.model import Json, Snapshot, Surface, SurfaceItem
+from trustsvc.drift.types import Json, Snapshot, Surface, SurfaceItem
 
 # Bad findings of these tools probes make a definition `destructive` (destroys or acts outside).
 CAPABILITY_PROBES = frozenset({DESTRUCTIVE.id, EXTERNAL.id})

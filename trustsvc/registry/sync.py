@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from trustsvc.clock import utc_now
 from trustsvc.registry.models import SyncRunRow, SyncStateRow
 from trustsvc.registry.records import Rejection, UpstreamPage
-from trustsvc.registry.store import RegistryStore
+from trustsvc.registry.upsert import RegistryWriter
 
 OVERLAP = timedelta(minutes=5)
 MAX_PAGES = 10_000  # the official registry holds ~10^4 servers; a cursor loop stops here
@@ -140,7 +140,7 @@ class SyncJob:
     async def _store(self, run: SyncRunRow, page: UpstreamPage) -> None:
         """Store one page and the run's counters in one transaction."""
         async with self.sessions.begin() as session:
-            outcome = await RegistryStore(session).store(
+            outcome = await RegistryWriter(session).store(
                 page.records, now=self.clock(), source="upstream", run_id=run.id
             )
             run.pages += 1

@@ -30,8 +30,8 @@ from probes.runner import RunResult, run_families, unreachable_result
 from probes.target import EndpointUrl, Target, parse_endpoint_url
 from trustsvc.clock import utc_now
 from trustsvc.drift.recorder import Notifier, record_drift
+from trustsvc.drift.repository import event_doc
 from trustsvc.drift.snapshot import snapshot_of
-from trustsvc.drift.store import event_doc
 from trustsvc.reports.build import build_report
 from trustsvc.reports.schema import ScanReport
 from trustsvc.scans.observer import ScanEvent, ScanObserver, ScanOutcome, stored_outcome

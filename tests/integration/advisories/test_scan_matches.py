@@ -15,7 +15,7 @@ from trustsvc.api.app import create_app
 from trustsvc.clock import utc_now
 from trustsvc.config.settings import ProbeSettings, Settings
 from trustsvc.registry.records import RemoteRecord, ServerRecord
-from trustsvc.registry.store import RegistryStore
+from trustsvc.registry.upsert import RegistryWriter
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import upgrade
 
@@ -42,7 +42,7 @@ async def prepare(database_url: str, tmp_path: Path, url: str) -> None:
             content_hash="x",
         )
         async with sessions.begin() as session:
-            await RegistryStore(session).store([record], now=utc_now(), source="manual")
+            await RegistryWriter(session).store([record], now=utc_now(), source="manual")
     finally:
         await engine.dispose()
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from trustsvc.auth.store import _SingleFlight
+from trustsvc.auth.key_cache import _SingleFlight
 
 
 class Clock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from probes.model import Severity
-from trustsvc.drift.model import DriftChange, Json, Snapshot, Surface, SurfaceItem
+from trustsvc.drift.types import DriftChange, Json, Snapshot, Surface, SurfaceItem
 
 Items = dict[str, SurfaceItem]
 READ_ONLY: dict[str, Json] = {"readOnlyHint": True}

@@ -17,7 +17,7 @@ from tests.unit.drift.builders import (
     tools,
 )
 from trustsvc.drift.diff import diff_snapshots
-from trustsvc.drift.model import Json, Snapshot, SurfaceItem
+from trustsvc.drift.types import Json, Snapshot, SurfaceItem
 
 CRITICAL, HIGH, MEDIUM, LOW, INFO = (
     Severity.CRITICAL,

@@ -37,7 +37,7 @@ from trustsvc.api.errors import (
 from trustsvc.api.params import MAX_ROW_ID, PathKey
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope, actor_name
-from trustsvc.drift.store import event_doc
+from trustsvc.drift.repository import event_doc
 from trustsvc.reports.drift import drift_csv
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.services import AppServices

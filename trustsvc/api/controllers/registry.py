@@ -42,8 +42,8 @@ from trustsvc.registry.queries import (
     server_versions,
 )
 from trustsvc.registry.records import Rejection
-from trustsvc.registry.store import RegistryStore
 from trustsvc.registry.sync import SyncReport, recent_runs
+from trustsvc.registry.upsert import RegistryWriter
 from trustsvc.registry.validate import validate_entry
 from trustsvc.services import AppServices
 
@@ -152,7 +152,7 @@ class ServersController(Controller):
         now = app.scans.clock()
         record = dataclasses.replace(record, is_latest=True, published_at=now, updated_at=now)
         async with app.sessions.begin() as session:
-            await RegistryStore(session).store([record], now=now, source="manual")
+            await RegistryWriter(session).store([record], now=now, source="manual")
         return await _server_doc(app, record.name)
 
 

@@ -42,7 +42,7 @@ def publisher_kind(namespace: str) -> str:
     return "github" if namespace.startswith(GITHUB_PREFIX) else "domain"
 
 
-class RegistryStore:
+class RegistryWriter:
     """Server versions in one session; the caller owns the transaction."""
 
     def __init__(self, session: AsyncSession) -> None:

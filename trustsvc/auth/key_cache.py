@@ -80,7 +80,7 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
         future.exception()
 
 
-class KeyStore:
+class KeyCache:
     """Verifies bearer tokens against `api_keys`, with a short-lived cache."""
 
     def __init__(

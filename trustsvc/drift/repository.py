@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from trustsvc.drift.model import Basis, DriftChange, Snapshot
 from trustsvc.drift.models import BaselineRow, DriftEventRow, SnapshotRow
+from trustsvc.drift.types import Basis, DriftChange, Snapshot
 from trustsvc.reports.schema import DriftEventDoc
 
 
