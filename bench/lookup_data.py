@@ -3,7 +3,7 @@
 Rows go in as bulk Core inserts, 1,000 endpoints per transaction, rather than through
 ScanRepository.complete (one ORM flush per scan), so 350,000 rows load in seconds. Findings
 are the full TLS catalogue's, in a few realistic postures, scored by score_findings once per
-posture and stored exactly as the repository stores them (finding_doc, score_row).
+posture and stored exactly as the repository stores them (finding_values, score_row).
 """
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import msgspec
 from sqlalchemy import insert, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from probes.registry import catalogue
 from probes.target import parse_endpoint_url
-from trustsvc.reports.build import finding_doc
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.store.db import Base, make_engine
 from trustsvc.store.migrate import upgrade
 from trustsvc.store.repositories import SCAN_COMPLETED, score_row
+from trustsvc.store.rows import finding_values
 
 CHUNK = 1_000  # endpoints per insert transaction
 ENDPOINT_COLUMNS = ("id", "url", "scheme", "host", "port", "created_at")
@@ -70,7 +69,7 @@ def _profiles() -> list[tuple[list[dict[str, Any]], dict[str, Any]]]:
         row = score_row("-", score_findings(findings, specs), scored_at=datetime.now(UTC))
         score = {c: getattr(row, c) for c in SCORE_COLUMNS}
         score |= {"gates": row.gates, "dimensions": row.dimensions}
-        out.append(([msgspec.structs.asdict(finding_doc(f)) for f in findings], score))
+        out.append(([finding_values(f) for f in findings], score))
     return out
 
 

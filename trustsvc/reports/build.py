@@ -1,4 +1,8 @@
-"""Turn domain objects (attempts, findings, a score) into the report document."""
+"""Turn domain objects (attempts, findings, a score) into the report document.
+
+The documents carry exactly the stored columns (`store.rows`), so a report rebuilt from rows
+(`reports.stored`) is the report that was served when the scan ran.
+"""
 
 from __future__ import annotations
 
@@ -10,59 +14,23 @@ import msgspec
 from probes.model import Attempt, Finding
 from trustsvc.reports.schema import AttemptDoc, DimensionDoc, FindingDoc, GateDoc, ScanReport
 from trustsvc.scoring.types import TrustScore
+from trustsvc.store.rows import attempt_values, dimension_values, finding_values, gate_values
 
 
 def attempt_doc(attempt: Attempt) -> AttemptDoc:
-    """The wire form of an attempt."""
-    return AttemptDoc(
-        family=attempt.family.value,
-        status=attempt.status.value,
-        reason=None if attempt.reason is None else attempt.reason.value,
-        detail=attempt.detail,
-        elapsed_ms=attempt.elapsed_ms,
-    )
+    """The wire form of an attempt: the stored columns, so a stored scan reads back the same."""
+    return AttemptDoc(**attempt_values(attempt))
 
 
 def finding_doc(finding: Finding) -> FindingDoc:
-    """The wire form of a finding."""
-    return FindingDoc(
-        probe_id=finding.probe_id,
-        family=finding.family.value,
-        outcome=finding.outcome.value,
-        severity=finding.severity.value,
-        message=finding.message,
-        subject=finding.subject,
-        evidence=dict(finding.evidence),
-        remediation=finding.remediation,
-        references=list(finding.references),
-    )
+    """The wire form of a finding (its stored columns)."""
+    return FindingDoc(**finding_values(finding))
 
 
 def score_docs(score: TrustScore) -> tuple[list[GateDoc], list[DimensionDoc]]:
-    """The wire form of a score's gates and dimensions (also how they are stored)."""
-    gates = [
-        GateDoc(
-            id=g.id,
-            cap=g.cap,
-            verdict=None if g.verdict is None else g.verdict.value,
-            reason=g.reason,
-            probe_ids=list(g.probe_ids),
-        )
-        for g in score.gates
-    ]
-    dimensions = [
-        DimensionDoc(
-            name=d.name.value,
-            score=None if d.score is None else round(d.score, 1),
-            weight=d.weight,
-            coverage=round(d.coverage, 3),
-            reason=d.reason,
-            cited=list(d.cited),
-            evidence=dict(d.evidence),
-        )
-        for d in score.dimensions
-    ]
-    return gates, dimensions
+    """The wire form of a score's gates and dimensions (their stored JSON)."""
+    gates = msgspec.convert(gate_values(score), list[GateDoc])
+    return gates, msgspec.convert(dimension_values(score), list[DimensionDoc])
 
 
 def build_report(

@@ -7,16 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import msgspec
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from probes.model import Attempt, Finding
 from probes.target import EndpointUrl
-from trustsvc.reports.build import attempt_doc, finding_doc, score_docs
 from trustsvc.scoring.types import TrustScore
 from trustsvc.store.models import AttemptRow, EndpointRow, FindingRow, ScanRow, ScoreRow
+from trustsvc.store.rows import attempt_values, dimension_values, finding_values, gate_values
 
 SCAN_RUNNING = "running"
 SCAN_COMPLETED = "completed"
@@ -107,15 +106,13 @@ class ScanRepository:
         """Write a scan's results; the caller commits them together or not at all."""
         scan.status = SCAN_COMPLETED
         scan.assessed_at = assessed_at
-        self.session.add_all(
-            AttemptRow(scan_id=scan.id, **msgspec.structs.asdict(attempt_doc(a))) for a in attempts
-        )
+        self.session.add_all(AttemptRow(scan_id=scan.id, **attempt_values(a)) for a in attempts)
         self.session.add(score_row(scan.id, score, scored_at=assessed_at))
         await self.session.flush()
         # A hostile listing yields ~13 findings per tool (13,000 for 1000 tools): bulk
         # INSERTs in batches cost a fraction of ORM objects and let the event loop run
         # between batches.
-        rows = [{"scan_id": scan.id, **msgspec.structs.asdict(finding_doc(f))} for f in findings]
+        rows = [{"scan_id": scan.id, **finding_values(f)} for f in findings]
         for start in range(0, len(rows), FINDING_BATCH):
             await self.session.execute(insert(FindingRow), rows[start : start + FINDING_BATCH])
 
@@ -183,7 +180,6 @@ class ScanRepository:
 
 def score_row(scan_id: str, score: TrustScore, *, scored_at: datetime) -> ScoreRow:
     """The stored form of a score."""
-    gates, dimensions = score_docs(score)
     return ScoreRow(
         scan_id=scan_id,
         policy_version=score.policy_version,
@@ -193,6 +189,6 @@ def score_row(scan_id: str, score: TrustScore, *, scored_at: datetime) -> ScoreR
         grade=score.grade,
         verdict=score.verdict.value,
         confidence=score.confidence,
-        gates=[msgspec.to_builtins(g) for g in gates],
-        dimensions=[msgspec.to_builtins(d) for d in dimensions],
+        gates=gate_values(score),
+        dimensions=dimension_values(score),
     )
