@@ -25,7 +25,7 @@ from probes.errors import (
     TlsHandshakeFailed,
     Unreachable,
 )
-from probes.mcp.sse import SseEvent, SseParser
+from probes.sse import SseEvent, SseParser
 
 T = TypeVar("T")
 EVENT_STREAM = "text/event-stream"

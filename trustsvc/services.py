@@ -35,7 +35,7 @@ from trustsvc.scans.service import ScanService
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import ensure_schema
 from trustsvc.webhooks.deliver import WebhookDeliverer
-from trustsvc.webhooks.repository import queue_deliveries
+from trustsvc.webhooks.repository import WebhookOutbox
 
 LOOKUP_POOL_SIZE = 4
 
@@ -99,22 +99,27 @@ async def open_services(
         )
 
     ctx = probe_context(settings)
+    observers = (lookup, WebhookOutbox(), ScanTelemetry(metrics))
     scans = ScanService(
         ctx=ctx,
         sessions=sessions,
         families=build_families(),
         resolver=resolver,
         clock=clock,
-        on_completed=(lookup.scan_completed,),
-        notify=queue_deliveries,
-        observers=(ScanTelemetry(metrics),),
+        observers=observers,
     )
     app = AppServices(
         sessions=sessions,
         light_sessions=light_sessions,
         scans=scans,
         lookup=lookup,
-        drift=DriftService(sessions=sessions, scans=scans, clock=clock),
+        drift=DriftService(
+            sessions=sessions,
+            catalogue=scans.catalogue,
+            policy=scans.policy,
+            clock=clock,
+            observers=observers,
+        ),
         reprober=Reprober(
             scans=scans, sessions=sessions, clock=clock, settings=settings.schedule.worker
         ),

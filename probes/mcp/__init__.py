@@ -1,4 +1,4 @@
 """A raw MCP client on SafeHttp: wire-level observations of an endpoint, no SDK.
 
-Importing this package pulls in nothing: `probes.http` imports `probes.mcp.sse` only.
+Importing this package pulls in nothing.
 """

@@ -20,7 +20,7 @@ from probes.http_response import EVENT_STREAM
 from probes.mcp import jsonrpc
 from probes.mcp.jsonrpc import RequestId, RpcResponse
 from probes.mcp.observation import McpStep
-from probes.mcp.sse import SseEvent
+from probes.sse import SseEvent
 
 ACCEPT_BOTH = "application/json, text/event-stream"  # 2025-11-25 basic/transports: MUST
 SESSION_HEADER = "mcp-session-id"

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from probes.context import ProbeContext, ProbeLimits
 from probes.model import AttemptStatus, Family
 from tests.unit.test_runner import TARGET, family
-from trustsvc.scans.observer import ScanEvent, ScanOutcome
+from trustsvc.observers import ScanEvent, ScanObserver, ScanOutcome
 from trustsvc.scans.service import LeaseLostError, PreparedTarget, ScanService
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import upgrade
@@ -31,15 +31,25 @@ async def sessions(tmp_path: Path) -> AsyncIterator[Sessions]:
         await engine.dispose()
 
 
-def service(sessions: Sessions, behaviour: str, seen: list[ScanEvent]) -> ScanService:
-    def broken(event: ScanEvent) -> None:
+class Broken(ScanObserver):
+    def scan_ended(self, event: ScanEvent) -> None:
         raise RuntimeError(event.url)
 
+
+class Recorder(ScanObserver):
+    def __init__(self, seen: list[ScanEvent]) -> None:
+        self.seen = seen
+
+    def scan_ended(self, event: ScanEvent) -> None:
+        self.seen.append(event)
+
+
+def service(sessions: Sessions, behaviour: str, seen: list[ScanEvent]) -> ScanService:
     return ScanService(
         ctx=ProbeContext(limits=ProbeLimits(family_budget_s=30)),
         sessions=sessions,
         families=(family(Family.TLS, "ok"), family(Family.AUTH, behaviour)),
-        observers=(broken, seen.append),  # a broken observer neither fails nor hides the scan
+        observers=(Broken(), Recorder(seen)),  # a broken observer neither fails nor hides the scan
     )
 
 

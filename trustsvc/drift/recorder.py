@@ -8,7 +8,6 @@ once; one that the previous-snapshot diff already reported in this scan is not r
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,9 +22,6 @@ from trustsvc.scoring.dimensions.stability import DriftStanding, OpenDrift
 
 STABILITY_WINDOW_S = 30 * 24 * 3600.0
 
-# Queues notifications for new events in the same transaction (the webhook outbox).
-Notifier = Callable[[AsyncSession, Sequence[DriftEventRow], str, datetime], Awaitable[int]]
-
 
 @dataclass(frozen=True, slots=True)
 class RecordedDrift:
@@ -39,11 +35,9 @@ async def record_drift(
     session: AsyncSession,
     *,
     endpoint_id: str,
-    endpoint_url: str,
     scan_id: str,
     snapshot: Snapshot,
     now: datetime,
-    notify: Notifier | None = None,
     window_s: float = STABILITY_WINDOW_S,
 ) -> RecordedDrift:
     """Store the snapshot, diff it against the previous one and the baseline, store events."""
@@ -74,8 +68,6 @@ async def record_drift(
                 changes=fresh,
                 observed_at=now,
             )
-    if events and notify is not None:
-        await notify(session, events, endpoint_url, now)
     compared = previous is not None or baseline is not None
     standing = await drift_standing(
         session, endpoint_id, now=now, compared=compared, window_s=window_s

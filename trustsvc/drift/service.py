@@ -9,22 +9,23 @@ next scheduled probe.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from probes.model import Family, Finding, Outcome, Severity
+from probes.model import Family, Finding, Outcome, ProbeSpec, Severity
 from trustsvc.drift.models import BaselineRow, DriftEventRow
 from trustsvc.drift.recorder import drift_standing, has_history
 from trustsvc.drift.repository import DriftRepository, event_doc
+from trustsvc.observers import ScanObserver, announce_result
 from trustsvc.reports.schema import DriftEventDoc, ScanReport
 from trustsvc.reports.stored import report_from_stored
-from trustsvc.scans.service import ScanService
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.scoring.dimensions import ScoringBugError
+from trustsvc.scoring.policy import ScoringPolicy
 from trustsvc.store.models import EndpointRow, FindingRow, ScanRow, ScoreRow
 from trustsvc.store.repositories import SCAN_COMPLETED, ScanRepository, score_row
 
@@ -53,12 +54,16 @@ class DriftService:
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
-        scans: ScanService,
+        catalogue: Mapping[str, ProbeSpec],
+        policy: ScoringPolicy,
         clock: Callable[[], datetime],
+        observers: Sequence[ScanObserver] = (),
     ) -> None:
         self.sessions = sessions
-        self.scans = scans
+        self.catalogue = catalogue
+        self.policy = policy
         self.clock = clock
+        self.observers = tuple(observers)
 
     async def pin(
         self, endpoint_id: str, *, scan_id: str | None, by: str | None, note: str | None
@@ -153,9 +158,7 @@ class DriftService:
         standing = await drift_standing(session, endpoint_id, now=now, compared=compared)
         try:
             findings = [_finding(row) for row in rows]
-            score = score_findings(
-                findings, self.scans.catalogue, self.scans.policy, drift=standing
-            )
+            score = score_findings(findings, self.catalogue, self.policy, drift=standing)
         except (ScoringBugError, ValueError):
             # Stored under a catalogue this release no longer has: the next scan re-scores.
             log.warning("scan %s cannot be re-scored under this release", scan.id)
@@ -177,7 +180,7 @@ class DriftService:
 
     def _announce(self, report: ScanReport | None) -> None:
         if report is not None:
-            self.scans.notify_completed(report)
+            announce_result(self.observers, report)
 
 
 async def _completed_scan(

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from probes.target import parse_endpoint_url
+from trustsvc.observers import ScanObserver
 from trustsvc.reports.schema import ScanReport
 from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.store.repositories import SCAN_COMPLETED
@@ -88,7 +89,7 @@ _SCORED_SINCE = (
 )
 
 
-class LookupService:
+class LookupService(ScanObserver):
     """Latest results by canonical URL, with a bounded cache kept fresh by tailing scores."""
 
     def __init__(
@@ -132,7 +133,7 @@ class LookupService:
         self._remember(url, record)
         return record
 
-    def scan_completed(self, report: ScanReport) -> None:
+    def result_stored(self, report: ScanReport) -> None:
         """Make a just-stored report what lookup serves, without waiting for the next poll."""
         if report.scan_id is None or report.endpoint_id is None:
             return

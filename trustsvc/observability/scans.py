@@ -9,18 +9,18 @@ import logging
 
 from probes.model import AttemptStatus
 from trustsvc.observability.metrics import Metrics, family_outcome
-from trustsvc.scans.observer import ScanEvent
+from trustsvc.observers import ScanEvent, ScanObserver
 
 log = logging.getLogger("trustsvc.events.scan")
 
 
-class ScanTelemetry:
+class ScanTelemetry(ScanObserver):
     """Records scans in `metrics` and logs one event per scan."""
 
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
 
-    def __call__(self, event: ScanEvent) -> None:
+    def scan_ended(self, event: ScanEvent) -> None:
         """Count the scan and its families, then log who/what/outcome/duration."""
         self.metrics.scan(
             reason=event.reason,

@@ -29,12 +29,18 @@ from probes.registry import FAMILIES, catalogue
 from probes.runner import RunResult, run_families, unreachable_result
 from probes.target import EndpointUrl, Target, parse_endpoint_url
 from trustsvc.clock import utc_now
-from trustsvc.drift.recorder import Notifier, record_drift
+from trustsvc.drift.recorder import record_drift
 from trustsvc.drift.repository import event_doc
 from trustsvc.drift.snapshot import snapshot_of
+from trustsvc.observers import (
+    ScanEvent,
+    ScanObserver,
+    ScanOutcome,
+    announce_result,
+    stored_outcome,
+)
 from trustsvc.reports.build import build_report
 from trustsvc.reports.schema import ScanReport
-from trustsvc.scans.observer import ScanEvent, ScanObserver, ScanOutcome, stored_outcome
 from trustsvc.schedule.freshness import FreshnessPolicy, next_due
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.scoring.aggregate import score_findings
@@ -71,8 +77,6 @@ class ScanService:
         policy: ScoringPolicy = POLICY,
         resolver: Resolver = system_resolver,
         clock: Callable[[], datetime] = utc_now,
-        on_completed: Sequence[Callable[[ScanReport], None]] = (),
-        notify: Notifier | None = None,
         freshness: FreshnessPolicy | None = None,
         observers: Sequence[ScanObserver] = (),
     ) -> None:
@@ -83,8 +87,6 @@ class ScanService:
         self.policy = policy
         self.resolver = resolver
         self.clock = clock
-        self.on_completed = tuple(on_completed)
-        self.notify = notify
         self.freshness = freshness or FreshnessPolicy()
         self.observers = tuple(observers)
 
@@ -174,11 +176,9 @@ class ScanService:
         drift = await record_drift(
             session,
             endpoint_id=scan.endpoint_id,
-            endpoint_url=prepared.endpoint.url,
             scan_id=scan.id,
             snapshot=snapshot_of(run.observations, run.findings, self.catalogue),
             now=assessed_at,
-            notify=self.notify,
         )
         score = score_findings(run.findings, self.catalogue, self.policy, drift=drift.standing)
         await ScanRepository(session).complete(
@@ -193,6 +193,9 @@ class ScanService:
         report.scan_id = scan.id
         report.endpoint_id = scan.endpoint_id
         report.drift = [event_doc(event) for event in drift.events]
+        if report.drift:
+            for observer in self.observers:
+                await observer.drift_recorded(session, report)
         return report
 
     async def _reschedule(
@@ -268,14 +271,13 @@ class ScanService:
         """Tell every observer; an observer's bug never fails a scan that was stored."""
         for observer in self.observers:
             try:
-                observer(event)
+                observer.scan_ended(event)
             except Exception:
                 log.exception("scan observer %r failed", observer)
 
     def notify_completed(self, report: ScanReport) -> None:
-        """Tell listeners (the lookup cache) about a newly stored result."""
-        for listener in self.on_completed:
-            listener(report)
+        """Tell every observer (the lookup cache) about a newly stored result."""
+        announce_result(self.observers, report)
 
     async def run(self, raw_url: str, *, reason: str) -> ScanReport:
         """Validate, probe, score and store: the whole path in one call."""

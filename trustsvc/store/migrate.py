@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from trustsvc.store.db import make_engine, make_sessionmaker
 
 # Shipped as package data, so a wheel install migrates from anywhere (not only a checkout).
-MIGRATIONS_DIR = Path(str(resources.files("trustsvc.store") / "migrations"))
+MIGRATIONS_DIR = Path(str(resources.files("trustsvc") / "migrations"))
 
 
 def alembic_config(url: str | None = None) -> Config:

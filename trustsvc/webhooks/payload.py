@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from probes.model import Severity
-from trustsvc.drift.models import DriftEventRow
+from trustsvc.reports.schema import DriftEventDoc
 
 EVENT_TYPE = "drift.event"
 DIFF_LIMIT = 2500  # characters of text diff in a Slack code block (a section holds 3,000)
@@ -50,7 +50,7 @@ def iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def event_doc(event: DriftEventRow, endpoint_url: str) -> dict[str, Any]:
+def event_doc(event: DriftEventDoc, endpoint_url: str) -> dict[str, Any]:
     """The event as a JSON object, the same fields the drift API shows."""
     return {
         "id": event.id,
@@ -70,14 +70,14 @@ def event_doc(event: DriftEventRow, endpoint_url: str) -> dict[str, Any]:
     }
 
 
-def build_payload(event: DriftEventRow, endpoint_url: str, payload_format: str) -> dict[str, Any]:
+def build_payload(event: DriftEventDoc, endpoint_url: str, payload_format: str) -> dict[str, Any]:
     """The body to post for this event in this format."""
     if payload_format == PayloadFormat.SLACK:
         return slack_payload(event, endpoint_url)
     return {"type": EVENT_TYPE, "event": event_doc(event, endpoint_url)}
 
 
-def slack_payload(event: DriftEventRow, endpoint_url: str) -> dict[str, Any]:
+def slack_payload(event: DriftEventDoc, endpoint_url: str) -> dict[str, Any]:
     """`text` is the one-line notification; `blocks` add the details and the diff."""
     label = event.severity.upper()
     summary = " ".join(event.summary.split())

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
-from trustsvc.drift.models import DriftEventRow
+from trustsvc.observers import ScanObserver
+from trustsvc.reports.schema import DriftEventDoc, ScanReport
 from trustsvc.webhooks.models import DeliveryRow, WebhookRow
 from trustsvc.webhooks.payload import build_payload, meets
 from trustsvc.webhooks.signing import new_secret
@@ -27,7 +28,7 @@ class DeliveryStatus(StrEnum):
 
 
 async def queue_deliveries(
-    session: AsyncSession, events: Sequence[DriftEventRow], endpoint_url: str, now: datetime
+    session: AsyncSession, events: Sequence[DriftEventDoc], endpoint_url: str, now: datetime
 ) -> int:
     """Queue a pending delivery per (active webhook, event at or above its threshold).
 
@@ -57,6 +58,14 @@ async def queue_deliveries(
     ]
     session.add_all(rows)
     return len(rows)
+
+
+class WebhookOutbox(ScanObserver):
+    """Queues deliveries for a scan's new drift, in the scan's transaction."""
+
+    async def drift_recorded(self, session: AsyncSession, report: ScanReport) -> None:
+        """One pending delivery per (active webhook, event at or above its threshold)."""
+        await queue_deliveries(session, report.drift, report.url, report.assessed_at)
 
 
 async def create_webhook(

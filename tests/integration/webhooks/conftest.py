@@ -15,6 +15,7 @@ from probes.netpolicy import NetworkPolicy
 from tests.servers.registry import Clock
 from tests.servers.webhook_receiver import WebhookReceiver
 from trustsvc.drift.models import DriftEventRow
+from trustsvc.drift.repository import event_doc
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import upgrade
 from trustsvc.store.models import EndpointRow, ScanRow
@@ -121,7 +122,7 @@ async def record_events(sessions: Sessions, *events: dict[str, Any]) -> list[Dri
         rows = [drift_event(endpoint.id, scan.id, **fields) for fields in events]
         session.add_all(rows)
         await session.flush()
-        await queue_deliveries(session, rows, ENDPOINT_URL, T0)
+        await queue_deliveries(session, [event_doc(row) for row in rows], ENDPOINT_URL, T0)
     return rows
 
 

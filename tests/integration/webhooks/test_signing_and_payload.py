@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.integration.webhooks.conftest import T0, drift_event
+from trustsvc.drift.repository import event_doc
 from trustsvc.webhooks.payload import DIFF_LIMIT, build_payload, meets
 from trustsvc.webhooks.signing import new_secret, sign, verify
 
@@ -59,7 +60,7 @@ def test_slack_rendering_escapes_endpoint_text_and_truncates_the_diff() -> None:
         text_diff="+" + "y" * 5000,
     )
     event.id = 7
-    body = build_payload(event, "https://mcp.example.com/mcp", "slack")
+    body = build_payload(event_doc(event), "https://mcp.example.com/mcp", "slack")
     assert body["text"] == (
         "[HIGH] https://mcp.example.com/mcp: Tool `x` now says &lt;!channel&gt; &amp; "
         "&lt;https://evil.example|click&gt; second line"
@@ -73,4 +74,6 @@ def test_slack_rendering_escapes_endpoint_text_and_truncates_the_diff() -> None:
 def test_a_slack_event_without_a_diff_has_one_block() -> None:
     event = drift_event("e1", "s1", text_diff=None)
     event.id = 8
-    assert len(build_payload(event, "https://mcp.example.com/mcp", "slack")["blocks"]) == 1
+    assert (
+        len(build_payload(event_doc(event), "https://mcp.example.com/mcp", "slack")["blocks"]) == 1
+    )

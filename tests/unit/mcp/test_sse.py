@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from probes.mcp.sse import SseEvent, SseParser
+from probes.sse import SseEvent, SseParser
 
 
 def _parse(*chunks: bytes) -> list[SseEvent]:

@@ -1,17 +1,27 @@
-"""What ScanService tells its observers (metrics, logs) when a scan ends, however it ends.
+"""What the scan and drift services tell the rest of the process: one observer protocol.
 
-The service knows nothing of Prometheus or log formats: it hands each observer one
-`ScanEvent`, and `trustsvc.observability` turns it into samples and a log line.
+The services know nothing of Prometheus, the lookup cache or webhooks. Each observer
+subclasses `ScanObserver` and overrides what it needs:
+- `drift_recorded`: a scan recorded drift; called inside the scan's own transaction, so a
+  notification (the webhook outbox) is stored exactly when its event is;
+- `result_stored`: a new result is committed, by a scan or by re-scoring after an
+  acknowledgement or a baseline (the lookup cache);
+- `scan_ended`: how a scan ended, however it ended (metrics and the `scan` log event).
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from probes.model import Attempt, AttemptStatus
 from trustsvc.reports.schema import ScanReport
+
+log = logging.getLogger(__name__)
 
 
 class ScanOutcome(enum.StrEnum):
@@ -54,8 +64,22 @@ class ScanEvent:
     error: str | None = None
 
 
-ScanObserver = Callable[[ScanEvent], None]
-"""Called once per scan, after its transaction; must not raise (errors are logged)."""
+class ScanObserver:
+    """Told about scans; every method does nothing unless overridden.
+
+    `result_stored` and `scan_ended` run after the commit and must not raise (the services
+    log an observer's error and go on). `drift_recorded` runs in the transaction: raising
+    there rolls the scan back, as a failed write would.
+    """
+
+    async def drift_recorded(self, session: AsyncSession, report: ScanReport) -> None:
+        """`report.drift` holds the events this scan recorded (never empty here)."""
+
+    def result_stored(self, report: ScanReport) -> None:
+        """A result for `report.url` was committed."""
+
+    def scan_ended(self, event: ScanEvent) -> None:
+        """A scan ended: stored, failed or lease lost."""
 
 
 def stored_outcome(attempts: tuple[Attempt, ...]) -> ScanOutcome:
@@ -64,3 +88,12 @@ def stored_outcome(attempts: tuple[Attempt, ...]) -> ScanOutcome:
     if completed == len(attempts):
         return ScanOutcome.COMPLETED
     return ScanOutcome.PARTIAL if completed else ScanOutcome.UNMEASURED
+
+
+def announce_result(observers: Sequence[ScanObserver], report: ScanReport) -> None:
+    """Tell every observer a result was stored; an observer's bug is logged, not raised."""
+    for observer in observers:
+        try:
+            observer.result_stored(report)
+        except Exception:
+            log.exception("observer %r failed on a stored result", observer)
