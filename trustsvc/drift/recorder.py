@@ -18,7 +18,7 @@ from trustsvc.drift.diff import diff_snapshots
 from trustsvc.drift.models import DriftEventRow, SnapshotRow
 from trustsvc.drift.repository import DriftRepository, change_key, window_start
 from trustsvc.drift.types import Basis, Snapshot
-from trustsvc.scoring.dimensions.stability import DriftStanding, OpenDrift
+from trustsvc.scoring.types import DriftStanding, OpenDrift
 
 STABILITY_WINDOW_S = 30 * 24 * 3600.0
 

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Mapping
 from probes.model import Finding, Outcome, ProbeSpec
 from trustsvc.scoring.dimensions import EVALUATORS, DimensionInput
 from trustsvc.scoring.dimensions.common import is_bad
-from trustsvc.scoring.dimensions.stability import DriftStanding, drift_gates
+from trustsvc.scoring.dimensions.stability import drift_gates
 from trustsvc.scoring.policy import POLICY, ScoringPolicy
 from trustsvc.scoring.types import (
     GRADE_LADDER,
     UNKNOWN_GRADE,
     DimensionResult,
+    DriftStanding,
     Gate,
     TrustScore,
     Verdict,

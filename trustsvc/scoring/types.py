@@ -79,3 +79,22 @@ class TrustScore:
     confidence: float
     gates: tuple[Gate, ...]
     dimensions: tuple[DimensionResult, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenDrift:
+    """An unacknowledged drift event inside the stability window."""
+
+    event_id: int
+    severity: str
+    kind: str
+    subject: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DriftStanding:
+    """What scoring needs to know about drift: was there a comparison, what is still open."""
+
+    compared: bool
+    open_events: tuple[OpenDrift, ...] = ()

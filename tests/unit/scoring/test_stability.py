@@ -9,9 +9,8 @@ import pytest
 
 from tests.unit.scoring.test_aggregate import CATALOGUE, tls_findings
 from trustsvc.scoring.aggregate import score_findings
-from trustsvc.scoring.dimensions.stability import DriftStanding, OpenDrift
 from trustsvc.scoring.policy import POLICY
-from trustsvc.scoring.types import Dimension, Verdict
+from trustsvc.scoring.types import Dimension, DriftStanding, OpenDrift, Verdict
 
 TWO = dataclasses.replace(
     POLICY, weights=MappingProxyType({Dimension.TRANSPORT: 20.0, Dimension.STABILITY: 5.0})

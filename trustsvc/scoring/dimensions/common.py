@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from probes.model import Finding, Outcome, ProbeSpec
 from trustsvc.scoring.policy import ScoringPolicy
-from trustsvc.scoring.types import Dimension
-
-if TYPE_CHECKING:
-    from trustsvc.scoring.dimensions.stability import DriftStanding
+from trustsvc.scoring.types import Dimension, DriftStanding
 
 
 class ScoringBugError(Exception):

@@ -10,12 +10,11 @@ A first scan has nothing to compare with, so stability is inconclusive rather th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
 from trustsvc.scoring.dimensions.common import DimensionInput, check_expected
-from trustsvc.scoring.types import DimensionResult, Gate, Verdict
+from trustsvc.scoring.types import DimensionResult, DriftStanding, Gate, Verdict
 
 # Points an unacknowledged event costs: one critical change zeroes the dimension.
 DEDUCTIONS: Final[Mapping[str, float]] = MappingProxyType(
@@ -23,25 +22,6 @@ DEDUCTIONS: Final[Mapping[str, float]] = MappingProxyType(
 )
 CRITICAL_GATE = "drift.critical_unacknowledged"
 HIGH_GATE = "drift.high_unacknowledged"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OpenDrift:
-    """An unacknowledged drift event inside the stability window."""
-
-    event_id: int
-    severity: str
-    kind: str
-    subject: str
-    summary: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DriftStanding:
-    """What scoring needs to know about drift: was there a comparison, what is still open."""
-
-    compared: bool
-    open_events: tuple[OpenDrift, ...] = ()
 
 
 def evaluate_stability(data: DimensionInput) -> DimensionResult:
