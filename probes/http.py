@@ -31,7 +31,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from probes.context import ProbeContext
-from probes.errors import ProbeTimeout, ProtocolViolation, TargetRejected
+from probes.errors import ProbeTimeout, ProtocolViolation
 from probes.http_response import (
     HttpResponse,
     RedirectHop,
@@ -165,14 +165,6 @@ class SafeHttp:
         if self._session is not None:
             await self._session.close()
             self._session = None
-
-    def is_target_origin(self, url: str) -> bool:
-        """Whether the URL has the target's scheme, host and port (where credentials may go)."""
-        try:
-            endpoint = parse_endpoint_url(url)
-        except TargetRejected:
-            return False
-        return _origin(endpoint) == _origin(self.target.endpoint)
 
     async def request(
         self,

@@ -50,11 +50,9 @@ class Severity(StrEnum):
 
 
 class Lifecycle(StrEnum):
-    """Whether a probe's judgement is settled; experimental probes may change meaning."""
+    """Whether a probe's judgement is settled (add a value when a probe first needs one)."""
 
-    EXPERIMENTAL = "experimental"
     STABLE = "stable"
-    DEPRECATED = "deprecated"
 
 
 class Family(StrEnum):

@@ -179,11 +179,6 @@ class DomainCollector:
         )
 
 
-def _reputation_failed(observation: ReputationObservation) -> bool:
-    """A blocklist that did not answer is asked again soon, not after the full TTL."""
-    return observation.unavailable_reason is not None or bool(observation.zones_failed)
-
-
 def _no_domain(endpoint: EndpointUrl) -> str:
     if endpoint.host_is_ip:
         return "an IP-literal host has no domain facts"

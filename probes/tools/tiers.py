@@ -11,7 +11,6 @@ for any tool that writes, and for a tool whose text reveals nothing at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -148,17 +147,6 @@ def _description_tier(description: str) -> tuple[Tier | None, str]:
     if lead is None:
         return None, ""
     return tier_of_words((lead.group(1),))
-
-
-def _declared(annotations: Mapping[str, object] | None) -> Tier | None:
-    """The tier the annotations claim; defaults apply to hints that are absent."""
-    if annotations is None:
-        return None
-    if annotations.get("readOnlyHint") is True:
-        return Tier.READ
-    if annotations.get("destructiveHint") is False:
-        return Tier.WRITE
-    return Tier.DESTRUCTIVE
 
 
 def _inferred(definition: ToolDefinition) -> tuple[Tier | None, str, str]:
