@@ -103,6 +103,12 @@ class ProbeDoc(msgspec.Struct, kw_only=True):
     lifecycle: str
 
 
+class Liveness(msgspec.Struct, kw_only=True):
+    """The process answers (Kubernetes' `livez` convention)."""
+
+    status: str
+
+
 class Health(msgspec.Struct, kw_only=True):
     """Liveness and the versions a client may want to log."""
 

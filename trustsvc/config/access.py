@@ -11,7 +11,7 @@ from trustsvc.config.env import SettingsError, items, number
 OPENAPI_ROUTES = "openapi"
 """The pseudo operation id of the generated OpenAPI document and its viewers under /schema."""
 
-DEFAULT_PUBLIC_ROUTES = frozenset({"GetHealth", "ListProbes", OPENAPI_ROUTES})
+DEFAULT_PUBLIC_ROUTES = frozenset({"GetLiveness", "GetHealth", "ListProbes", OPENAPI_ROUTES})
 
 
 class AuthMode(enum.StrEnum):

@@ -306,6 +306,8 @@ async def test_required_mode_refuses_before_the_first_key(tmp_path: Path, lab_pk
     async with AsyncTestClient(app=create_app(settings)) as client:
         assert_problem(await client.get("/v1/endpoints"), 401, "unauthorized")
         assert (await client.get("/health")).status_code == 200
+        live = await client.get("/livez")
+        assert (live.status_code, live.json()) == (200, {"status": "ok"})
 
 
 async def test_public_routes_are_configuration(tmp_path: Path, lab_pki: LabPki) -> None:

@@ -18,7 +18,16 @@ def test_defaults_run_auto_with_health_probes_and_schema_public() -> None:
     settings = load_access_settings({})
     assert settings == AccessSettings()
     assert settings.mode is AuthMode.AUTO
-    assert settings.public_routes == DEFAULT_PUBLIC_ROUTES == {"GetHealth", "ListProbes", "openapi"}
+    assert (
+        settings.public_routes
+        == DEFAULT_PUBLIC_ROUTES
+        == {
+            "GetLiveness",
+            "GetHealth",
+            "ListProbes",
+            "openapi",
+        }
+    )
     assert "GetMetrics" not in settings.public_routes
     assert settings.scan_rate == RateLimit(per_minute=30, burst=5)
 
