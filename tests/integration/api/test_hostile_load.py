@@ -43,8 +43,6 @@ MAX_LOOKUP_S = STALL_S / 2
 
 Seen: 0.4-1.4 s alone on two cores, up to 2.7 s beside another test worker's TLS scans.
 """
-P99_LOOKUP_S = 1.5
-MEDIAN_LOOKUP_S = 0.1
 WARM_UP_S = 1.0
 LOOKERS = 4
 PAUSE_S = 0.01
@@ -278,9 +276,10 @@ def check_lookups(batch: Batch, known_ids: set[str]) -> None:
     assert not failed, failed[:5]
     assert {s.kind for s in samples} == {"known", "unknown", "new"}
     assert len(samples) >= 200
+    # The causal bound only: a lookup queued behind a stalled exchange would take STALL_S.
+    # How fast lookups are is bench/lookup.py's to measure, not a test's to assert (a busy
+    # CI machine failed a p99 bound here with every lookup answered).
     assert latencies[-1] < MAX_LOOKUP_S, slowest
-    assert p99 < P99_LOOKUP_S
-    assert statistics.median(latencies) < MEDIAN_LOOKUP_S
 
 
 def answered(sample: Sample, known_ids: set[str]) -> bool:
