@@ -69,11 +69,28 @@ def via_bind(lab: DnsLab) -> DnsConfig:
 
 
 @pytest.fixture
-def silent_port() -> Iterator[int]:
+def silent_sink() -> Iterator[socket.socket]:
     """A UDP socket on loopback that receives queries and never answers them."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink:
         sink.bind(("127.0.0.1", 0))
-        yield int(sink.getsockname()[1])
+        sink.setblocking(False)
+        yield sink
+
+
+@pytest.fixture
+def silent_port(silent_sink: socket.socket) -> int:
+    return int(silent_sink.getsockname()[1])
+
+
+def queries_received(sink: socket.socket) -> int:
+    """How many datagrams reached the sink so far (drained, never answered)."""
+    count = 0
+    while True:
+        try:
+            sink.recv(65535)
+        except BlockingIOError:
+            return count
+        count += 1
 
 
 def write_feed(directory: Path, name: str, text: str | bytes) -> Path:
