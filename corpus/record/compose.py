@@ -110,7 +110,7 @@ class Example:
             if all(t["name"] != tool_name for t in self.listing):
                 self.listing.append(copy.deepcopy(ALL_TOOLS[tool_name][1]))
             self.required.add(tool_name)
-        if "{producer}" in text or "{consumer}" in text or "{id_param}" in text:
+        if "producer" not in slots and ("{producer}" in text or "{id_param}" in text):
             producer, consumer, id_param = rng.choice(WORLDS[self.world]["pairs"])
             slots |= {"producer": producer, "consumer": consumer, "id_param": id_param}
             self.required |= {producer, consumer}
@@ -214,6 +214,11 @@ def build_clause(source: dict[str, Any], rng: random.Random, i: int) -> dict[str
         example.target = next(t for t in example.listing if t["name"] == name)
         example.required = {name}
         example.slots["self"] = name
+    if source.get("targets_from_pairs"):  # honest prerequisites: the target consumes the id
+        producer, consumer, id_param = rng.choice(WORLDS[world]["pairs"])
+        example.target = next(t for t in example.listing if t["name"] == consumer)
+        example.slots |= {"producer": producer, "consumer": consumer, "id_param": id_param}
+        example.required = {producer, consumer}
     text = example.fill(clause["text"], clause.get("ref", source.get("ref", "mixed")))
     wrapper = clause.get("wrap") or (source.get("wrappers") and source["wrappers"][i % len(source["wrappers"])])
     if wrapper:
