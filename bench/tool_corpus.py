@@ -259,7 +259,9 @@ def _judged(detector: Detector, listing: Listing, report: Report) -> Mapping[str
     started = time.perf_counter()
     result = detector(listing)
     report.seconds += time.perf_counter() - started
-    report.definitions += len(listing.tools) + len(listing.prompts) + len(listing.resource_templates)
+    report.definitions += (
+        len(listing.tools) + len(listing.prompts) + len(listing.resource_templates)
+    )
     return result
 
 
@@ -292,7 +294,9 @@ def measure(split: Split, detector: Detector) -> Report:
             any_flagged |= flagged
             report.benign_tools.add(flagged)
             if flagged:
-                report.false_positives.append(f"benign {server.name}/{name}: {judgement and judgement.reasons}")
+                report.false_positives.append(
+                    f"benign {server.name}/{name}: {judgement and judgement.reasons}"
+                )
             label = labels.pop((server.name, name), None) if isinstance(name, str) else None
             if label is not None:
                 report.tiers[(label, (judgement.tier if judgement else None) or "none")] += 1
@@ -311,19 +315,22 @@ def render(report: Report, *, show_misses: bool) -> str:
     lines += [f"  {s.ljust(width)}  {t}" for s, t in sorted(report.per_source.items())]
     lines += [
         "",
-        f"false positives, benign recorded tools: {report.benign_tools}"
-        f" (servers with any flagged tool: {report.benign_servers})",
+        (
+            f"false positives, benign recorded tools: {report.benign_tools}"
+            f" (servers with any flagged tool: {report.benign_servers})"
+        ),
         f"false positives, hard negatives:        {report.hard_negatives}",
     ]
     width = max([len(s) for s in report.hard_negative_sources] + [10])
     lines += [f"  {s.ljust(width)}  {t}" for s, t in sorted(report.hard_negative_sources.items())]
     benign_all = report.benign_tools.total + report.hard_negatives.total
     benign_flagged = report.benign_tools.flagged + report.hard_negatives.flagged
+    missed = report.malicious.total - report.malicious.flagged
     lines += [
         "",
         "detection confusion (definitions):",
         f"  {'':24}{'flagged':>10}{'not flagged':>14}",
-        f"  {'malicious':24}{report.malicious.flagged:>10}{report.malicious.total - report.malicious.flagged:>14}",
+        f"  {'malicious':24}{report.malicious.flagged:>10}{missed:>14}",
         f"  {'benign + hard negative':24}{benign_flagged:>10}{benign_all - benign_flagged:>14}",
     ]
     total = sum(report.tiers.values())
@@ -333,11 +340,18 @@ def render(report: Report, *, show_misses: bool) -> str:
     columns = [*TIERS, "none"]
     lines.append("  " + "".ljust(13) + "".join(c.rjust(13) for c in columns))
     for label in TIERS:
-        lines.append("  " + label.ljust(13) + "".join(str(report.tiers[(label, c)]).rjust(13) for c in columns))
+        lines.append(
+            "  "
+            + label.ljust(13)
+            + "".join(str(report.tiers[(label, c)]).rjust(13) for c in columns)
+        )
     if report.unlabelled_tiers:
         lines.append(f"  ({report.unlabelled_tiers} labels name a tool the split does not hold)")
     rate = report.definitions / report.seconds if report.seconds else 0.0
-    lines += ["", f"throughput: {report.definitions} definitions in {report.seconds:.2f} s ({rate:,.0f}/s)"]
+    lines += [
+        "",
+        f"throughput: {report.definitions} definitions in {report.seconds:.2f} s ({rate:,.0f}/s)",
+    ]
     if show_misses and report.split != "report":
         lines += ["", "missed malicious examples:", *(f"  {m}" for m in report.missed)]
         lines += ["", "flagged benign definitions:", *(f"  {f}" for f in report.false_positives)]
@@ -351,11 +365,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true", help="list misses (dev split only)")
     options = parser.parse_args(argv)
     if options.show_misses and options.split == "report":
-        print("--show-misses is for the dev split: the report split prints aggregates only", file=sys.stderr)
+        print(
+            "--show-misses is for the dev split: the report split prints aggregates only",
+            file=sys.stderr,
+        )
         return 2
     split = load_split(options.split)
     if not split.benign and not split.malicious:
-        print(f"corpus/{options.split} holds no data: run from a checkout that has corpus/", file=sys.stderr)
+        print(
+            f"corpus/{options.split} holds no data: run from a checkout that has corpus/",
+            file=sys.stderr,
+        )
         return 2
     report = measure(split, DETECTORS[options.detector]())
     print(render(report, show_misses=options.show_misses))

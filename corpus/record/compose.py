@@ -42,7 +42,17 @@ UTILITY: list[dict[str, Any]] = KITS["utility"]
 DEST = KITS["destinations"]
 SPLITS = ("dev", "report")
 TEXT_POSITIONS = ("lead", "tail", "middle", "param", "title")
-HOMOGLYPHS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "i": "і", "s": "ѕ", "x": "х", "y": "у"}
+HOMOGLYPHS = {
+    "a": "а",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "c": "с",
+    "i": "і",
+    "s": "ѕ",
+    "x": "х",
+    "y": "у",
+}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -59,7 +69,9 @@ ALL_TOOLS = _all_tools()
 
 def _string_params(tool: dict[str, Any]) -> list[str]:
     props = tool.get("inputSchema", {}).get("properties", {})
-    return [name for name, spec in props.items() if spec.get("type") in ("string", "array")] or list(props)
+    return [
+        name for name, spec in props.items() if spec.get("type") in ("string", "array")
+    ] or list(props)
 
 
 class Example:
@@ -83,12 +95,20 @@ class Example:
         self.slots: dict[str, str] = {"self": self.target["name"], "world": world}
 
     def own_other(self) -> dict[str, Any]:
-        others = [t for t in self.listing if t is not self.target and t["name"] not in {u["name"] for u in UTILITY}]
+        others = [
+            t
+            for t in self.listing
+            if t is not self.target and t["name"] not in {u["name"] for u in UTILITY}
+        ]
         return self.rng.choice(others)
 
     def foreign_other(self) -> dict[str, Any]:
         names = {t["name"] for t in self.listing}
-        pool = [tool for name, (world, tool) in ALL_TOOLS.items() if world != self.world and name not in names]
+        pool = [
+            tool
+            for name, (world, tool) in ALL_TOOLS.items()
+            if world != self.world and name not in names
+        ]
         return copy.deepcopy(self.rng.choice(pool))
 
     def fill(self, text: str, ref: str) -> str:
@@ -119,8 +139,12 @@ class Example:
         slots["url"] = rng.choice(DEST["url"])
         slots["field"] = rng.choice(DEST["field"])
         if "{field}" in text:
-            props = self.target.setdefault("inputSchema", {"type": "object"}).setdefault("properties", {})
-            props.setdefault(slots["field"], {"type": "string", "description": "Optional free-form text."})
+            props = self.target.setdefault("inputSchema", {"type": "object"}).setdefault(
+                "properties", {}
+            )
+            props.setdefault(
+                slots["field"], {"type": "string", "description": "Optional free-form text."}
+            )
         slots["self"] = self.target["name"]
         return text.format_map(slots)
 
@@ -172,7 +196,9 @@ def place(example: Example, clause: str, position: str) -> str:
         if position == "default":
             spec["default"] = clause
         elif position == "enum":
-            values = spec.get("enum") or example.rng.choice([["standard", "fast"], ["auto", "manual"], ["basic"]])
+            values = spec.get("enum") or example.rng.choice(
+                [["standard", "fast"], ["auto", "manual"], ["basic"]]
+            )
             spec["enum"] = [*values, clause]
         else:
             spec["examples"] = [example.rng.choice(["example", "test", "value"]), clause]
@@ -220,7 +246,9 @@ def build_clause(source: dict[str, Any], rng: random.Random, i: int) -> dict[str
         example.slots |= {"producer": producer, "consumer": consumer, "id_param": id_param}
         example.required = {producer, consumer}
     text = example.fill(clause["text"], clause.get("ref", source.get("ref", "mixed")))
-    wrapper = clause.get("wrap") or (source.get("wrappers") and source["wrappers"][i % len(source["wrappers"])])
+    wrapper = clause.get("wrap") or (
+        source.get("wrappers") and source["wrappers"][i % len(source["wrappers"])]
+    )
     if wrapper:
         text = wrapper["template"].replace("{payload}", encode(text, wrapper.get("encode", "")))
     positions = clause.get("positions") or source.get("positions") or list(TEXT_POSITIONS)
@@ -229,7 +257,9 @@ def build_clause(source: dict[str, Any], rng: random.Random, i: int) -> dict[str
     notes = clause.get("note") or source["style"]
     if "ref" in example.slots:
         notes += f" (names {example.slots['ref']} tool {example.slots['other']})"
-    return _record(source, example, position, clause.get("voice", source.get("voice", "")), notes, wrapper)
+    return _record(
+        source, example, position, clause.get("voice", source.get("voice", "")), notes, wrapper
+    )
 
 
 def build_definitions(source: dict[str, Any], rng: random.Random, i: int) -> dict[str, Any]:
@@ -246,7 +276,14 @@ def build_definitions(source: dict[str, Any], rng: random.Random, i: int) -> dic
         if all(t["name"] != name for t in example.listing):
             example.listing.append(copy.deepcopy(ALL_TOOLS[name][1]))
     example.trim()
-    return _record(source, example, entry.get("position", "definition"), entry.get("voice", ""), entry.get("note") or source["style"], None)
+    return _record(
+        source,
+        example,
+        entry.get("position", "definition"),
+        entry.get("voice", ""),
+        entry.get("note") or source["style"],
+        None,
+    )
 
 
 def build_lookalike(source: dict[str, Any], rng: random.Random, i: int) -> dict[str, Any]:
@@ -267,13 +304,17 @@ def build_lookalike(source: dict[str, Any], rng: random.Random, i: int) -> dict[
         camel = re.sub(r"_(\w)", lambda m: m.group(1).upper(), name)
         fake["name"] = variant["name"].format(name=name, camel=camel, dashed=name.replace("_", "-"))
     if "description" in variant:
-        fake["description"] = variant["description"].format(other=original["name"], orig=original.get("description", ""))
+        fake["description"] = variant["description"].format(
+            other=original["name"], orig=original.get("description", "")
+        )
     example.listing.insert(rng.randint(0, len(example.listing)), fake)
     example.target = fake
     example.required = {fake["name"], original["name"]}
     example.trim()
     notes = f"{source['style']}: {fake['name']!r} poses as {original['name']!r}"
-    return _record(source, example, f"name:{variant['kind']}", variant.get("voice", ""), notes, None)
+    return _record(
+        source, example, f"name:{variant['kind']}", variant.get("voice", ""), notes, None
+    )
 
 
 def build_contradiction(source: dict[str, Any], rng: random.Random, i: int) -> dict[str, Any]:
@@ -297,11 +338,14 @@ def build_contradiction(source: dict[str, Any], rng: random.Random, i: int) -> d
     example.target = fake
     example.required = {fake["name"]}
     example.trim()
-    notes = f"{source['style']}: claims '{entry['claim']}' over parameters {sorted(fake['inputSchema'].get('properties', {}))}"
+    params = sorted(fake["inputSchema"].get("properties", {}))
+    notes = f"{source['style']}: claims '{entry['claim']}' over parameters {params}"
     return _record(source, example, "description_vs_schema", entry.get("voice", ""), notes, None)
 
 
-def _record(source: dict[str, Any], example: Example, position: str, voice: str, notes: str, wrapper: Any) -> dict[str, Any]:
+def _record(
+    source: dict[str, Any], example: Example, position: str, voice: str, notes: str, wrapper: Any
+) -> dict[str, Any]:
     if wrapper and wrapper.get("encode"):
         notes += f"; payload encoded as {wrapper['encode']}"
     names = [t["name"] for t in example.listing]
@@ -336,7 +380,9 @@ def compose(path: Path) -> Path:
     lines = []
     for i in range(source["count"]):
         example = build(source, rng, i)
-        lines.append(json.dumps({"id": f"{source['source']}-{i + 1:03d}", **example}, ensure_ascii=False))
+        lines.append(
+            json.dumps({"id": f"{source['source']}-{i + 1:03d}", **example}, ensure_ascii=False)
+        )
     out = CORPUS / split / kind / f"{source['source']}.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -27,7 +27,7 @@ def publisher(source: dict[str, Any]) -> str:
     """The team a package comes from: its npm scope, a known PyPI family, else the package."""
     package = str(source["package"])
     if package.startswith("@"):
-        return package.split("/")[0]
+        return package.split("/", maxsplit=1)[0]
     if package.startswith("awslabs"):
         return "awslabs"
     return package
@@ -43,7 +43,7 @@ def assign(servers: dict[str, dict[str, Any]], current: dict[str, str]) -> dict[
         placed = {result[m] for m in members if m in result}
         if len(placed) == 1:
             side = placed.pop()
-            result |= {m: side for m in members}
+            result |= dict.fromkeys(members, side)
 
     all_tools = max(1, sum(len(d.get("tools", [])) for d in servers.values()))
 
@@ -57,7 +57,7 @@ def assign(servers: dict[str, dict[str, Any]], current: dict[str, str]) -> dict[
     pending.sort(key=lambda g: (-len(g), -sum(len(servers[m].get("tools", [])) for m in g), g[0]))
     for members in pending:
         side = min(SPLITS, key=size)
-        result |= {m: side for m in members}
+        result |= dict.fromkeys(members, side)
     return result
 
 
@@ -84,7 +84,9 @@ def main() -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
     sources = {
-        path.stem: split for split in SPLITS for path in sorted((CORPUS / split / "sources").glob("*.json"))
+        path.stem: split
+        for split in SPLITS
+        for path in sorted((CORPUS / split / "sources").glob("*.json"))
     }
     document = {
         "_about": "Which split each benign server and each written source belongs to. "
@@ -92,11 +94,14 @@ def main() -> int:
         "benign": dict(sorted(benign.items())),
         "sources": dict(sorted(sources.items())),
     }
-    SPLITS_FILE.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    SPLITS_FILE.write_text(
+        json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     for split in SPLITS:
         names = [n for n, s in benign.items() if s == split]
         tools = sum(len(servers[n].get("tools", [])) for n in names)
-        print(f"{split}: {len(names)} servers, {tools} tools, {sum(s == split for s in sources.values())} sources")
+        count = sum(s == split for s in sources.values())
+        print(f"{split}: {len(names)} servers, {tools} tools, {count} sources")
     return 0
 
 
