@@ -187,7 +187,9 @@ def _blocking_probe_ids() -> frozenset[str]:
 
 def current_detector() -> Detector:
     """Today's tools family through its public API, as `trustsvc check-tools` judges offline."""
-    from probes.tools import judge_definitions, observation_from_lists, tool_verdicts  # noqa: PLC0415
+    from probes.tools.family import judge_definitions  # noqa: PLC0415
+    from probes.tools.observation import observation_from_lists  # noqa: PLC0415
+    from probes.tools.verdicts import tool_verdicts  # noqa: PLC0415
 
     blocking = _blocking_probe_ids()
 
