@@ -39,6 +39,7 @@ from probes.tools.judging import (
 )
 from probes.tools.observation import Role, TextField, ToolDefinition, ToolsObservation
 from probes.tools.poisoning import HIDDEN, SHADOWING
+from probes.tools.reading import reading_of
 from probes.tools.unicode import hidden_characters, name_confusion, tag_text
 
 _POISONING_REFS = ("OWASP-MCP03", "OWASP-LLM01", "OWASP-ASI01", "ATLAS AML.T0110")
@@ -147,9 +148,17 @@ def _rule_probe(
     spec: ProbeSpec, probe: str, observation: ToolsObservation, *, what: str, clean: str
 ) -> list[Finding]:
     siblings = sibling_names(observation.definitions)
+    listing = reading_of(observation)
 
     def judge_fields(fields: Sequence[TextField]) -> TextVerdict:
         matches = scan_prepared(prepared_for(observation, fields), probe=probe, siblings=siblings)
+        reading = listing.of(fields) or listing.instructions
+        if reading is not None:
+            matches += [
+                RuleMatch(s.rule, s.field, s.span, s.context)
+                for s in reading.signals
+                if s.probe == probe
+            ]
         if not matches:
             return False, clean, {}
         first = matches[0]

@@ -1,0 +1,449 @@
+"""Directives read out of each sentence: trigger, referenced tools, actions, obligation, data.
+
+A tool description describes; a poisoned one directs. This module reads every sentence of a
+definition's text as a directive would be built: a condition on when it applies (the
+trigger: "before using `x`", "whenever an email is sent"), the tools it names and whose they
+are (probes/tools/references.py), what it asks for (call, change an argument, send, read,
+hide, override a safeguard), how strongly (an obligation, an imperative), whether it asks to
+keep something from the user, and what data it moves to which sink. Judging the directive
+(probes/tools/signals.py) is a separate step, so the statistical layer can use the same
+reading as features.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from probes.tools.lexicon import (
+    ACTION_VERBS,
+    ASK_VERBS,
+    CONCEAL_VERBS,
+    CONSENT,
+    CONTEXT_DATA,
+    EVENT_NOUNS,
+    HIDE_VERBS,
+    NEGATION,
+    OBLIGATION,
+    OBLIGATION_PHRASE,
+    OVERRIDE_VERBS,
+    PERSONAL_DATA,
+    SAFEGUARDS,
+    SECRET_DATA,
+    SENSITIVE_QUALIFIERS,
+    SIDE_CHANNELS,
+    SINK_NOUNS,
+    STEALTH,
+    TOOL_NOUNS,
+    TRIGGERS,
+    TURN_VERBS,
+    Action,
+    is_base_form,
+    lemma,
+    words,
+)
+from probes.tools.patterns import SENSITIVE_PATH
+from probes.tools.references import (
+    Kind,
+    ListingContext,
+    RefRole,
+    Token,
+    ToolRef,
+    tokenize,
+    tool_refs,
+)
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|;\s+|\s+-{2,}\s+|</?[A-Za-z_]+>")
+_SECRET_PATH = re.compile(SENSITIVE_PATH, re.IGNORECASE)
+# An address shown as an example of the format ("e.g. jane@example.com") is not a target.
+_EXAMPLE_CUE = re.compile(
+    r"(?:e\.g\.?|for\s+example|such\s+as|like|example:|format:|i\.e\.?)\W*$", re.IGNORECASE
+)
+_EXAMPLE_LOCAL = re.compile(
+    r"^(?:user|you|your|name|john|jane|foo|someone|alice|bob|email|me)(?:[._-]\w+)?@", re.IGNORECASE
+)
+_LITERAL_ADDRESS = re.compile(
+    r"\b0x[0-9a-fA-F]{16,}\b|\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b|\+\d[\d\s-]{7,}\d"
+    r"|\b(?:\d{1,3}\.){3}\d{1,3}\b"
+)
+_LEAD_SKIP = words(
+    "please also always first then now just simply immediately additionally next and kindly"
+    " secretly silently quietly covertly discreetly instead only"
+)
+_SUBJECT_MODALS = re.compile(
+    r"^(?:you|the\s+(?:assistant|agent|model|ai|llm))\s+(?:must|should|shall|will|need\s+to"
+    r"|have\s+to|are\s+(?:required|expected)\s+to)\s+(?:always\s+|also\s+|first\s+)*",
+    re.IGNORECASE,
+)
+_STANDING = re.compile(
+    r"\b(?:for|on|in|with|after|before)\s+(?:every|each|all|any)\s+(?:\w+\s+)?(?:subsequent\s+|"
+    r"future\s+|other\s+|new\s+)?(?:commands?|requests?|responses?|messages?|queries|query|calls?"
+    r"|tool\s+calls?|interactions?|sessions?|conversations?|turns?|answers?|replies|reply|prompts?"
+    r"|emails?|files?|transactions?|outputs?|operations?|actions?|invocations?)\b"
+    r"|\bfrom\s+now\s+on\b|\bfor\s+the\s+rest\s+of\b|\bin\s+all\s+(?:future|subsequent|later)\b"
+    r"|\bthroughout\s+(?:the|this|each|every)\s+(?:session|conversation|chat)\b"
+    r"|\b(?:at\s+all\s+times|going\s+forward|henceforth|permanently)\b",
+    re.IGNORECASE,
+)
+_PASSIVE = re.compile(
+    r"\b(?:must|should|shall|will|needs?\s+to|has\s+to|is\s+to|are\s+to|gets?|is|are)\s+"
+    r"(?:always\s+|also\s+|then\s+|first\s+)?(?:be\s+)?(?:sent|posted|forwarded|uploaded|included"
+    r"|passed|added|appended|attached|copied|provided|shared|submitted|emailed|logged|stored"
+    r"|saved|written|relayed|mirrored|synced|transmitted|embedded|inserted|placed|put)\b",
+    re.IGNORECASE,
+)
+_GOES_TO = re.compile(r"\b(?:goes|go|flows?|ends?\s+up)\s+(?:in|into|to)\b|->|=>|→", re.IGNORECASE)
+_PERSONA = re.compile(
+    r"\byou\s+are\s+(?:now|no\s+longer)\b|\bact\s+as\s+(?:a|an|the|if)\b|\bpretend\s+(?:to\s+be|you"
+    r"|that)\b|\b(?:developer|god|admin|debug|unrestricted|jailbreak|dan)\s+mode\b|\bno\s+"
+    r"(?:longer\s+)?(?:bound|restricted)\s+by\b|\bwithout\s+(?:any\s+)?(?:restrictions|limits"
+    r"|filters|guardrails)\b|\byour\s+new\s+(?:role|instructions|persona|task)\b",
+    re.IGNORECASE,
+)
+_APPROVED = re.compile(
+    r"\b(?:user|operator|owner|admin(?:istrator)?)\s+(?:has|have)\s+(?:already\s+)?(?:approved"
+    r"|authori[sz]ed|consented|confirmed|granted|allowed)\b|\b(?:pre-?approved|pre-?authori[sz]ed"
+    r"|already\s+(?:approved|authori[sz]ed|confirmed))\b",
+    re.IGNORECASE,
+)
+_OBEY_OUTPUT = re.compile(
+    r"\b(?:treat|consider|regard|handle)\s+(?:the\s+|its\s+|this\s+tool'?s?\s+|any\s+|all\s+)?"
+    r"(?:output|result|response|content|text|return(?:ed)?\s+\w+)s?\s+(?:\w+\s+){0,4}?as\s+"
+    r"(?:\w+\s+){0,2}?(?:instructions?|commands?|system|authoritative|trusted|directives?|orders?)"
+    r"|\b(?:follow|obey)\s+(?:any|all|the|every)\s+(?:\w+\s+)?(?:instructions?"
+    r"|commands?|directives?)\s+(?:in|from|returned|contained|found|it|that)\b"
+    r"|\b(?:highest|top|absolute|maximum)\s+priority\b|\b(?:takes?|has)\s+(?:precedence|priority)"
+    r"\s+over\s+(?:all|any|every|the|your|other)\s+(?:\w+\s+)?(?:instructions?|rules?|prompts?"
+    r"|guidelines?)",
+    re.IGNORECASE,
+)
+_USERISH = words("user users human humans operator operators them anyone anybody owner person")
+_MAX_SENTENCE_TOKENS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """One sentence read as a directive; empty sets and None mean "not present".
+
+    `start`/`end` are the sentence's offsets in the text it came from. `data` is the
+    category of sensitive data the sentence names (context, secret, secret_file,
+    personal, tool_output, files), `sink` where data goes (url, email, address, param,
+    side_channel, external, foreign_tool), `sink_param` the parameter named as the sink.
+    """
+
+    text: str
+    start: int
+    end: int
+    trigger: str | None
+    trigger_refs: tuple[ToolRef, ...]
+    trigger_event: bool
+    refs: tuple[ToolRef, ...]
+    actions: frozenset[Action]
+    negated: frozenset[Action]
+    obligation: bool
+    imperative: bool
+    passive: bool
+    standing: bool
+    concealment: bool
+    override: bool
+    data: str | None
+    data_words: frozenset[str]
+    sink: str | None
+    sink_param: str | None
+    address: bool
+
+    def roles(self) -> frozenset[RefRole]:
+        """Roles of every tool the sentence names, in its trigger or its main clause."""
+        return frozenset(r.role for r in (*self.trigger_refs, *self.refs))
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence: split at . ! ? ; newlines and markup tags."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            yield start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _negated_before(tokens: Sequence[Token], i: int, reach: int = 3) -> bool:
+    for t in tokens[max(0, i - reach) : i]:
+        if t.kind is Kind.PUNCT and t.low in ",;:":
+            return False
+    return any(t.low in NEGATION or t.low.endswith("n't") for t in tokens[max(0, i - reach) : i])
+
+
+def _trigger(tokens: Sequence[Token]) -> tuple[str | None, int, int]:
+    """The trigger word and the token range of its clause (to the next comma or modal)."""
+    for i, token in enumerate(tokens[:40]):
+        low = token.low
+        if low not in TRIGGERS:
+            continue
+        nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        if low in ("each", "every") and nxt not in {"time", "call"} | EVENT_NOUNS | TOOL_NOUNS:
+            continue
+        if low == "following" and nxt not in ("any", "each", "every", "a", "the"):
+            continue
+        end = i + 1
+        while end < len(tokens) and end < i + 14:
+            t = tokens[end]
+            if (t.kind is Kind.PUNCT and t.low in ",;:") or t.low in OBLIGATION or t.low == "then":
+                break
+            end += 1
+        return low, i + 1, end
+    return None, 0, 0
+
+
+def _imperative(text: str, offset: int, tokens: Sequence[Token], main_start: int) -> bool:
+    """Whether the main clause opens with a base-form verb, after "you must" and adverbs."""
+    rest = tokens[main_start:]
+    clause = text[rest[0].start - offset :] if rest else ""
+    modal = _SUBJECT_MODALS.match(clause)
+    j = 0
+    if modal:
+        skipped = modal.end()
+        while j < len(rest) and rest[j].start - rest[0].start < skipped:
+            j += 1
+    while j < len(rest) and (rest[j].low in _LEAD_SKIP or rest[j].kind is Kind.PUNCT):
+        j += 1
+    if j >= len(rest):
+        return False
+    word = rest[j].low
+    verb = lemma(word)
+    known = any(verb in v for v in ACTION_VERBS.values()) or verb in OVERRIDE_VERBS
+    return known and is_base_form(word) and (modal is not None or word == verb)
+
+
+def _actions(tokens: Sequence[Token]) -> tuple[set[Action], set[Action]]:
+    found: set[Action] = set()
+    negated: set[Action] = set()
+    for i, token in enumerate(tokens):
+        if token.kind is not Kind.WORD:
+            continue
+        verb = lemma(token.low)
+        for action, verbs in ACTION_VERBS.items():
+            if verb in verbs:
+                (negated if _negated_before(tokens, i) else found).add(action)
+    return found, negated
+
+
+def _override(text: str, tokens: Sequence[Token]) -> bool:
+    """Safeguards set aside: "ignore prior rules", "without asking for confirmation"."""
+    lows = [t.low for t in tokens]
+    for i, low in enumerate(lows):
+        verb = lemma(low)
+        window = lows[i + 1 : i + 6]
+        if verb in OVERRIDE_VERBS and not _negated_before(tokens, i) and SAFEGUARDS & set(window):
+            return True
+        asked = verb in ASK_VERBS and CONSENT & set(lows[i + 1 : i + 7])
+        if asked and (
+            _negated_before(tokens, i, 4) or (i > 0 and lows[i - 1] in ("skip", "skipping"))
+        ):
+            return True
+        if low == "without" and CONSENT & set(lows[i + 1 : i + 5]):
+            return True
+    return bool(_PERSONA.search(text) or _APPROVED.search(text) or _OBEY_OUTPUT.search(text))
+
+
+def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa: PLR0911 (one return per way of hiding)
+    lows = [t.low for t in tokens]
+    for i, low in enumerate(lows):
+        verb = lemma(low)
+        near = set(lows[i + 1 : i + 8])
+        if verb in HIDE_VERBS and _negated_before(tokens, i, 4) and near & _USERISH:
+            return True
+        if verb in CONCEAL_VERBS and ("from" in near or near & _USERISH):
+            return True
+        if (
+            low in STEALTH
+            and (actions or any(lemma(w) in OVERRIDE_VERBS for w in lows[i + 1 : i + 3]))
+            and any(
+                lemma(w) not in ("ignore", "fail", "skip") and _verbish(w)
+                for w in lows[i + 1 : i + 3]
+            )
+        ):
+            return True
+        if low == "user" and i + 3 < len(lows):
+            after = lows[i + 1 : i + 5]
+            if ("not" in after or any(w.endswith("n't") for w in after)) and {
+                "know", "see", "notice", "learn", "told", "aware", "informed", "find",
+            } & set(after):  # fmt: skip
+                return True
+        if (
+            low in ("keep", "remain", "stay")
+            and {"secret", "hidden", "confidential", "invisible", "private"}
+            & set(lows[i + 1 : i + 4])
+            and "from" in lows[i + 1 : i + 6]
+        ):
+            return True
+        if low == "without" and {"knowing", "noticing", "knowledge", "awareness"} & set(
+            lows[i + 1 : i + 5]
+        ):
+            return True
+    return False
+
+
+def _verbish(word: str) -> bool:
+    verb = lemma(word)
+    return any(verb in v for v in ACTION_VERBS.values())
+
+
+def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:
+    """The most sensitive kind of data the sentence names, and the words that named it."""
+    lows = [t.low for t in tokens]
+    found: set[str] = set()
+    kind: str | None = None
+    if _SECRET_PATH.search(text):
+        return "secret_file", {"file"}
+    for i, low in enumerate(lows):
+        prev = lows[max(0, i - 3) : i]
+        qualified = bool(SENSITIVE_QUALIFIERS & set(prev)) or bool(
+            {"your", "user's", "users'"} & set(prev)
+        )
+        if low in SECRET_DATA:
+            strong = low not in (
+                "key",
+                "keys",
+                "token",
+                "tokens",
+                "seed",
+                "wallet",
+                "wallets",
+            ) or bool(
+                {
+                    "api",
+                    "private",
+                    "ssh",
+                    "secret",
+                    "access",
+                    "auth",
+                    "session",
+                    "bearer",
+                    "refresh",
+                    "github",
+                    "aws",
+                    "your",
+                    "user's",
+                }
+                & set(prev)
+                | {"phrase"} & set(lows[i + 1 : i + 2])
+            )
+            if strong:
+                found.add(low)
+                kind = "secret"
+        elif (
+            low in ("environment", "env")
+            and i + 1 < len(lows)
+            and lows[i + 1].startswith(("variable", "var"))
+        ):
+            found |= {"environment", "env"}
+            kind = kind or "secret"
+        elif low in CONTEXT_DATA and (
+            low not in ("context", "memory", "memories", "prompt", "prompts")
+            or qualified
+            or (prev and prev[-1] in ("system", "conversation", "chat"))
+        ):
+            found.add(low)
+            kind = kind or "context"
+        elif low in ("messages", "results", "outputs", "responses", "instructions") and qualified:
+            found.add(low)
+            kind = kind or (
+                "tool_output" if low in ("results", "outputs", "responses") else "context"
+            )
+        elif low in ("files", "documents", "file", "directory", "folder") and qualified:
+            found.add(low)
+            kind = kind or "files"
+        elif low in PERSONAL_DATA and qualified:
+            found.add(low)
+            kind = kind or "personal"
+    return kind, found
+
+
+def _sink(
+    tokens: Sequence[Token], refs: Sequence[ToolRef], ctx: ListingContext
+) -> tuple[str | None, str | None, bool]:
+    """Where the sentence sends data, the parameter it names as sink, and a literal address."""
+    address = False
+    sink: str | None = None
+    for i, t in enumerate(tokens):
+        before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
+        example = _EXAMPLE_CUE.search(before) or _EXAMPLE_LOCAL.match(t.text)
+        if t.kind in (Kind.URL, Kind.EMAIL) and not example:
+            address = True
+            sink = sink or ("url" if t.kind is Kind.URL else "email")
+    param: str | None = None
+    lows = [t.low for t in tokens]
+    for i, t in enumerate(tokens):
+        bare = t.bare.lower()
+        nxt = lows[i + 1] if i + 1 < len(lows) else ""
+        folded = bare.replace("_", "").replace("-", "")
+        if (
+            nxt in SINK_NOUNS
+            and t.kind in (Kind.WORD, Kind.QUOTED)
+            and bare not in ("the", "a", "this", "that", "same", "each", "every", "any")
+        ) or (folded in ctx.self_params and t.kind is Kind.QUOTED):
+            param = bare
+        if param is not None:
+            sink = sink or ("side_channel" if param.replace("-", "_") in SIDE_CHANNELS else "param")
+            break
+    if sink is None and any(r.role is RefRole.FOREIGN and r.named for r in refs):
+        sink = "foreign_tool"
+    if sink is None and {"server", "endpoint", "webhook", "remote", "external"} & set(lows):
+        sink = "external"
+    return sink, param, address
+
+
+def read_directive(text: str, start: int, end: int, ctx: ListingContext) -> Directive | None:
+    """The directive reading of text[start:end]; None for a sentence with no words."""
+    sentence = text[start:end]
+    tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
+    if not tokens:
+        return None
+    trigger, t_start, t_end = _trigger(tokens)
+    refs = tool_refs(tokens, ctx)
+    in_trigger = tuple(r for r in refs if t_start <= r.index < t_end)
+    main = tuple(r for r in refs if not t_start <= r.index < t_end)
+    trigger_words = {t.low for t in tokens[t_start:t_end]}
+    event = bool(trigger_words & (EVENT_NOUNS | TURN_VERBS)) or any(
+        lemma(w) in TURN_VERBS for w in trigger_words
+    )
+    found, negated = _actions(tokens)
+    lows = {t.low for t in tokens}
+    data, data_words = _data(tokens, sentence)
+    sink, param, address = _sink(tokens, main, ctx)
+    main_start = t_end + 1 if trigger is not None and t_start <= 2 else 0  # noqa: PLR2004
+    return Directive(
+        text=sentence,
+        start=start,
+        end=end,
+        trigger=trigger,
+        trigger_refs=in_trigger,
+        trigger_event=event,
+        refs=main,
+        actions=frozenset(found),
+        negated=frozenset(negated - found),
+        obligation=bool(lows & OBLIGATION) or OBLIGATION_PHRASE.search(sentence) is not None,
+        imperative=_imperative(sentence, start, tokens, min(main_start, len(tokens) - 1)),
+        passive=_PASSIVE.search(sentence) is not None or _GOES_TO.search(sentence) is not None,
+        standing=_STANDING.search(sentence) is not None,
+        concealment=_concealment(tokens, found),
+        override=_override(sentence, tokens),
+        data=data,
+        data_words=frozenset(data_words),
+        sink=sink,
+        sink_param=param,
+        address=address or bool(_LITERAL_ADDRESS.search(sentence)),
+    )
+
+
+def read_directives(text: str, ctx: ListingContext) -> list[Directive]:
+    """Every sentence of `text` read as a directive."""
+    found = []
+    for start, end in sentences(text):
+        directive = read_directive(text, start, end, ctx)
+        if directive is not None:
+            found.append(directive)
+    return found

@@ -1,0 +1,321 @@
+"""Words of a sentence, and which of them refer to tools: this one, the server's own, or others.
+
+A reference is read from its slot in the sentence, not from a list of known tool names: an
+identifier-shaped word (`send_email`, `readFile`, a quoted name) or any word in a tool slot
+("call X", "the X tool", "X function"). Its role then comes from the listing: the tool being
+judged (self), a sibling the server lists (own), a parameter, a universal phrase ("any other
+tool", "every request": generic), or a name the server does not list (foreign). A directive
+about a foreign tool is how one server steers another's tools (cross-server shadowing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from probes.tools.checks import normalise_name
+from probes.tools.lexicon import (
+    ACTION_VERBS,
+    NOT_TOOL_WORDS,
+    RETIRED,
+    TOOL_NOUNS,
+    UNIVERSAL,
+    Action,
+    words,
+)
+from probes.tools.observation import Role, ToolDefinition
+from probes.tools.tiers import words_of
+
+_TOKEN = re.compile(
+    r"(?P<url>\bhttps?://[^\s'\"<>`)\]]+)"
+    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<quoted>`[^`\n]{1,80}`|(?<!\w)'[\w./:-][\w./: -]{0,62}[\w./:-]'(?!\w)"
+    r"|\"[\w./:-][\w./: -]{0,62}[\w./:-]\")"
+    r"|(?P<path>(?<![\w/])(?:~|\$HOME|\.{1,2})?/[\w.~/-]+|(?<![\w/.])\.[A-Za-z][\w-]*\b)"
+    r"|(?P<word>[A-Za-z_][\w']*(?:[-.:/][A-Za-z0-9_]+)*)"
+    r"|(?P<punct>[,;:()\[\]<>{}|&]|->|=>)"
+)
+_CAMEL = re.compile(r"[a-z0-9][A-Z]")
+_FILE_EXTENSION = re.compile(
+    r"\.(?:json|ya?ml|toml|txt|md|py|js|ts|tsx|jsx|sh|env|csv|html?|xml|ini|cfg|conf|log|pdf"
+    r"|png|jpe?g|gif|svg|zip|gz|tar|rs|go|java|rb|php|c|h|cpp|sql|db|lock|pem|key)$",
+    re.IGNORECASE,
+)
+_DOMAIN = re.compile(
+    r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|ai|dev|app|co|xyz|ru|cn|info|biz|me|sh|site|club|top|online|tech|cloud)$"
+)
+_VERSIONISH = re.compile(r"^v?\d")
+_CALL_LEMMAS = ACTION_VERBS[Action.CALL] | frozenset({"prefer", "try", "see"})
+_CALL_FORMS = frozenset(
+    f for lemma in _CALL_LEMMAS for f in (lemma, lemma + "s", lemma + "ing", lemma + "ed")
+) | frozenset({"using", "calling", "invoking", "running", "executing", "triggering"})
+_AFTER_VERBS = words(
+    "returns returned completes completed finishes finished runs ran succeeds fails responds"
+    " executes executed"
+)
+_PASSIVE_CALLS = words("called used invoked run executed triggered available")
+_SERVER_WORDS = frozenset({"server", "servers", "server's", "servers'", "mcp"})
+_OTHER = frozenset({"other", "another", "different", "third-party", "external", "separate"})
+
+
+class Kind(StrEnum):
+    """What a token is."""
+
+    WORD = "word"
+    QUOTED = "quoted"
+    URL = "url"
+    EMAIL = "email"
+    PATH = "path"
+    PUNCT = "punct"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of a sentence: its text, lower-cased text, kind and offsets."""
+
+    text: str
+    low: str
+    kind: Kind
+    start: int
+    end: int
+
+    @property
+    def bare(self) -> str:
+        """The text without surrounding quotes or backticks."""
+        return self.text.strip("`'\"") if self.kind is Kind.QUOTED else self.text
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """The tokens of `text`; offsets are shifted by `offset` (the sentence's start)."""
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        kind = Kind(match.lastgroup or "word")
+        raw = match.group(0)
+        tokens.append(Token(raw, raw.lower(), kind, offset + match.start(), offset + match.end()))
+    return tokens
+
+
+class RefRole(StrEnum):
+    """Whose tool a reference names."""
+
+    SELF = "self"
+    OWN = "own"
+    PARAM = "param"
+    GENERIC = "generic"
+    FOREIGN = "foreign"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRef:
+    """A reference to a tool in a sentence; `named` when it is an identifier, not a phrase."""
+
+    text: str
+    role: RefRole
+    index: int  # token index where it starts
+    named: bool
+    start: int = 0  # offset in the text
+
+
+@dataclass(frozen=True, slots=True)
+class ListingContext:
+    """What the listing tells about names: its definitions, their words and parameters.
+
+    `own` holds every definition name of the listing, folded by `normalise_name`; `params`
+    every parameter name of every definition; `self_name` and `self_params` those of the
+    definition being judged (empty for the server's instructions).
+    """
+
+    own: frozenset[str] = frozenset()
+    own_words: frozenset[str] = frozenset()
+    params: frozenset[str] = frozenset()
+    self_name: str = ""
+    self_title: str = ""
+    self_params: frozenset[str] = frozenset()
+    self_words: frozenset[str] = field(default_factory=frozenset)
+
+    def for_definition(self, definition: ToolDefinition) -> ListingContext:
+        """The context with `definition` as the one being judged."""
+        params = frozenset(
+            normalise_name(f.text)
+            for f in definition.fields
+            if f.role is Role.NAME and f.path.startswith("inputSchema")
+        )
+        return ListingContext(
+            own=self.own,
+            own_words=self.own_words,
+            params=self.params,
+            self_name=normalise_name(definition.name or ""),
+            self_title=normalise_name(definition.title or ""),
+            self_params=params,
+            self_words=frozenset(words_of(definition.name or "")),
+        )
+
+
+def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
+    """The names, titles, their words and every schema key of a whole listing."""
+    listed = list(definitions)
+    names = [n for d in listed for n in (d.name, d.title) if n]
+    keys = {
+        normalise_name(f.text)
+        for d in listed
+        for f in d.fields
+        if f.role is Role.NAME and f.path.startswith(("inputSchema", "outputSchema"))
+    }
+    name_words = {w for n in names for w in words_of(n)}
+    return ListingContext(
+        own=frozenset(normalise_name(n) for n in names),
+        own_words=frozenset(name_words),
+        params=frozenset(keys),
+    )
+
+
+def _identifier_shaped(token: Token) -> bool:
+    """Underscores, lowerCamelCase or `::` namespacing mark a name, not a word.
+
+    Brand names (GitHub, JavaScript) are upper camel case and stay words; quoted text is
+    judged on what is inside the quotes ('UTC' and "A1:D100" are values, not names).
+    """
+    bare = token.bare
+    return (
+        "_" in bare.strip("_")
+        or (bare[:1].islower() and bool(_CAMEL.search(bare)))
+        or "::" in bare
+        or (token.kind is Kind.QUOTED and "-" in bare.strip("-") and bare.islower())
+    )
+
+
+def _not_a_tool(bare: str) -> bool:
+    low = bare.lower()
+    return (
+        low in NOT_TOOL_WORDS
+        or len(low) < 3  # noqa: PLR2004
+        or _FILE_EXTENSION.search(low) is not None
+        or _DOMAIN.match(low) is not None
+        or _VERSIONISH.match(low) is not None
+        or "/" in low
+    )
+
+
+def _call_slot(tokens: Sequence[Token], i: int) -> bool:
+    """After a call verb: "call X", "use the X", "before invoking X"."""
+    before = [t.low for t in tokens[max(0, i - 2) : i] if t.kind is not Kind.PUNCT]
+    if not before:
+        return False
+    return before[-1] in _CALL_FORMS or (
+        before[-1] == "the" and len(before) > 1 and before[0] in _CALL_FORMS
+    )
+
+
+def _noun_slot(tokens: Sequence[Token], i: int) -> bool:
+    """Before or after "tool"/"function": "the X tool", "tool X"."""
+    nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+    prev = tokens[i - 1].low if i > 0 else ""
+    named = tokens[i].kind is Kind.QUOTED or _identifier_shaped(tokens[i])
+    return nxt in ("tool", "function", "tool's", "tools") or (
+        named and prev in ("tool", "function")
+    )
+
+
+def _event_slot(tokens: Sequence[Token], i: int) -> bool:
+    """Followed by what happens to a tool: "X returns", "X is called", "X's output"."""
+    after = [t.low for t in tokens[i + 1 : i + 3]]
+    if not after:
+        return tokens[i].text.endswith("'s")
+    if after[0] in _AFTER_VERBS or tokens[i].low.endswith("'s"):
+        return True
+    return (
+        after[0] in ("is", "are", "gets", "get") and len(after) > 1 and after[1] in _PASSIVE_CALLS
+    )
+
+
+def _name_ref(tokens: Sequence[Token], i: int, ctx: ListingContext) -> ToolRef | None:  # noqa: PLR0911
+    """A word as a tool reference, or None when it is ordinary prose.
+
+    A name the listing knows (a sibling, this tool, a parameter) is read wherever it
+    stands. A name it does not know counts only in a tool slot ("call X", "the X tool",
+    "after X returns"): descriptions mention field names, config keys and products in
+    identifier shape all the time, and only the slot makes them tools.
+    """
+    token = tokens[i]
+    if _retired(tokens, i):
+        return None
+    bare = token.bare.removesuffix("'s")
+    shaped = _identifier_shaped(token)
+    role = _role_of(bare, ctx)
+    noun = _noun_slot(tokens, i)
+    if role is not RefRole.FOREIGN:
+        if shaped or noun or _call_slot(tokens, i) or token.kind is Kind.QUOTED:
+            return ToolRef(bare, role, i, named=True, start=token.start)
+        return None
+    if noun and token.low in ctx.own_words | ctx.self_words:
+        return ToolRef(bare, RefRole.OWN, i, named=False, start=token.start)
+    if shaped and (noun or _call_slot(tokens, i) or _event_slot(tokens, i)):
+        return ToolRef(bare, role, i, named=True, start=token.start)
+    if noun:
+        named = "-" in bare or token.kind is Kind.QUOTED
+        return ToolRef(bare, role, i, named=named, start=token.start)
+    if token.kind is Kind.QUOTED and "-" in bare and _call_slot(tokens, i):
+        return ToolRef(bare, role, i, named=True, start=token.start)
+    return None
+
+
+def _role_of(bare: str, ctx: ListingContext) -> RefRole:
+    folded = normalise_name(bare)
+    if folded and folded in (ctx.self_name, ctx.self_title):
+        return RefRole.SELF
+    if folded in ctx.own:
+        return RefRole.OWN
+    if folded in ctx.self_params or folded in ctx.params:
+        return RefRole.PARAM
+    return RefRole.FOREIGN
+
+
+def _generic_at(tokens: Sequence[Token], i: int) -> int | None:
+    """Index of the tool noun when tokens[i] opens "any (other) tool" or "other servers"."""
+    low = tokens[i].low
+    if low not in UNIVERSAL and low not in _OTHER and low != "a":
+        return None
+    for j in range(i + 1, min(len(tokens), i + 4)):
+        word = tokens[j].low
+        if word in TOOL_NOUNS:
+            return j
+        if tokens[j].kind is Kind.PUNCT:
+            return None
+    return None
+
+
+def _retired(tokens: Sequence[Token], i: int) -> bool:
+    return any(t.low in RETIRED for t in tokens[max(0, i - 3) : i])
+
+
+def tool_refs(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef]:
+    """Every tool reference of a sentence, in order, with its role in the listing."""
+    refs: list[ToolRef] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        low = token.low
+        nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        if low == "this" and nxt in ("tool", "function", "server", "one", "tool's"):
+            refs.append(ToolRef("this " + nxt, RefRole.SELF, i, named=False, start=token.start))
+            i += 2
+            continue
+        noun = _generic_at(tokens, i)
+        if noun is not None:
+            server = tokens[noun].low.startswith("server") or (
+                noun + 2 < len(tokens) and tokens[noun + 2].low in _SERVER_WORDS
+            )
+            foreign = server and low in _OTHER | {"any", "all", "every"}
+            role = RefRole.FOREIGN if foreign else RefRole.GENERIC
+            text = " ".join(t.text for t in tokens[i : noun + 1])
+            refs.append(ToolRef(text, role, i, named=False, start=token.start))
+            i = noun + 1
+            continue
+        if token.kind in (Kind.WORD, Kind.QUOTED) and not _not_a_tool(token.bare):
+            ref = _name_ref(tokens, i, ctx)
+            if ref is not None:
+                refs.append(ref)
+        i += 1
+    return refs
