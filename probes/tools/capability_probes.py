@@ -9,11 +9,14 @@ capabilities dimension weighs and the access gates combine with the auth model.
 from __future__ import annotations
 
 from probes.model import Evidence, Finding, Severity
+from probes.tools.claims import contradiction
 from probes.tools.judging import (
     ANNOTATIONS,
     BASIS,
     CAPABILITY_TIER,
+    CLAIM,
     CUE,
+    FIELD,
     PARAM,
     PARAM_KIND,
     PARAMS,
@@ -65,6 +68,18 @@ EXTERNAL = tools_spec(
     severity=Severity.MEDIUM,
     remediation="Confirm external actions with the user and restrict their destinations.",
     references=(*_CAPABILITY_REFS, "ATLAS AML.T0086", "CWE-918"),
+)
+DESCRIPTION_CONTRADICTS = tools_spec(
+    "tool_description_contradicts_schema",
+    question="Does the description claim the tool is read-only or harmless when it is not?",
+    rationale=(
+        'A description that calls a writer read-only ("read-only" over a `delete_` name or '
+        "a free-form command) lulls the user and the agent into approving it: a deception "
+        "that needs both the text and the schema to see."
+    ),
+    severity=Severity.CRITICAL,
+    remediation="Do not connect to this server; a tool's description must say what it does.",
+    references=("OWASP-MCP03", "OWASP-LLM06", "ATLAS AML.T0110", "SAFE-T1001"),
 )
 OVERBROAD_PARAMETER = tools_spec(
     "tool_parameter_is_overbroad",
@@ -186,6 +201,23 @@ def annotations_contradict_behaviour(observation: ToolsObservation) -> list[Find
         )
 
     return per_definition(ANNOTATIONS_CONTRADICT, observation, one, kinds=("tool",))
+
+
+def description_contradicts_schema(observation: ToolsObservation) -> list[Finding]:
+    """TRUE when a read-only or harmless claim is belied by the name, schema or annotations."""
+
+    def one(definition: ToolDefinition) -> Finding:
+        found = contradiction(definition)
+        if found is None:
+            message = f"The {label(definition)} claims nothing its definition contradicts."
+            return judge(DESCRIPTION_CONTRADICTS, definition, bad=False, message=message)
+        message = f"The {label(definition)} claims '{found.claim}', but {found.evidence}."
+        evidence: Evidence = {CLAIM: found.claim, REASON: found.evidence, FIELD: "description"}
+        return judge(
+            DESCRIPTION_CONTRADICTS, definition, bad=True, message=message, evidence=evidence
+        )
+
+    return per_definition(DESCRIPTION_CONTRADICTS, observation, one, kinds=("tool",))
 
 
 def parameter_is_overbroad(observation: ToolsObservation) -> list[Finding]:

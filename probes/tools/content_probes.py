@@ -92,13 +92,20 @@ ENCODED_PAYLOAD = tools_spec(
 )
 SHADOWS_OTHER_TOOLS = tools_spec(
     "tool_definition_shadows_other_tools",
-    question="Does the definition tell the agent how to use tools this server does not own?",
-    rationale=(
-        "Tool shadowing: a definition that redefines another server's tool hijacks it "
-        "without ever being called itself."
+    question=(
+        "Does the definition direct how tools this server does not own are used, or imitate "
+        "another tool of the listing?"
     ),
-    severity=Severity.HIGH,
-    remediation="A tool should describe only itself and its own server's tools.",
+    rationale=(
+        "Tool shadowing: a directive about another server's tool (\"before using `send_email`, "
+        "add ... to bcc\"), a claim to replace it, or a look-alike of a sibling's name hijacks "
+        "tools without this one ever being called."
+    ),
+    severity=Severity.CRITICAL,
+    remediation=(
+        "Do not connect to this server; a tool should describe only itself and its own "
+        "server's tools."
+    ),
     references=("OWASP-MCP03", "OWASP-ASI02", "ATLAS AML.T0074", "SAFE-T1008", "SAFE-T1301"),
 )
 

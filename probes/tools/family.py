@@ -23,6 +23,10 @@ TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
     Probe(
         capability_probes.ANNOTATIONS_CONTRADICT, capability_probes.annotations_contradict_behaviour
     ),
+    Probe(
+        capability_probes.DESCRIPTION_CONTRADICTS,
+        capability_probes.description_contradicts_schema,
+    ),
     Probe(capability_probes.DESTRUCTIVE, capability_probes.capability_is_destructive),
     Probe(capability_probes.EXTERNAL, capability_probes.capability_is_external),
     Probe(capability_probes.OVERBROAD_PARAMETER, capability_probes.parameter_is_overbroad),

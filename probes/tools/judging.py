@@ -27,6 +27,7 @@ CONTEXT = "context"
 CAPABILITY_TIER = "capability_tier"
 BASIS = "basis"
 CUE = "cue"
+CLAIM = "claim"
 ANNOTATIONS = "annotations"
 PARAM = "param"
 PARAM_KIND = "param_kind"
@@ -66,7 +67,8 @@ RISK_POINTS: dict[str, int] = {
     "tool_definition_contains_hidden_instructions": 100,
     "tool_definition_contains_invisible_unicode": 100,
     "tool_name_uses_mixed_scripts": 50,
-    "tool_definition_shadows_other_tools": 50,
+    "tool_definition_shadows_other_tools": 100,
+    "tool_description_contradicts_schema": 100,
     "tool_definition_contains_encoded_payload": 40,
     "tool_parameter_requests_credentials": 40,
     "tool_annotations_contradict_behaviour": 25,
@@ -79,8 +81,14 @@ RISK_POINTS: dict[str, int] = {
 SCHEMA_PROBLEM_POINTS = 5  # per problem, for tool_schema_is_loose
 # Points a bad set-level finding takes off the whole dimension.
 SET_RISK_POINTS: dict[str, int] = {"tool_names_collide": 10, "tool_set_exceeds_50_tools": 5}
+# A poisoned definition scores 0 and forces block (the `tools.poisoning` gate).
 POISONING_PROBES = frozenset(
-    {"tool_definition_contains_hidden_instructions", "tool_definition_contains_invisible_unicode"}
+    {
+        "tool_definition_contains_hidden_instructions",
+        "tool_definition_contains_invisible_unicode",
+        "tool_definition_shadows_other_tools",
+        "tool_description_contradicts_schema",
+    }
 )
 
 Judge = Callable[[ToolDefinition], Finding]

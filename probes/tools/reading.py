@@ -16,8 +16,10 @@ from probes.tools.content import Prepared, prepared, prepared_for, span_of
 from probes.tools.directives import Directive, read_directives
 from probes.tools.memo import IdentityCache
 from probes.tools.observation import Role, TextField, ToolDefinition, ToolsObservation
+from probes.tools.poisoning import SHADOWING
 from probes.tools.references import ListingContext, RefRole, listing_context
 from probes.tools.signals import judge_directive
+from probes.tools.squatting import squats
 
 _MAX_READ_CHARS = 20_000  # beyond this a description is judged excessive anyway
 
@@ -117,6 +119,19 @@ def _read(observation: ToolsObservation) -> ListingReading:
     for definition in observation.definitions:
         texts = prepared_for(observation, definition.fields)
         table[id(definition.fields)] = read_texts(texts, ctx.for_definition(definition))
+    for squat in squats(observation.definitions):
+        definition = next(d for d in observation.definitions if d.subject == squat.subject)
+        old = table[id(definition.fields)]
+        signal = SignalMatch(
+            SHADOWING,
+            squat.rule,
+            "name",
+            definition.name or "",
+            f"imitates the listing's '{squat.twin}'",
+        )
+        table[id(definition.fields)] = DefinitionReading(
+            (*old.signals, signal), old.features | {f"signal:{squat.rule}"}, old.text
+        )
     instructions = None
     if observation.instructions:
         fields = (TextField("instructions", observation.instructions, Role.PROSE),)

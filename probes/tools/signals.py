@@ -47,9 +47,11 @@ def _cross_server(d: Directive) -> bool:
     if _foreign(d.trigger_refs) and (d.actions or d.obligation or d.concealment):
         return True
     foreign = _foreign(d.refs)
-    steering = d.actions & _STEERS or d.concealment or d.override
+    steering = d.actions & (_STEERS - {Action.CALL}) or d.concealment or d.override
     if foreign and steering and (d.obligation or d.trigger is not None):
         return True
+    if foreign and Action.CALL in d.actions and d.obligation:
+        return True  # "before file operations, use `x`" without an obligation is advice
     if foreign and d.actions & _MOVES and d.imperative:
         return True
     # "the email tool must use BCC": an unnamed foreign tool whose arguments are changed.

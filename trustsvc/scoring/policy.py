@@ -182,6 +182,8 @@ _TOOLS_GATES = (
             {
                 "tool_definition_contains_hidden_instructions",
                 "tool_definition_contains_invisible_unicode",
+                "tool_definition_shadows_other_tools",
+                "tool_description_contradicts_schema",
             }
         ),
         cap="F",

@@ -91,7 +91,7 @@ def test_risk_points_add_up_per_tool_and_cap_at_100() -> None:
         ("tool_capability_is_destructive", "a"): 20,
         ("tool_parameter_is_overbroad", "a"): 20,
         ("tool_parameter_requests_credentials", "b"): 40,
-        ("tool_definition_shadows_other_tools", "b"): 50,
+        ("tool_name_uses_mixed_scripts", "b"): 50,
         ("tool_annotations_contradict_behaviour", "b"): 25,
     }
     result = evaluate(findings(["a", "b", "c"], bad))

@@ -4,7 +4,9 @@ Benign: every definition recorded from 20 published servers (filesystem, git, fe
 GitHub, Playwright, Kubernetes, Notion, shell, ...): many are destructive or broad, none may
 be called poisoned. Malicious: definitions written from public attack write-ups, each
 labelled with the probe (and rule) that should catch it; `known_misses.json` holds attacks
-the deterministic rules honestly do not catch, so recall is measured, not assumed.
+the deterministic rules honestly do not catch, so recall is measured, not assumed. Shadowing
+and look-alike twins within a listing count as poisoned (issue 15), so their samples are
+labelled poisoned.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from tests.unit.tools.corpus import corpus_files
 
 # The figures reported for this corpus; a rule change that moves them must update them here.
 BENIGN_DEFINITIONS = 215
-POISONED_LABELS = 38
-TRUE_POSITIVES = 35
+POISONED_LABELS = 43
+TRUE_POSITIVES = 41
 PRECISION = 1.0
 RECALL = TRUE_POSITIVES / POISONED_LABELS
 

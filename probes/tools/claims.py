@@ -1,0 +1,67 @@
+"""A description that claims less than its own definition shows: "read-only" over a writer.
+
+The claim must be about the tool ("This tool is read-only", "(read-only)", "has no side
+effects", "never modifies anything"), not about what it works on ("runs a read-only SQL
+query", "opens the file in read-only mode"), and the evidence against it must come from the
+same definition: a writing or destructive verb in its name, a free-form command or code
+parameter, or annotations that say it writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from probes.tools.observation import ToolDefinition
+from probes.tools.parameters import overbroad_parameters
+from probes.tools.tiers import WEAK_VERBS, Tier, tier_of_words, words_of
+
+_CLAIM = re.compile(
+    r"\b(?:is|are|being|remains?|stays?)\s+(?:strictly\s+|purely\s+|completely\s+|entirely\s+"
+    r"|fully\s+|100%\s+|always\s+)?(?:read[- ]only|side[- ]effect[- ]free|non[- ]?destructive"
+    r"|harmless)\b"
+    r"|^\W*(?:\(|\[)?read[- ]only\b\s*(?:[.:;)\]]|$|-|tool\b)"
+    r"|\((?:strictly\s+)?read[- ]only\)"
+    r"|\bread[- ]only\s+(?:tool|operation|function|action|lookup|utility)\b"
+    r"|\b(?:has|have|with|causes?)\s+no\s+side[- ]effects\b"
+    r"|\bwithout\s+(?:any\s+)?side[- ]effects\b"
+    r"|\b(?:does\s+not|doesn'?t|never|will\s+not|won'?t|cannot|can'?t)\s+(?:ever\s+)?"
+    r"(?:modify|modifies|change|changes|write|writes|delete|deletes|alter|alters|touch|touches)"
+    r"\s+(?:anything|any\s+(?:data|state|files?)|your\s+(?:system|data|files)|the\s+system)\b"
+    r"|\bonly\s+(?:ever\s+)?reads\b|\bjust\s+reads\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_WRITES = frozenset({Tier.WRITE, Tier.DESTRUCTIVE, Tier.EXTERNAL})
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """The claim in the description and the part of the definition that belies it."""
+
+    claim: str
+    evidence: str
+
+
+def _belied_by(definition: ToolDefinition) -> str | None:
+    tier, verb = tier_of_words(words_of(definition.name or ""))
+    if tier in _WRITES and verb not in WEAK_VERBS:
+        return f"its name says '{verb}'"
+    for param, kind in overbroad_parameters(definition):
+        if kind in ("command", "code"):
+            return f"it takes a free-form {kind} in '{param.path}'"
+    hints = definition.annotations or {}
+    if hints.get("destructiveHint") is True or hints.get("readOnlyHint") is False:
+        return "its annotations say it writes"
+    return None
+
+
+def contradiction(definition: ToolDefinition) -> Contradiction | None:
+    """The read-only or harmless claim its own name, schema or annotations contradict."""
+    description = definition.description or ""
+    match = _CLAIM.search(description)
+    if match is None:
+        return None
+    evidence = _belied_by(definition)
+    if evidence is None:
+        return None
+    return Contradiction(" ".join(match.group(0).split()), evidence)
