@@ -97,6 +97,22 @@ def read_secret_file(match: re.Match[str], ctx: MatchContext) -> bool:
     return bool(TRANSFER.search(sentence) or URGE.search(sentence))
 
 
+# "before calling other tools, to discover valid index names": a prerequisite with a purpose.
+PURPOSE = re.compile(
+    r"\bto\s+(?:discover|get|obtain|find|determine|resolve|look\s+up|fetch|retrieve|identify"
+    r"|learn|list|know|see|look\s+up|pick|choose|locate|confirm\s+the\s+(?:id|name|path))\b"
+    r"|\bwith\s+its\s+\w*(?:id|pid|name|path|key)\b",
+    re.IGNORECASE,
+)
+
+
+def without_purpose(match: re.Match[str], ctx: MatchContext) -> bool:
+    """A prerequisite that says what it is for (valid ids, the user's identity) is guidance."""
+    unwrapped = re.sub(r"\n(?=[ \t]*[a-z])", " ", ctx.text)  # wrapped lines are one sentence
+    sentence = _sentence_around(unwrapped, match.start(), match.end())
+    return PURPOSE.search(sentence) is None
+
+
 def exfiltrates(match: re.Match[str], ctx: MatchContext) -> bool:
     """A send or include verb before the data, or "must be sent to" after it, not negated.
 

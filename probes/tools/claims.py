@@ -31,6 +31,11 @@ _CLAIM = re.compile(
     r"|\bonly\s+(?:ever\s+)?reads\b|\bjust\s+reads\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# "read-only with respect to GitLab": a claim about one system, not about the tool.
+_SCOPED = re.compile(
+    r"\s*(?:with\s+respect\s+to|for|on|in|regarding|towards?|except|apart\s+from|unless)\b",
+    re.IGNORECASE,
+)
 _WRITES = frozenset({Tier.WRITE, Tier.DESTRUCTIVE, Tier.EXTERNAL})
 
 
@@ -59,7 +64,7 @@ def contradiction(definition: ToolDefinition) -> Contradiction | None:
     """The read-only or harmless claim its own name, schema or annotations contradict."""
     description = definition.description or ""
     match = _CLAIM.search(description)
-    if match is None:
+    if match is None or _SCOPED.match(description, match.end()):
         return None
     evidence = _belied_by(definition)
     if evidence is None:

@@ -43,6 +43,7 @@ from probes.tools.lexicon import (
     lemma,
     words,
 )
+from probes.tools.observation import Role
 from probes.tools.patterns import SENSITIVE_PATH
 from probes.tools.references import (
     Kind,
@@ -50,11 +51,13 @@ from probes.tools.references import (
     RefRole,
     Token,
     ToolRef,
+    named_mentions,
     tokenize,
     tool_refs,
 )
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|;\s+|\s+-{2,}\s+|</?[A-Za-z_]+>")
+# A line break ends a sentence unless the next line goes on in lower case (wrapped text).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+(?![ \t]*[a-z])|\s+-{2,}\s+|</?[A-Za-z_]+>")
 _SECRET_PATH = re.compile(SENSITIVE_PATH, re.IGNORECASE)
 # An address shown as an example of the format ("e.g. jane@example.com") is not a target.
 _EXAMPLE_CUE = re.compile(
@@ -113,12 +116,14 @@ _OBEY_OUTPUT = re.compile(
     r"(?:\w+\s+){0,2}?(?:instructions?|commands?|system|authoritative|trusted|directives?|orders?)"
     r"|\b(?:follow|obey)\s+(?:any|all|the|every)\s+(?:\w+\s+)?(?:instructions?"
     r"|commands?|directives?)\s+(?:in|from|returned|contained|found|it|that)\b"
-    r"|\b(?:highest|top|absolute|maximum)\s+priority\b|\b(?:takes?|has)\s+(?:precedence|priority)"
+    r"|\b(?:highest|top|absolute|maximum)\s+priority\s+(?:over|than|instruction|directive|rule)"
+    r"|\b(?:takes?|has)\s+(?:precedence|priority)"
     r"\s+over\s+(?:all|any|every|the|your|other)\s+(?:\w+\s+)?(?:instructions?|rules?|prompts?"
     r"|guidelines?)",
     re.IGNORECASE,
 )
 _USERISH = words("user users human humans operator operators them anyone anybody owner person")
+_USERS = words("user users human humans operator operators owner")
 _MAX_SENTENCE_TOKENS = 120
 
 
@@ -152,6 +157,9 @@ class Directive:
     sink: str | None
     sink_param: str | None
     address: bool
+    recipient: bool = False
+    mentions: tuple[ToolRef, ...] = ()  # every identifier-shaped tool name, any slot
+    ordered: bool = False  # the sentence orders one call against another
 
     def roles(self) -> frozenset[RefRole]:
         """Roles of every tool the sentence names, in its trigger or its main clause."""
@@ -207,14 +215,22 @@ def _imperative(text: str, offset: int, tokens: Sequence[Token], main_start: int
         skipped = modal.end()
         while j < len(rest) and rest[j].start - rest[0].start < skipped:
             j += 1
-    while j < len(rest) and (rest[j].low in _LEAD_SKIP or rest[j].kind is Kind.PUNCT):
-        j += 1
-    if j >= len(rest):
-        return False
-    word = rest[j].low
-    verb = lemma(word)
-    known = any(verb in v for v in ACTION_VERBS.values()) or verb in OVERRIDE_VERBS
-    return known and is_base_form(word) and (modal is not None or word == verb)
+    starts = [j]
+    comma = next((k for k, t in enumerate(rest[:14]) if t.low == ","), None)
+    if comma is not None and comma >= j:
+        starts.append(comma + 1)  # "For the rest of the session, send ..."
+    for first in starts:
+        k = first
+        while k < len(rest) and (rest[k].low in _LEAD_SKIP or rest[k].kind is Kind.PUNCT):
+            k += 1
+        if k >= len(rest):
+            continue
+        word = rest[k].low
+        verb = lemma(word)
+        known = any(verb in v for v in ACTION_VERBS.values()) or verb in OVERRIDE_VERBS
+        if known and is_base_form(word):
+            return True
+    return False
 
 
 def _actions(tokens: Sequence[Token]) -> tuple[set[Action], set[Action]]:
@@ -230,22 +246,59 @@ def _actions(tokens: Sequence[Token]) -> tuple[set[Action], set[Action]]:
     return found, negated
 
 
-def _override(text: str, tokens: Sequence[Token]) -> bool:
-    """Safeguards set aside: "ignore prior rules", "without asking for confirmation"."""
+_STRONG_SAFEGUARDS = words(
+    "confirmation confirmations approval approvals consent guardrail guardrails safeguard"
+    " safeguards safety sandbox"
+)
+_SAFEGUARD_QUALIFIERS = words(
+    "previous prior above earlier preceding original your all any other system safety security"
+    " existing user's the user's developer's operator's"
+)
+
+
+_NEGATED_TAIL = re.compile(r"\b(?:not|never|n't)\b\W*\w*\W*$", re.IGNORECASE)
+_PLAIN_FILLERS = words("the any all user user's your for of asking explicit manual human every")
+
+
+def _bare_strong(window: Sequence[str]) -> bool:
+    """A strong safeguard named plainly ("skip confirmation"), not a setting of someone else's.
+
+    "Disable committer approval" configures a repository; it sets aside no consent of the user.
+    """
+    for j, word in enumerate(window):
+        if word in _STRONG_SAFEGUARDS:
+            return all(w in _PLAIN_FILLERS for w in window[:j])
+    return False
+
+
+def _override(text: str, tokens: Sequence[Token], role: Role) -> bool:
+    """Safeguards set aside: "ignore prior rules", "without asking for confirmation".
+
+    The verb must be addressed to the agent (base form: "bypass the checks"), not describe
+    the tool ("bypasses bot filters"), and a plain noun needs a qualifier that makes it the
+    agent's own ("your rules", "all previous instructions"): "skip later rules" is a setting.
+    Parameter names (`ignore_consistency_check`) are settings too.
+    """
+    if role is Role.NAME:
+        return False
     lows = [t.low for t in tokens]
     for i, low in enumerate(lows):
         verb = lemma(low)
         window = lows[i + 1 : i + 6]
-        if verb in OVERRIDE_VERBS and not _negated_before(tokens, i) and SAFEGUARDS & set(window):
-            return True
+        if verb in OVERRIDE_VERBS and is_base_form(low) and not _negated_before(tokens, i):
+            nouns = SAFEGUARDS & set(window)
+            if nouns and (_SAFEGUARD_QUALIFIERS & set(window) or _bare_strong(window)):
+                return True
         asked = verb in ASK_VERBS and CONSENT & set(lows[i + 1 : i + 7])
-        if asked and (
-            _negated_before(tokens, i, 4) or (i > 0 and lows[i - 1] in ("skip", "skipping"))
-        ):
+        skipped = i > 0 and lows[i - 1] in ("skip", "skipping")
+        if asked and (_negated_before(tokens, i, 4) or skipped):
             return True
         if low == "without" and CONSENT & set(lows[i + 1 : i + 5]):
             return True
-    return bool(_PERSONA.search(text) or _APPROVED.search(text) or _OBEY_OUTPUT.search(text))
+    obey = _OBEY_OUTPUT.search(text)
+    if obey and not _NEGATED_TAIL.search(text[: obey.start()]):
+        return True
+    return bool(_PERSONA.search(text) or _APPROVED.search(text))
 
 
 def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa: PLR0911 (one return per way of hiding)
@@ -253,9 +306,10 @@ def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa
     for i, low in enumerate(lows):
         verb = lemma(low)
         near = set(lows[i + 1 : i + 8])
-        if verb in HIDE_VERBS and _negated_before(tokens, i, 4) and near & _USERISH:
+        honest = "bother" in lows[max(0, i - 3) : i] or "unless" in lows
+        if verb in HIDE_VERBS and _negated_before(tokens, i, 4) and near & _USERISH and not honest:
             return True
-        if verb in CONCEAL_VERBS and ("from" in near or near & _USERISH):
+        if verb in CONCEAL_VERBS and near & _USERS:
             return True
         if (
             low in STEALTH
@@ -291,7 +345,7 @@ def _verbish(word: str) -> bool:
     return any(verb in v for v in ACTION_VERBS.values())
 
 
-def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:
+def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:  # noqa: C901
     """The most sensitive kind of data the sentence names, and the words that named it."""
     lows = [t.low for t in tokens]
     found: set[str] = set()
@@ -356,47 +410,86 @@ def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:
         elif low in ("files", "documents", "file", "directory", "folder") and qualified:
             found.add(low)
             kind = kind or "files"
+        elif low in _CALL_DATA and {"its", "their", "every", "all", "each"} & set(prev[-2:]):
+            found.add(low)
+            kind = kind or "tool_output"
         elif low in PERSONAL_DATA and qualified:
             found.add(low)
             kind = kind or "personal"
     return kind, found
 
 
-def _sink(
+def _is_example(tokens: Sequence[Token], i: int) -> bool:
+    before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
+    return bool(_EXAMPLE_CUE.search(before) or _EXAMPLE_LOCAL.match(tokens[i].text))
+
+
+def _sink(  # noqa: C901 (one pass over the tokens per kind of sink)
     tokens: Sequence[Token], refs: Sequence[ToolRef], ctx: ListingContext
-) -> tuple[str | None, str | None, bool]:
-    """Where the sentence sends data, the parameter it names as sink, and a literal address."""
-    address = False
+) -> tuple[str | None, str | None, bool, bool]:
+    """Where data goes: the sink kind, the parameter named, any address, a recipient.
+
+    A recipient is an address something is sent or set to (an e-mail address, an account
+    number, a URL after "to"); a documentation link ("see the guide at https://...") is an
+    address but no recipient.
+    """
+    address = recipient = False
     sink: str | None = None
-    for i, t in enumerate(tokens):
-        before = " ".join(x.text for x in tokens[max(0, i - 3) : i])
-        example = _EXAMPLE_CUE.search(before) or _EXAMPLE_LOCAL.match(t.text)
-        if t.kind in (Kind.URL, Kind.EMAIL) and not example:
-            address = True
-            sink = sink or ("url" if t.kind is Kind.URL else "email")
-    param: str | None = None
     lows = [t.low for t in tokens]
+    for i, t in enumerate(tokens):
+        if t.kind is Kind.QUOTED and _ADDRESS_IN.search(t.text):
+            address = recipient = True  # an address inside a code span is planted, not an example
+            sink = sink or "url"
+            continue
+        if t.kind not in (Kind.URL, Kind.EMAIL) or _is_example(tokens, i):
+            continue
+        address = True
+        sink = sink or ("url" if t.kind is Kind.URL else "email")
+        near = set(lows[max(0, i - 3) : i])
+        if t.kind is Kind.EMAIL or (near & _TO_WORDS and not near & _DOC_WORDS):
+            recipient = True
+    param: str | None = None
     for i, t in enumerate(tokens):
         bare = t.bare.lower()
         nxt = lows[i + 1] if i + 1 < len(lows) else ""
         folded = bare.replace("_", "").replace("-", "")
-        if (
-            nxt in SINK_NOUNS
-            and t.kind in (Kind.WORD, Kind.QUOTED)
-            and bare not in ("the", "a", "this", "that", "same", "each", "every", "any")
-        ) or (folded in ctx.self_params and t.kind is Kind.QUOTED):
+        named = nxt in SINK_NOUNS and t.kind in (Kind.WORD, Kind.QUOTED) and bare not in _NOT_PARAMS
+        if named or (folded in ctx.self_params and t.kind is Kind.QUOTED):
             param = bare
         if param is not None:
-            sink = sink or ("side_channel" if param.replace("-", "_") in SIDE_CHANNELS else "param")
+            parts = set(re.split(r"[_\-.]+", param)) | {param}
+            sink = sink or ("side_channel" if parts & SIDE_CHANNELS else "param")
             break
     if sink is None and any(r.role is RefRole.FOREIGN and r.named for r in refs):
         sink = "foreign_tool"
-    if sink is None and {"server", "endpoint", "webhook", "remote", "external"} & set(lows):
-        sink = "external"
-    return sink, param, address
+    if sink is None:
+        for i, low in enumerate(lows):
+            if low in _EXTERNAL_WORDS and set(lows[max(0, i - 3) : i]) & _TO_WORDS:
+                sink = "external"
+                break
+    return sink, param, address, recipient
 
 
-def read_directive(text: str, start: int, end: int, ctx: ListingContext) -> Directive | None:
+# Words that put one call before or after another, or hand one's output to the next.
+_ORDER = re.compile(
+    r"\b(?:before|after|once|whenever|until|unless|prior\s+to|first|then|next|follow(?:s|ed)?"
+    r"[\s-]+up|chain|through|each\s+time|every\s+time|immediately|afterwards|subsequently"
+    r"|pass(?:es)?\s+(?:each|every|the|its|all)\s+(?:\w+\s+)?(?:results?|outputs?)"
+    r"|(?:results?|outputs?|response)\s+of)\b",
+    re.IGNORECASE,
+)
+_POSSESSIVES = words("your user's users' their his her")
+_CALL_DATA = words("arguments args inputs parameters queries requests payloads")
+_ADDRESS_IN = re.compile(r"https?://|[\w.+-]+@[\w-]+\.[\w.-]+")
+_TO_WORDS = words("to into via as onto toward towards")
+_DOC_WORDS = words("see docs documentation guide at following reference read")
+_EXTERNAL_WORDS = words("server endpoint webhook remote external collector backup")
+_NOT_PARAMS = words("the a an this that same each every any")
+
+
+def read_directive(
+    text: str, start: int, end: int, ctx: ListingContext, role: Role = Role.PROSE
+) -> Directive | None:
     """The directive reading of text[start:end]; None for a sentence with no words."""
     sentence = text[start:end]
     tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
@@ -413,7 +506,8 @@ def read_directive(text: str, start: int, end: int, ctx: ListingContext) -> Dire
     found, negated = _actions(tokens)
     lows = {t.low for t in tokens}
     data, data_words = _data(tokens, sentence)
-    sink, param, address = _sink(tokens, main, ctx)
+    sink, param, address, recipient = _sink(tokens, main, ctx)
+    literal = _LITERAL_ADDRESS.search(sentence) is not None
     main_start = t_end + 1 if trigger is not None and t_start <= 2 else 0  # noqa: PLR2004
     return Directive(
         text=sentence,
@@ -430,20 +524,23 @@ def read_directive(text: str, start: int, end: int, ctx: ListingContext) -> Dire
         passive=_PASSIVE.search(sentence) is not None or _GOES_TO.search(sentence) is not None,
         standing=_STANDING.search(sentence) is not None,
         concealment=_concealment(tokens, found),
-        override=_override(sentence, tokens),
+        override=_override(sentence, tokens, role),
         data=data,
         data_words=frozenset(data_words),
         sink=sink,
         sink_param=param,
-        address=address or bool(_LITERAL_ADDRESS.search(sentence)),
+        address=address or literal,
+        recipient=recipient or literal,
+        mentions=tuple(named_mentions(tokens, ctx)),
+        ordered=_ORDER.search(sentence) is not None,
     )
 
 
-def read_directives(text: str, ctx: ListingContext) -> list[Directive]:
+def read_directives(text: str, ctx: ListingContext, role: Role = Role.PROSE) -> list[Directive]:
     """Every sentence of `text` read as a directive."""
     found = []
     for start, end in sentences(text):
-        directive = read_directive(text, start, end, ctx)
+        directive = read_directive(text, start, end, ctx, role)
         if directive is not None:
             found.append(directive)
     return found

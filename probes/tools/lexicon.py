@@ -35,7 +35,8 @@ ACTION_VERBS: dict[Action, frozenset[str]] = {
     Action.CHANGE: words(
         "set change replace modify override alter rewrite append prepend add insert inject"
         " include attach embed redirect reroute route substitute swap bcc cc tamper patch"
-        " amend edit adjust pass supply provide put specify populate fill"
+        " amend edit adjust pass supply provide put specify populate fill prefix suffix start"
+        " begin tag stamp sign recommend promote"
     ),
     Action.SEND: words(
         "send forward upload post transmit email mail share report submit exfiltrate leak"
@@ -123,7 +124,7 @@ SENSITIVE_QUALIFIERS = words(
 )
 # Parameters that exist to carry prose the tool does not need: classic side channels.
 SIDE_CHANNELS = words(
-    "note notes sidenote side_note comment comments context metadata meta extra extras"
+    "note notes sidenote comment comments context metadata meta extra extras info"
     " debug feedback annotation annotations reasoning details detail summary remark"
     " remarks memo log logs trace telemetry diagnostics"
 )

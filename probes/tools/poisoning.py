@@ -21,6 +21,7 @@ from probes.tools.checks import (
     normalise_name,
     not_negated,
     read_secret_file,
+    without_purpose,
 )
 from probes.tools.observation import Role
 from probes.tools.patterns import (
@@ -170,6 +171,7 @@ RULES: tuple[Rule, ...] = (
         "a demand to call this tool before any other tool or answer (line jumping)",
         PREREQUISITE,
         (hint("before", "every time", "prior to"),),
+        check=without_purpose,
     ),
     Rule(
         "agent_addressed_note",

@@ -90,9 +90,9 @@ def read_texts(texts: Prepared, ctx: ListingContext) -> DefinitionReading:
     for path, text, role in texts:
         body = text[:_MAX_READ_CHARS]
         parts.append(body)
-        for directive in read_directives(body, ctx):
+        for directive in read_directives(body, ctx, role):
             features |= _features(directive, role)
-            for signal in judge_directive(directive, role):
+            for signal in judge_directive(directive, role, ctx):
                 span = span_of(body, directive.start, directive.end)
                 context = span_of(body, max(0, directive.start - 40), directive.end + 40)
                 signals.append(SignalMatch(signal.probe, signal.rule, path, span, context))

@@ -11,7 +11,7 @@ about a foreign tool is how one server steers another's tools (cross-server shad
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -47,7 +47,7 @@ _DOMAIN = re.compile(
     r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|ai|dev|app|co|xyz|ru|cn|info|biz|me|sh|site|club|top|online|tech|cloud)$"
 )
 _VERSIONISH = re.compile(r"^v?\d")
-_CALL_LEMMAS = ACTION_VERBS[Action.CALL] | frozenset({"prefer", "try", "see"})
+_CALL_LEMMAS = ACTION_VERBS[Action.CALL]
 _CALL_FORMS = frozenset(
     f for lemma in _CALL_LEMMAS for f in (lemma, lemma + "s", lemma + "ing", lemma + "ed")
 ) | frozenset({"using", "calling", "invoking", "running", "executing", "triggering"})
@@ -56,6 +56,17 @@ _AFTER_VERBS = words(
     " executes executed"
 )
 _PASSIVE_CALLS = words("called used invoked run executed triggered available")
+_STRICT_CALLS = words(
+    "call calls calling invoke invokes invoking run running execute executing trigger triggering"
+)
+_TRIGGER_WORDS = words("before after when whenever once upon prior each every while")
+_EVENT_TRIGGERS = words("before after when whenever once upon")
+# Plain words that name another server's tool in "the X tool" (the worlds an agent acts in).
+_WORLD_NOUNS = words(
+    "email mail gmail outlook inbox payment payments bank banking wallet crypto shell terminal"
+    " bash browser filesystem file files calendar database sql chat slack discord telegram"
+    " whatsapp sms git github gitlab code messaging message crm notes drive dropbox"
+)
 _SERVER_WORDS = frozenset({"server", "servers", "server's", "servers'", "mcp"})
 _OTHER = frozenset({"other", "another", "different", "third-party", "external", "separate"})
 
@@ -129,9 +140,11 @@ class ListingContext:
 
     own: frozenset[str] = frozenset()
     own_words: frozenset[str] = frozenset()
+    vocab: Mapping[str, frozenset[str]] = field(default_factory=dict)
     params: frozenset[str] = frozenset()
     self_name: str = ""
     self_title: str = ""
+    self_vocab: frozenset[str] = frozenset()
     self_params: frozenset[str] = frozenset()
     self_words: frozenset[str] = field(default_factory=frozenset)
 
@@ -145,12 +158,43 @@ class ListingContext:
         return ListingContext(
             own=self.own,
             own_words=self.own_words,
+            vocab=self.vocab,
             params=self.params,
             self_name=normalise_name(definition.name or ""),
             self_title=normalise_name(definition.title or ""),
+            self_vocab=_vocabulary(definition),
             self_params=params,
             self_words=frozenset(words_of(definition.name or "")),
         )
+
+
+# Verbs and fillers too common in tool names to say two tools are about the same thing.
+_COMMON_NAME_WORDS = words(
+    "get list read create update delete set add remove search find fetch show describe run"
+    " start stop new all by to of the a for from with in on id ids info data item items"
+)
+
+
+def _vocabulary(definition: ToolDefinition) -> frozenset[str]:
+    """Content words of a tool's name, title and parameter names: what it is about."""
+    found = set(words_of(definition.name or "")) | set(words_of(definition.title or ""))
+    for f in definition.fields:
+        if f.role is Role.NAME and f.path.startswith("inputSchema"):
+            found |= set(words_of(f.text))
+    return frozenset(_stem(w) for w in found if len(w) > 2 and w not in _COMMON_NAME_WORDS)  # noqa: PLR2004
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def related(ctx: ListingContext, a: str, b: str) -> bool:
+    """Whether two of the listing's tools share a content word (process ~ kill_process's pid)."""
+    mine = ctx.vocab.get(normalise_name(a), ctx.self_vocab)
+    return bool(mine & ctx.vocab.get(normalise_name(b), frozenset()))
 
 
 def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
@@ -164,9 +208,11 @@ def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
         if f.role is Role.NAME and f.path.startswith(("inputSchema", "outputSchema"))
     }
     name_words = {w for n in names for w in words_of(n)}
+    vocab = {normalise_name(n): _vocabulary(d) for d in listed for n in (d.name, d.title) if n}
     return ListingContext(
         own=frozenset(normalise_name(n) for n in names),
         own_words=frozenset(name_words),
+        vocab=vocab,
         params=frozenset(keys),
     )
 
@@ -198,14 +244,23 @@ def _not_a_tool(bare: str) -> bool:
     )
 
 
-def _call_slot(tokens: Sequence[Token], i: int) -> bool:
-    """After a call verb: "call X", "use the X", "before invoking X"."""
-    before = [t.low for t in tokens[max(0, i - 2) : i] if t.kind is not Kind.PUNCT]
+def _call_slot(tokens: Sequence[Token], i: int, *, strict: bool = False) -> bool:
+    """After a call verb: "call X", "invoke the X", "before using X".
+
+    With `strict` (names the listing does not know), "use" counts only in a trigger
+    ("before using X"): "use `app_id`" and "use camelCase" name values, not tools.
+    """
+    before = [t.low for t in tokens[max(0, i - 3) : i] if t.kind is not Kind.PUNCT]
+    if before and before[-1] == "the":
+        before = before[:-1]
     if not before:
         return False
-    return before[-1] in _CALL_FORMS or (
-        before[-1] == "the" and len(before) > 1 and before[0] in _CALL_FORMS
-    )
+    verb = before[-1]
+    if not strict:
+        return verb in _CALL_FORMS
+    if verb in ("use", "using", "uses", "used"):
+        return verb == "using" and len(before) > 1 and before[-2] in _TRIGGER_WORDS
+    return verb in _STRICT_CALLS
 
 
 def _noun_slot(tokens: Sequence[Token], i: int) -> bool:
@@ -230,7 +285,7 @@ def _event_slot(tokens: Sequence[Token], i: int) -> bool:
     )
 
 
-def _name_ref(tokens: Sequence[Token], i: int, ctx: ListingContext) -> ToolRef | None:  # noqa: PLR0911
+def _name_ref(tokens: Sequence[Token], i: int, ctx: ListingContext) -> ToolRef | None:  # noqa: C901, PLR0911
     """A word as a tool reference, or None when it is ordinary prose.
 
     A name the listing knows (a sibling, this tool, a parameter) is read wherever it
@@ -245,19 +300,27 @@ def _name_ref(tokens: Sequence[Token], i: int, ctx: ListingContext) -> ToolRef |
     shaped = _identifier_shaped(token)
     role = _role_of(bare, ctx)
     noun = _noun_slot(tokens, i)
+    if role is RefRole.FOREIGN and " " in bare:
+        return None  # a quoted command line or phrase, not a tool name
     if role is not RefRole.FOREIGN:
         if shaped or noun or _call_slot(tokens, i) or token.kind is Kind.QUOTED:
             return ToolRef(bare, role, i, named=True, start=token.start)
         return None
     if noun and token.low in ctx.own_words | ctx.self_words:
         return ToolRef(bare, RefRole.OWN, i, named=False, start=token.start)
-    if shaped and (noun or _call_slot(tokens, i) or _event_slot(tokens, i)):
+    strict_slot = _call_slot(tokens, i, strict=True)
+    if shaped and (noun or strict_slot or _event_slot(tokens, i)):
         return ToolRef(bare, role, i, named=True, start=token.start)
-    if noun:
-        named = "-" in bare or token.kind is Kind.QUOTED
-        return ToolRef(bare, role, i, named=named, start=token.start)
-    if token.kind is Kind.QUOTED and "-" in bare and _call_slot(tokens, i):
+    if noun and (token.kind is Kind.QUOTED or "-" in bare):
         return ToolRef(bare, role, i, named=True, start=token.start)
+    if noun and token.low in _WORLD_NOUNS:
+        return ToolRef(bare, role, i, named=False, start=token.start)
+    if token.kind is Kind.QUOTED and "-" in bare and strict_slot:
+        return ToolRef(bare, role, i, named=True, start=token.start)
+    after = [t.low for t in tokens[i + 1 : i + 3]]
+    called = len(after) > 1 and after[0] in ("is", "are", "gets") and after[1] in _PASSIVE_CALLS
+    if i > 0 and tokens[i - 1].low in _EVENT_TRIGGERS and called:
+        return ToolRef(bare, role, i, named=True, start=token.start)  # "when click is called"
     return None
 
 
@@ -277,6 +340,9 @@ def _generic_at(tokens: Sequence[Token], i: int) -> int | None:
     low = tokens[i].low
     if low not in UNIVERSAL and low not in _OTHER and low != "a":
         return None
+    if low == "a":  # "a tool" is generic, "a merge request" is not
+        nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        return i + 1 if nxt in ("tool", "function", "tools") else None
     for j in range(i + 1, min(len(tokens), i + 4)):
         word = tokens[j].low
         if word in TOOL_NOUNS:
@@ -288,6 +354,27 @@ def _generic_at(tokens: Sequence[Token], i: int) -> int | None:
 
 def _retired(tokens: Sequence[Token], i: int) -> bool:
     return any(t.low in RETIRED for t in tokens[max(0, i - 3) : i])
+
+
+def named_mentions(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef]:
+    """Every identifier-shaped word that is not a parameter, whatever its slot.
+
+    In a sentence that orders this tool against another ("chain this after `x`", "`x`
+    will fail unless this has run"), any such name is a tool; elsewhere it could be a field.
+    """
+    found = []
+    for i, token in enumerate(tokens):
+        if token.kind not in (Kind.WORD, Kind.QUOTED) or _not_a_tool(token.bare):
+            continue
+        bare = token.bare.removesuffix("'s")
+        if " " in bare or not (_identifier_shaped(token) or normalise_name(bare) in ctx.own):
+            continue
+        if i > 0 and tokens[i - 1].text in ("(", ",", "{", "["):
+            continue  # an argument in example call syntax: `write_file(filePath, firstChunk)`
+        role = _role_of(bare, ctx)
+        if role is not RefRole.PARAM:
+            found.append(ToolRef(bare, role, i, named=True, start=token.start))
+    return found
 
 
 def tool_refs(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef]:

@@ -11,13 +11,15 @@ honest definitions hold data rather than orders.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from probes.tools.checks import PURPOSE
 from probes.tools.directives import Directive
 from probes.tools.lexicon import OUTRANK, Action
 from probes.tools.observation import Role
 from probes.tools.poisoning import HIDDEN, SHADOWING
-from probes.tools.references import RefRole, ToolRef
+from probes.tools.references import ListingContext, RefRole, ToolRef, related
 
 _MOVES = frozenset({Action.SEND, Action.CHANGE})
 _STEERS = frozenset({Action.CALL, Action.CHANGE, Action.SEND, Action.HIDE})
@@ -43,20 +45,25 @@ def _directed(d: Directive) -> bool:
 
 
 def _cross_server(d: Directive) -> bool:
-    """A directive that names a tool this server does not list."""
-    if _foreign(d.trigger_refs) and (d.actions or d.obligation or d.concealment):
+    """A directive that names a tool this server does not list.
+
+    Named in the trigger ("before using `send_email`, ..."), it conditions another tool;
+    named in the main clause it needs an obligation or a condition on a tool or event, and
+    an unnamed one ("the email tool") an obligation and an argument change.
+    """
+    acts = bool(d.actions & _STEERS) or d.concealment or d.override
+    if _foreign(d.trigger_refs) and (acts or d.obligation):
         return True
     foreign = _foreign(d.refs)
-    steering = d.actions & (_STEERS - {Action.CALL}) or d.concealment or d.override
-    if foreign and steering and (d.obligation or d.trigger is not None):
+    if foreign and d.obligation and acts:
         return True
-    if foreign and Action.CALL in d.actions and d.obligation:
-        return True  # "before file operations, use `x`" without an obligation is advice
-    if foreign and d.actions & _MOVES and d.imperative:
+    tool_trigger = bool(d.trigger_refs) or d.trigger_event
+    if foreign and tool_trigger and d.actions & _MOVES:
         return True
-    # "the email tool must use BCC": an unnamed foreign tool whose arguments are changed.
+    if foreign and d.imperative and d.actions & _MOVES and d.address:
+        return True
     unnamed = _foreign((*d.trigger_refs, *d.refs), named=False)
-    return bool(unnamed) and bool(d.actions & _MOVES) and (d.obligation or d.trigger is not None)
+    return bool(unnamed) and Action.CHANGE in d.actions and d.obligation
 
 
 def _outranks(d: Directive) -> bool:
@@ -75,9 +82,16 @@ def _outranks(d: Directive) -> bool:
     return generic and d.obligation and "other" in d.text.lower()
 
 
+_JUMP_TRIGGERS = frozenset(
+    {"before", "prior", "after", "every", "each", "whenever", "once", "upon"}
+)
+
+
 def _line_jumping(d: Directive) -> bool:
     """A condition on every other tool or turn that makes the agent call this one first."""
-    if d.trigger is None or Action.CALL not in d.actions:
+    if d.trigger not in _JUMP_TRIGGERS or Action.CALL not in d.actions:
+        return False
+    if PURPOSE.search(d.text) and d.data is None and not d.concealment:
         return False
     generic = any(r.role is RefRole.GENERIC for r in d.trigger_refs)
     turn = d.trigger_event and any(
@@ -88,22 +102,39 @@ def _line_jumping(d: Directive) -> bool:
 
 
 def _tampering(d: Directive) -> bool:
-    """An argument change aimed at a literal address, on a condition or as a rule."""
-    if Action.CHANGE not in d.actions and Action.SEND not in d.actions:
+    """An argument changed toward a literal recipient, on a condition or as a rule."""
+    if Action.CHANGE not in d.actions:
         return False
     conditional = d.trigger is not None or d.obligation or d.standing
-    if d.address and conditional:
+    if d.recipient and conditional:
         return True
     generic_trigger = any(r.role is RefRole.GENERIC for r in d.trigger_refs)
-    return generic_trigger and Action.CHANGE in d.actions
+    return generic_trigger and (d.obligation or d.imperative)
+
+
+_CODE = re.compile(r"&&|\|\||\$\(|;\s*\w|\bcurl\b|\bwget\b|\|\s*(?:sh|bash)\b", re.IGNORECASE)
+_OUTWARD_SINKS = frozenset({"url", "email", "external", "side_channel", "foreign_tool"})
 
 
 def _standing_policy(d: Directive) -> bool:
-    """A rule for the rest of the session that moves data or rewrites every command."""
-    if not d.standing or not d.actions & _MOVES:
+    """A rule for the rest of the session that moves data out or rewrites every action."""
+    if not d.standing:
         return False
-    payload = d.address or d.sink is not None or d.data is not None or "`" in d.text
+    moves = bool(d.actions & _MOVES) or (Action.CALL in d.actions and d.data is not None)
+    if not moves:
+        return False
+    side_effect = _SIDE_EFFECT.search(d.text) is not None and d.obligation
+    payload = (
+        d.address
+        or d.sink in _OUTWARD_SINKS
+        or d.data is not None
+        or _CODE.search(d.text) is not None
+        or side_effect
+    )
     return payload and (d.imperative or d.obligation or d.passive)
+
+
+_SIDE_EFFECT = re.compile(r"\b(?:also|additionally|as\s+well|in\s+addition)\b", re.IGNORECASE)
 
 
 def _sink_matches_data(d: Directive) -> bool:
@@ -121,13 +152,9 @@ def _exfiltration(d: Directive) -> bool:
     """Sensitive data reaching a sink, whether the verb comes first, last or in the passive."""
     if d.data is None or d.sink is None or _sink_matches_data(d):
         return False
-    moved = bool(d.actions & (_MOVES | {Action.READ})) or d.passive
+    moved = bool(d.actions & _MOVES) or d.passive
     if not moved:
         return False
-    if d.data == "secret" and d.sink in ("param", "side_channel") and d.sink_param is not None:
-        strong_sink = d.sink == "side_channel"
-        if not strong_sink:
-            return False  # a credential parameter is a credential request, judged apart
     if _directed(d) or d.passive:
         return True
     # Third person ("the tool uploads your keys to ..."): a secret to an outside address.
@@ -146,7 +173,7 @@ def _secret_file(d: Directive, role: Role) -> bool:
 
 def _value_directive(d: Directive, role: Role) -> bool:
     """A default, enum or example that gives orders: honest schema values hold data."""
-    if role is Role.PROSE:
+    if role is not Role.VALUE:
         return False
     steering = d.actions & (_STEERS | {Action.READ})
     return (
@@ -156,9 +183,46 @@ def _value_directive(d: Directive, role: Role) -> bool:
     )
 
 
-def judge_directive(d: Directive, role: Role) -> list[Signal]:
+def _sequencing(d: Directive, ctx: ListingContext) -> str | None:
+    """This tool ordered against another: a foreign one, or a sibling it has nothing to do with.
+
+    Honest prerequisites name a sibling that produces what the other needs ("call
+    `list_processes` first" on `kill_process`); a utility that demands to run before or after
+    an unrelated tool ("once `create_event` has completed, follow up with `generate_uuid`")
+    is line jumping. Returns "foreign" or "unrelated", or None.
+    """
+    if not d.ordered or not ctx.self_name:
+        return None
+    if PURPOSE.search(d.text) and not d.obligation and not d.concealment and d.data is None:
+        return None  # "use `list_transactions` before this tool to find the right id"
+    names_self = any(r.role is RefRole.SELF for r in (*d.refs, *d.trigger_refs, *d.mentions))
+    if not names_self:
+        return None
+    others = [r for r in (*d.mentions, *d.trigger_refs, *d.refs) if r.named]
+    if any(r.role is RefRole.FOREIGN for r in others):
+        return "foreign"
+    own = [r for r in others if r.role is RefRole.OWN]
+    if own and not any(related(ctx, ctx.self_name, r.text) for r in own):
+        return "unrelated"
+    return None
+
+
+def judge_directive(d: Directive, role: Role, ctx: ListingContext | None = None) -> list[Signal]:
     """The signals one directive raises (none for an ordinary sentence)."""
     found: list[Signal] = []
+    order = _sequencing(d, ctx) if ctx is not None else None
+    if order == "foreign":
+        found.append(
+            Signal(
+                SHADOWING,
+                "foreign_sequencing",
+                "this tool ordered against a tool this server does not list",
+            )
+        )
+    elif order == "unrelated":
+        found.append(
+            Signal(HIDDEN, "unrelated_sequencing", "this tool ordered against an unrelated sibling")
+        )
     if _cross_server(d):
         found.append(
             Signal(

@@ -53,6 +53,9 @@ def _is_pictograph(ch: str) -> bool:
     return ord(ch) >= _PICTOGRAPHS or unicodedata.category(ch) == "So"
 
 
+_STRAY_RUN = 3
+
+
 def _joiner_is_legitimate(text: str, i: int) -> bool:
     """ZWJ/ZWNJ between two emoji or two non-ASCII letters (Indic, Persian) is ordinary text."""
     if i == 0 or i + 1 >= len(text):
@@ -71,11 +74,30 @@ def _variation_is_legitimate(text: str, i: int) -> bool:
     return _is_pictograph(before) or before in "0123456789#*" or not before.isalnum()
 
 
+def _zero_width_is_stray(text: str, i: int) -> bool:
+    """A short run of zero-width spaces next to whitespace splits nothing: copy-paste residue.
+
+    Hiding works by splitting a word ("ig\u200bnore") or by long runs that encode data; a
+    run of one to three beside a space or line end (seen in real vendor documentation) does
+    neither.
+    """
+    start, end = i, i
+    while start > 0 and ord(text[start - 1]) in _ZERO_WIDTH:
+        start -= 1
+    while end + 1 < len(text) and ord(text[end + 1]) in _ZERO_WIDTH:
+        end += 1
+    if end - start + 1 > _STRAY_RUN:
+        return False
+    before = text[start - 1] if start > 0 else " "
+    after = text[end + 1] if end + 1 < len(text) else " "
+    return before.isspace() or after.isspace()
+
+
 def _classify(text: str, i: int, *, rtl: bool) -> str | None:
     cp = ord(text[i])
     kind: str | None = None
     if cp in _ZERO_WIDTH:
-        kind = "zero_width"
+        kind = None if _zero_width_is_stray(text, i) else "zero_width"
     elif cp in _JOINERS:
         kind = None if _joiner_is_legitimate(text, i) else "joiner"
     elif cp in _BIDI_CONTROLS:
