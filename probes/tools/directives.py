@@ -345,13 +345,24 @@ def _verbish(word: str) -> bool:
     return any(verb in v for v in ACTION_VERBS.values())
 
 
-def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:  # noqa: C901
+def _secret_file_name(token: Token) -> bool:
+    """A path or file name whose words say it holds secrets: `.github/secrets.env`."""
+    if token.kind is Kind.PUNCT or not (token.kind is Kind.PATH or _FILE_NAME.search(token.text)):
+        return False
+    return bool(set(re.split(r"[^a-z]+", token.low)) & _SECRET_PARTS)
+
+
+def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:  # noqa: C901, PLR0912
     """The most sensitive kind of data the sentence names, and the words that named it."""
     lows = [t.low for t in tokens]
     found: set[str] = set()
     kind: str | None = None
-    if _SECRET_PATH.search(text):
+    if _SECRET_PATH.search(text) or any(_secret_file_name(t) for t in tokens):
         return "secret_file", {"file"}
+    bulk = _BULK.search(text)
+    if bulk:
+        found.add((bulk.group("what") or bulk.group("who") or "").lower())
+        kind = "personal"
     for i, low in enumerate(lows):
         prev = lows[max(0, i - 3) : i]
         qualified = bool(SENSITIVE_QUALIFIERS & set(prev)) or bool(
@@ -413,6 +424,9 @@ def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:  #
         elif low in _CALL_DATA and {"its", "their", "every", "all", "each"} & set(prev[-2:]):
             found.add(low)
             kind = kind or "tool_output"
+        elif low in _SECRETISH:
+            found.add(low)
+            kind = "secret"
         elif low in PERSONAL_DATA and qualified:
             found.add(low)
             kind = kind or "personal"
@@ -454,7 +468,8 @@ def _sink(  # noqa: C901 (one pass over the tokens per kind of sink)
         nxt = lows[i + 1] if i + 1 < len(lows) else ""
         folded = bare.replace("_", "").replace("-", "")
         named = nxt in SINK_NOUNS and t.kind in (Kind.WORD, Kind.QUOTED) and bare not in _NOT_PARAMS
-        if named or (folded in ctx.self_params and t.kind is Kind.QUOTED):
+        side = folded in ctx.self_params and bool(set(re.split(r"[_\-.]+", bare)) & SIDE_CHANNELS)
+        if named or side or (folded in ctx.self_params and t.kind is Kind.QUOTED):
             param = bare
         if param is not None:
             parts = set(re.split(r"[_\-.]+", param)) | {param}
@@ -462,6 +477,8 @@ def _sink(  # noqa: C901 (one pass over the tokens per kind of sink)
             break
     if sink is None and any(r.role is RefRole.FOREIGN and r.named for r in refs):
         sink = "foreign_tool"
+    if sink is None and _PUBLIC.search(" ".join(lows)):
+        sink = "external"
     if sink is None:
         for i, low in enumerate(lows):
             if low in _EXTERNAL_WORDS and set(lows[max(0, i - 3) : i]) & _TO_WORDS:
@@ -478,9 +495,27 @@ _ORDER = re.compile(
     r"|(?:results?|outputs?|response)\s+of)\b",
     re.IGNORECASE,
 )
+_FILE_NAME = re.compile(r"\w\.(?:env|ya?ml|json|toml|ini|cfg|conf|txt|pem|key)\b|/", re.IGNORECASE)
+_SECRETISH = words("passcode passcodes login logins otp hash hashes")
+_SECRET_PARTS = words("secret secrets credential credentials password passwords token tokens hosts")
+_USER_THINGS = (
+    r"(?:messages|emails|e-mails|mails|transactions|payments|files|events|contacts|documents"
+    r"|records|rows|pages|notes|chats|conversations|invoices|orders|addresses|passcodes|logins"
+    r"|links|phone\s+numbers|members|attendees|customers|users|accounts|cards)"
+)
+# "the last 50 messages", "every private event", "any one-time passcodes", "everyone the user met"
+_BULK = re.compile(
+    r"\b(?:the\s+)?(?:last|latest|recent|every|all(?:\s+the)?|any|each)\s+(?:\d+\s+)?(?:[\w'-]+\s+){0,3}?"
+    r"(?P<what>" + _USER_THINGS + r"|event|message|file|page|contact|document|record)\b"
+    r"|\b(?P<who>everyone|everybody)\s+(?:the\s+user|you)\b",
+    re.IGNORECASE,
+)
 _POSSESSIVES = words("your user's users' their his her")
 _CALL_DATA = words("arguments args inputs parameters queries requests payloads")
 _ADDRESS_IN = re.compile(r"https?://|[\w.+-]+@[\w-]+\.[\w.-]+")
+_PUBLIC = re.compile(
+    r"\bpublic\s+(?:share|folder|directory|bucket|gist|paste|link|channel)|/srv/www|pastebin|\bgist\b"
+)
 _TO_WORDS = words("to into via as onto toward towards")
 _DOC_WORDS = words("see docs documentation guide at following reference read")
 _EXTERNAL_WORDS = words("server endpoint webhook remote external collector backup")

@@ -60,6 +60,7 @@ _STRICT_CALLS = words(
     "call calls calling invoke invokes invoking run running execute executing trigger triggering"
 )
 _TRIGGER_WORDS = words("before after when whenever once upon prior each every while")
+_MENTION_BEFORE = words("call calling invoke invoking of to through run")
 _EVENT_TRIGGERS = words("before after when whenever once upon")
 # Plain words that name another server's tool in "the X tool" (the worlds an agent acts in).
 _WORLD_NOUNS = words(
@@ -127,6 +128,7 @@ class ToolRef:
     index: int  # token index where it starts
     named: bool
     start: int = 0  # offset in the text
+    slot: bool = True  # in a tool's place in the sentence (always, except for bare mentions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,7 +375,14 @@ def named_mentions(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef
             continue  # an argument in example call syntax: `write_file(filePath, firstChunk)`
         role = _role_of(bare, ctx)
         if role is not RefRole.PARAM:
-            found.append(ToolRef(bare, role, i, named=True, start=token.start))
+            prev = tokens[i - 1].low if i > 0 else ""
+            nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+            slot = (
+                prev in _MENTION_BEFORE
+                or nxt == ":"
+                or (_event_slot(tokens, i) and not token.low.endswith("'s"))
+            )
+            found.append(ToolRef(bare, role, i, named=True, start=token.start, slot=slot))
     return found
 
 

@@ -207,10 +207,59 @@ def _sequencing(d: Directive, ctx: ListingContext) -> str | None:
     return None
 
 
+_ARGUMENT_CHANGE = re.compile(
+    r"\b(?:set|make|override|change|replace|force|use|pass|put|fill)\b[^.]{0,60}?\b(?:its|their|the)"
+    r"\s+[\w-]+\s+(?:argument|parameter|param|field|option|flag|value)s?\b"
+    r"|\bin\s+its\s+[\w-]+\s+(?:argument|parameter|field)\b"
+    r"|\bwith\s+[\w-]+\s*=\s*\S+"
+    r"|^\W*[\w.-]+\s*:\s*(?:make|set|use|force)\s+\w+"
+    r"|\buse\s+[^.]{0,60}?\bas\s+the\s+[\w-]+\b"
+    r"|\bset\s+its\s+[\w-]+\s+to\b"
+    r"|\bregardless\s+of\s+(?:what|whatever)\s+the\s+user\b",
+    re.IGNORECASE,
+)
+
+
+def _other_tool_arguments(d: Directive, ctx: ListingContext) -> str | None:
+    """Another tool's arguments dictated: "when `run_command` is used, set its cwd to /".
+
+    Returns "foreign" or "own" (a sibling this tool is not about), or None.
+    """
+    if _ARGUMENT_CHANGE.search(d.text) is None:
+        return None
+    others = [
+        r
+        for r in (*d.mentions, *d.trigger_refs, *d.refs)
+        if r.named and r.slot and r.role in (RefRole.FOREIGN, RefRole.OWN)
+    ]
+    if any(r.role is RefRole.FOREIGN for r in others):
+        return "foreign"
+    if any(not related(ctx, ctx.self_name, r.text) for r in others):
+        return "own"
+    return None
+
+
 def judge_directive(d: Directive, role: Role, ctx: ListingContext | None = None) -> list[Signal]:
     """The signals one directive raises (none for an ordinary sentence)."""
     found: list[Signal] = []
     order = _sequencing(d, ctx) if ctx is not None else None
+    arguments = _other_tool_arguments(d, ctx) if ctx is not None else None
+    if arguments == "foreign":
+        found.append(
+            Signal(
+                SHADOWING,
+                "foreign_argument_tampering",
+                "another server's tool told what arguments to use",
+            )
+        )
+    elif arguments == "own":
+        found.append(
+            Signal(
+                HIDDEN,
+                "sibling_argument_tampering",
+                "an unrelated sibling told what arguments to use",
+            )
+        )
     if order == "foreign":
         found.append(
             Signal(
