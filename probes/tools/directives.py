@@ -352,7 +352,7 @@ def _secret_file_name(token: Token) -> bool:
     return bool(set(re.split(r"[^a-z]+", token.low)) & _SECRET_PARTS)
 
 
-def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:  # noqa: C901, PLR0912
+def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:  # noqa: C901
     """The most sensitive kind of data the sentence names, and the words that named it."""
     lows = [t.low for t in tokens]
     found: set[str] = set()
