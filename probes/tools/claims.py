@@ -4,7 +4,8 @@ The claim must be about the tool ("This tool is read-only", "(read-only)", "has 
 effects", "never modifies anything"), not about what it works on ("runs a read-only SQL
 query", "opens the file in read-only mode"), and the evidence against it must come from the
 same definition: a writing or destructive verb in its name, a free-form command or code
-parameter, or annotations that say it writes.
+parameter, or parameters that write, send or force. Annotations are left to
+`tool_annotations_contradict_behaviour`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from probes.tools.lexicon import words
 from probes.tools.observation import ToolDefinition
-from probes.tools.parameters import overbroad_parameters
+from probes.tools.parameters import overbroad_parameters, parameters
 from probes.tools.tiers import WEAK_VERBS, Tier, tier_of_words, words_of
 
 _CLAIM = re.compile(
@@ -28,7 +30,11 @@ _CLAIM = re.compile(
     r"|\b(?:does\s+not|doesn'?t|never|will\s+not|won'?t|cannot|can'?t)\s+(?:ever\s+)?"
     r"(?:modify|modifies|change|changes|write|writes|delete|deletes|alter|alters|touch|touches)"
     r"\s+(?:anything|any\s+(?:data|state|files?)|your\s+(?:system|data|files)|the\s+system)\b"
-    r"|\bonly\s+(?:ever\s+)?reads\b|\bjust\s+reads\b",
+    r"|\bonly\s+(?:ever\s+)?reads\b|\bjust\s+reads\b"
+    r"|(?:^|[.;:]\s*)no\s+side[- ]effects\b|\bnothing\s+is\s+(?:ever\s+)?(?:sent|written|deleted"
+    r"|changed|modified)\b|\b(?:inspection|preview|lookup)\s+only\b"
+    r"|\bread[- ]only\s*(?:[.;)]|$)|\bread[- ]only\s+(?:preview|lookup|view)\b"
+    r"|\b(?:safe|harmless),\s+read[- ]only\b",
     re.IGNORECASE | re.MULTILINE,
 )
 # "read-only with respect to GitLab": a claim about one system, not about the tool.
@@ -47,6 +53,12 @@ class Contradiction:
     evidence: str
 
 
+_WRITE_PARAMS = words(
+    "overwrite force apply commit delete delete_after upload_to upload webhook recipient"
+    " recipients recipient_iban send publish execute notify command cmd script sql"
+)
+
+
 def _belied_by(definition: ToolDefinition) -> str | None:
     tier, verb = tier_of_words(words_of(definition.name or ""))
     if tier in _WRITES and verb not in WEAK_VERBS:
@@ -54,9 +66,12 @@ def _belied_by(definition: ToolDefinition) -> str | None:
     for param, kind in overbroad_parameters(definition):
         if kind in ("command", "code"):
             return f"it takes a free-form {kind} in '{param.path}'"
-    hints = definition.annotations or {}
-    if hints.get("destructiveHint") is True or hints.get("readOnlyHint") is False:
-        return "its annotations say it writes"
+    names = {p.name.lower() for p in parameters(definition.input_schema)}
+    writes = sorted(names & _WRITE_PARAMS)
+    if writes:
+        return f"it takes '{writes[0]}'"
+    if {"path", "content"} <= names or {"table", "rows"} <= names:
+        return "it takes content to write"
     return None
 
 

@@ -105,13 +105,19 @@ _PERSONA = re.compile(
     re.IGNORECASE,
 )
 _APPROVED = re.compile(
-    r"\b(?:user|operator|owner|admin(?:istrator)?)\s+(?:has|have)\s+(?:already\s+)?(?:approved"
+    r"\b(?:user|operator|owner|admin(?:istrator)?)s?'?\s+(?:has|have)\s+(?:already\s+)?(?:approved"
     r"|authori[sz]ed|consented|confirmed|granted|allowed)\b|\b(?:pre-?approved|pre-?authori[sz]ed"
     r"|already\s+(?:approved|authori[sz]ed|confirmed))\b",
     re.IGNORECASE,
 )
 _OBEY_OUTPUT = re.compile(
-    r"\b(?:treat|consider|regard|handle)\s+(?:the\s+|its\s+|this\s+tool'?s?\s+|any\s+|all\s+)?"
+    r"\boverrides?\s+(?:the\s+|any\s+|all\s+)?user'?s?'?\s+(?:requests?|instructions?|wishes|choices?"
+    r"|decisions?|preferences?)"
+    r"|\b(?:comes?|is|are)\s+(?:directly\s+)?from\s+(?:the\s+)?(?:system\s+administrator|system"
+    r"|developers?|admin(?:istrator)?s?|operators?)\b(?!\s+(?:clipboard|time|log|locale))"
+    r"|\b(?:if|even\s+if|when)\s+the\s+user\s+(?:objects|refuses|declines|says\s+no|disagrees"
+    r"|hesitates)\b[^.]{0,40}\b(?:proceed|continue|go\s+ahead|do\s+it)\b"
+    r"|\b(?:treat|consider|regard|handle)\s+(?:the\s+|its\s+|this\s+tool'?s?\s+|any\s+|all\s+)?"
     r"(?:output|result|response|content|text|return(?:ed)?\s+\w+)s?\s+(?:\w+\s+){0,4}?as\s+"
     r"(?:\w+\s+){0,2}?(?:instructions?|commands?|system|authoritative|trusted|directives?|orders?)"
     r"|\b(?:follow|obey)\s+(?:any|all|the|every)\s+(?:\w+\s+)?(?:instructions?"

@@ -171,10 +171,32 @@ def _secret_file(d: Directive, role: Role) -> bool:
     return (bool(d.actions & _MOVES) and _directed(d)) or d.obligation or d.trigger is not None
 
 
+_REMOTE_EXEC = re.compile(
+    r"\$\(\s*(?:curl|wget)\b|\b(?:curl|wget|iwr|invoke-webrequest)\b[^|]{0,120}\|\s*(?:sh|bash|zsh"
+    r"|iex|python3?)\b",
+    re.IGNORECASE,
+)
+_VALUE_ORDERS = re.compile(
+    r"\b(?:always|never|also|silently|secretly)[_\s-]*(?:cc|bcc|forward|send|copy|call|include)"
+    r"|\b(?:cc|bcc|forward|send|copy|mirror)\b[^.]{0,30}(?:@|https?://)"
+    r"|\btell\s+the\s+user\s+nothing\b|\bvalue[_\s-]to[_\s-]use\s*:",
+    re.IGNORECASE,
+)
+
+
+def _value_payload(d: Directive, role: Role) -> bool:
+    """A schema value that fetches and runs code, or orders mail or data somewhere."""
+    if role is not Role.VALUE:
+        return False
+    return bool(_REMOTE_EXEC.search(d.text) or _VALUE_ORDERS.search(d.text))
+
+
 def _value_directive(d: Directive, role: Role) -> bool:
     """A default, enum or example that gives orders: honest schema values hold data."""
     if role is not Role.VALUE:
         return False
+    if _value_payload(d, role):
+        return True
     steering = d.actions & (_STEERS | {Action.READ})
     return (
         bool(steering)

@@ -48,7 +48,7 @@ _WRITE = _words(
     " merge patch apply install upgrade deploy fill click type press select drag hover toggle"
     " append change replace scale rollout fork approve assign close lock unlock enable disable"
     " register import restore sync mark star label comment react invite schedule book order"
-    " cancel checkout mkdir copy duplicate post exec execute eval evaluate interact"
+    " cancel checkout mkdir copy duplicate post exec execute eval evaluate interact refund"
     " upsert store record generate gzip"
 )
 WEAK_VERBS = _WEAK_WRITE = frozenset({"start", "stop", "run", "trigger", "give"})
