@@ -1,5 +1,5 @@
 # Shortcuts; the README's commands work without make.
-.PHONY: help install lint typecheck test openapi migrate bench fuzz
+.PHONY: help install lint typecheck test openapi migrate bench fuzz train
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ bench:  ## benchmarks (print figures and same-run ratios)
 	.venv/bin/python bench/tls_probe.py
 	.venv/bin/python bench/mcp_probe.py
 	.venv/bin/python bench/check_tools.py
+
+train:  ## retrain the tools model on corpus/dev (needs the train extra; writes probes/tools/data/)
+	.venv/bin/python scripts/train_tool_model.py
 
 fuzz:  ## schemathesis at length against the app sealed to loopback (DATABASE=postgres too)
 	.venv/bin/python bench/fuzz.py --database $(or $(DATABASE),sqlite)

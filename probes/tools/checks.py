@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 from probes.tools.observation import Role
 from probes.tools.patterns import EXFIL, READ, TRANSFER, URGE
@@ -45,9 +46,13 @@ class MatchContext:
 Check = Callable[[re.Match[str], MatchContext], bool]
 
 
+@lru_cache(maxsize=65_536)
 def normalise_name(name: str) -> str:
     """A tool name folded for comparison: lower case, quotes and separators removed."""
-    return re.sub(r"[\s_.:/-]+", "", name.strip("`'\"")).lower()
+    return _SEPARATORS.sub("", name.strip("`'\"")).lower()
+
+
+_SEPARATORS = re.compile(r"[\s_.:/-]+")
 
 
 def _negated_at(text: str, start: int) -> bool:

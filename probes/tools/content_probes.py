@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 from probes.model import Evidence, Finding, ProbeSpec, Severity
+from probes.tools.classifier import MODEL, MODEL_VERSION, assessment_for
 from probes.tools.content import RuleMatch, prepared_for, scan_prepared, sibling_names
 from probes.tools.encoded import encoded_payloads
 from probes.tools.judging import (
@@ -24,6 +25,7 @@ from probes.tools.judging import (
     INSTRUCTIONS_SUBJECT,
     MATCH,
     MATCH_COUNT,
+    MODEL_PROBABILITY,
     REASON,
     RISK,
     RISK_POINTS,
@@ -37,6 +39,7 @@ from probes.tools.judging import (
     tools_spec,
     truncate,
 )
+from probes.tools.judging import MODEL_VERSION as MODEL_VERSION_KEY
 from probes.tools.observation import Role, TextField, ToolDefinition, ToolsObservation
 from probes.tools.poisoning import HIDDEN, SHADOWING
 from probes.tools.reading import reading_of
@@ -151,8 +154,25 @@ def _rule_evidence(matches: list[RuleMatch], probe_id: str) -> Evidence:
     }
 
 
+def _model_match(observation: ToolsObservation, fields: Sequence[TextField]) -> list[RuleMatch]:
+    """The model's vote as a match, when it is over threshold and the listing agrees."""
+    found = assessment_for(observation, fields)
+    if found is None or not found.corroborated:
+        return []
+    span = f"p={found.probability:.2f} >= {MODEL.threshold:.2f} ({MODEL_VERSION})"
+    return [
+        RuleMatch("statistical_model", "definition", span, "directive cues in the listing agree")
+    ]
+
+
 def _rule_probe(
-    spec: ProbeSpec, probe: str, observation: ToolsObservation, *, what: str, clean: str
+    spec: ProbeSpec,
+    probe: str,
+    observation: ToolsObservation,
+    *,
+    what: str,
+    clean: str,
+    statistical: bool = False,
 ) -> list[Finding]:
     siblings = sibling_names(observation.definitions)
     listing = reading_of(observation)
@@ -166,11 +186,20 @@ def _rule_probe(
                 for s in reading.signals
                 if s.probe == probe
             ]
+        model: Evidence = {}
+        if statistical:
+            matches += _model_match(observation, fields)
+            found = assessment_for(observation, fields)
+            if found is not None:
+                model = {
+                    MODEL_PROBABILITY: round(found.probability, 4),
+                    MODEL_VERSION_KEY: MODEL_VERSION,
+                }
         if not matches:
-            return False, clean, {}
+            return False, clean, model
         first = matches[0]
         message = f'{what} ({first.rule} in {first.field}: "{first.span}").'
-        return True, message, _rule_evidence(matches, spec.id)
+        return True, message, {**_rule_evidence(matches, spec.id), **model}
 
     return _text_probe(spec, observation, judge_fields)
 
@@ -183,6 +212,7 @@ def definition_contains_hidden_instructions(observation: ToolsObservation) -> li
         observation,
         what="Contains instructions aimed at the agent rather than the user",
         clean="Contains no instructions aimed at the agent.",
+        statistical=True,
     )
 
 

@@ -353,27 +353,33 @@ def _verbish(word: str) -> bool:
 
 def _secret_file_name(token: Token) -> bool:
     """A path or file name whose words say it holds secrets: `.github/secrets.env`."""
-    if token.kind is Kind.PUNCT or not (token.kind is Kind.PATH or _FILE_NAME.search(token.text)):
+    if token.kind is Kind.PUNCT or ("." not in token.text and "/" not in token.text):
+        return False
+    if not (token.kind is Kind.PATH or _FILE_NAME.search(token.text)):
         return False
     return bool(set(re.split(r"[^a-z]+", token.low)) & _SECRET_PARTS)
 
 
-def _data(tokens: Sequence[Token], text: str) -> tuple[str | None, set[str]]:  # noqa: C901
+def _data(  # noqa: C901, PLR0912 (one branch per kind of data)
+    tokens: Sequence[Token], text: str, present: set[str]
+) -> tuple[str | None, set[str]]:
     """The most sensitive kind of data the sentence names, and the words that named it."""
     lows = [t.low for t in tokens]
     found: set[str] = set()
     kind: str | None = None
-    if _SECRET_PATH.search(text) or any(_secret_file_name(t) for t in tokens):
+    if _SECRET_HINT.search(text.lower()) and _SECRET_PATH.search(text):
         return "secret_file", {"file"}
-    bulk = _BULK.search(text)
+    if any(_secret_file_name(t) for t in tokens):
+        return "secret_file", {"file"}
+    bulk = _BULK.search(text) if present & _BULK_WORDS else None
     if bulk:
         found.add((bulk.group("what") or bulk.group("who") or "").lower())
         kind = "personal"
     for i, low in enumerate(lows):
+        if low not in _DATA_WORDS:
+            continue
         prev = lows[max(0, i - 3) : i]
-        qualified = bool(SENSITIVE_QUALIFIERS & set(prev)) or bool(
-            {"your", "user's", "users'"} & set(prev)
-        )
+        qualified = bool(SENSITIVE_QUALIFIERS & set(prev)) or bool(_POSSESSIVES & set(prev))
         if low in SECRET_DATA:
             strong = low not in (
                 "key",
@@ -546,9 +552,10 @@ def read_directive(
     )
     found, negated = _actions(tokens)
     lows = {t.low for t in tokens}
-    data, data_words = _data(tokens, sentence)
+    lemmas = {lemma(w) for w in lows}
+    data, data_words = _data(tokens, sentence, lows)
     sink, param, address, recipient = _sink(tokens, main, ctx)
-    literal = _LITERAL_ADDRESS.search(sentence) is not None
+    literal = _has_digit(sentence) and _LITERAL_ADDRESS.search(sentence) is not None
     main_start = t_end + 1 if trigger is not None and t_start <= 2 else 0  # noqa: PLR2004
     return Directive(
         text=sentence,
@@ -562,10 +569,10 @@ def read_directive(
         negated=frozenset(negated - found),
         obligation=bool(lows & OBLIGATION) or OBLIGATION_PHRASE.search(sentence) is not None,
         imperative=_imperative(sentence, start, tokens, min(main_start, len(tokens) - 1)),
-        passive=_PASSIVE.search(sentence) is not None or _GOES_TO.search(sentence) is not None,
-        standing=_STANDING.search(sentence) is not None,
-        concealment=_concealment(tokens, found),
-        override=_override(sentence, tokens, role),
+        passive=_passive(sentence, lows),
+        standing=bool(lows & _STANDING_WORDS) and _STANDING.search(sentence) is not None,
+        concealment=bool(lemmas & _CONCEAL_GATE) and _concealment(tokens, found),
+        override=bool(lemmas & _OVERRIDE_GATE) and _override(sentence, tokens, role),
         data=data,
         data_words=frozenset(data_words),
         sink=sink,
@@ -573,15 +580,81 @@ def read_directive(
         address=address or literal,
         recipient=recipient or literal,
         mentions=tuple(named_mentions(tokens, ctx)),
-        ordered=_ORDER.search(sentence) is not None,
+        ordered=bool(lemmas & _ORDER_WORDS) and _ORDER.search(sentence) is not None,
     )
+
+
+_MIN_NAME_WORDS = 4  # a parameter name needs a phrase to carry an order
 
 
 def read_directives(text: str, ctx: ListingContext, role: Role = Role.PROSE) -> list[Directive]:
     """Every sentence of `text` read as a directive."""
     found = []
     for start, end in sentences(text):
+        words = text.count(" ", start, end) + 1
+        if words < 2 or (role is Role.NAME and words < _MIN_NAME_WORDS):  # noqa: PLR2004
+            continue  # one word ("string", "asc") or a plain parameter name orders nothing
         directive = read_directive(text, start, end, ctx, role)
         if directive is not None:
             found.append(directive)
     return found
+
+
+# Every word `_data` looks at: other words are skipped without building sets.
+_DATA_WORDS = (
+    SECRET_DATA
+    | CONTEXT_DATA
+    | PERSONAL_DATA
+    | _SECRETISH
+    | _CALL_DATA
+    | words("environment env messages results outputs responses instructions files documents")
+    | words("file directory folder")
+)
+
+
+# Cheap gates: a pattern is only tried when a word it cannot match without is present.
+def _passive(sentence: str, lows: set[str]) -> bool:
+    if lows & _PARTICIPLES and _PASSIVE.search(sentence):
+        return True
+    return bool(lows & _GOES_WORDS or "->" in sentence or "=>" in sentence or "→" in sentence) and (
+        _GOES_TO.search(sentence) is not None
+    )
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(sentence: str) -> bool:
+    return _DIGIT.search(sentence) is not None
+
+
+_PARTICIPLES = words(
+    "sent posted forwarded uploaded included passed added appended attached copied provided"
+    " shared submitted emailed logged stored saved written relayed mirrored synced transmitted"
+    " embedded inserted placed put"
+)
+_GOES_WORDS = words("goes go flow flows end ends")
+_STANDING_WORDS = words(
+    "every each all any now rest future subsequent later throughout times forward henceforth"
+    " permanently"
+)
+_BULK_WORDS = words("last latest recent every all any each everyone everybody")
+_CONCEAL_GATE = HIDE_VERBS | CONCEAL_VERBS | STEALTH | words("user keep remain stay without")
+_OVERRIDE_GATE = (
+    OVERRIDE_VERBS
+    | ASK_VERBS
+    | words(
+        "without you act pretend mode bound restricted your approved authorised authorized"
+        " consented confirmed granted allowed pre-approved preapproved already treat consider"
+        " regard handle follow obey priority precedence overrides comes come objects refuses"
+        " declines says disagrees hesitates user"
+    )
+)
+_ORDER_WORDS = words(
+    "before after once whenever until unless prior first then next follow chain through each"
+    " every immediately afterwards subsequently pass result results output outputs response"
+)
+_SECRET_HINT = re.compile(
+    r"ssh|id_|\.env|\.aws|aws |npmrc|netrc|pypirc|pgpass|git-cred|_history|docker/|kube/|gnupg"
+    r"|/etc/|mcp\.json|claude_desktop|wallet\.dat"
+)

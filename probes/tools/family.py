@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from probes.family import FamilySpec
 from probes.model import Family, Finding, Probe
-from probes.tools import capability_probes, content_probes, hygiene_probes, protocol_probes
+from probes.tools import (
+    capability_probes,
+    content_probes,
+    hygiene_probes,
+    model_probes,
+    protocol_probes,
+)
 from probes.tools.collect import collect_tools
 from probes.tools.observation import ToolsObservation
 
@@ -20,6 +26,7 @@ TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
     Probe(content_probes.MIXED_SCRIPTS, content_probes.name_uses_mixed_scripts),
     Probe(content_probes.ENCODED_PAYLOAD, content_probes.definition_contains_encoded_payload),
     Probe(content_probes.SHADOWS_OTHER_TOOLS, content_probes.definition_shadows_other_tools),
+    Probe(model_probes.RESEMBLES_POISONING, model_probes.definition_resembles_poisoning),
     Probe(
         capability_probes.ANNOTATIONS_CONTRADICT, capability_probes.annotations_contradict_behaviour
     ),

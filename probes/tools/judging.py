@@ -28,6 +28,10 @@ CAPABILITY_TIER = "capability_tier"
 BASIS = "basis"
 CUE = "cue"
 CLAIM = "claim"
+MODEL_PROBABILITY = "model_probability"
+MODEL_VERSION = "model_version"
+MODEL_THRESHOLD = "model_threshold"
+CORROBORATED = "corroborated"
 ANNOTATIONS = "annotations"
 PARAM = "param"
 PARAM_KIND = "param_kind"
@@ -70,6 +74,7 @@ RISK_POINTS: dict[str, int] = {
     "tool_definition_shadows_other_tools": 100,
     "tool_description_contradicts_schema": 100,
     "tool_definition_contains_encoded_payload": 40,
+    "tool_definition_resembles_poisoning": 40,
     "tool_parameter_requests_credentials": 40,
     "tool_annotations_contradict_behaviour": 25,
     "tool_capability_is_destructive": 20,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 
 def words(text: str) -> frozenset[str]:
@@ -195,6 +196,7 @@ _KNOWN = (
 _MIN_DOUBLED = 2
 
 
+@lru_cache(maxsize=32_768)
 def lemma(word: str) -> str:
     """The verb lemma of a lower-case word when it is a known verb's form, else the word.
 

@@ -79,6 +79,9 @@ def _features(directive: Directive, role: Role) -> set[str]:
         found.add("pair:trigger_action")
     if role is not Role.PROSE and (directive.obligation or directive.imperative):
         found.add("value:directive")
+    others = [r for r in directive.mentions if r.role in (RefRole.OWN, RefRole.FOREIGN)]
+    if directive.ordered and others and any(r.role is RefRole.SELF for r in directive.mentions):
+        found.add("pair:ordered_other")
     return found
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from probes.tools.checks import normalise_name
 from probes.tools.lexicon import (
@@ -101,12 +102,15 @@ class Token:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """The tokens of `text`; offsets are shifted by `offset` (the sentence's start)."""
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        kind = Kind(match.lastgroup or "word")
-        raw = match.group(0)
-        tokens.append(Token(raw, raw.lower(), kind, offset + match.start(), offset + match.end()))
-    return tokens
+    kinds = _KINDS
+    return [
+        Token(raw, raw.lower(), kinds[m.lastgroup or "word"], offset + m.start(), offset + m.end())
+        for m in _TOKEN.finditer(text)
+        if (raw := m.group(0))
+    ]
+
+
+_KINDS = {kind.value: kind for kind in Kind}
 
 
 class RefRole(StrEnum):
@@ -220,20 +224,26 @@ def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
 
 
 def _identifier_shaped(token: Token) -> bool:
+    """See `_shaped`; quoted tokens are judged on what is inside the quotes."""
+    return _shaped(token.bare, quoted=token.kind is Kind.QUOTED)
+
+
+@lru_cache(maxsize=65_536)
+def _shaped(bare: str, *, quoted: bool) -> bool:
     """Underscores, lowerCamelCase or `::` namespacing mark a name, not a word.
 
     Brand names (GitHub, JavaScript) are upper camel case and stay words; quoted text is
     judged on what is inside the quotes ('UTC' and "A1:D100" are values, not names).
     """
-    bare = token.bare
     return (
         "_" in bare.strip("_")
         or (bare[:1].islower() and bool(_CAMEL.search(bare)))
         or "::" in bare
-        or (token.kind is Kind.QUOTED and "-" in bare.strip("-") and bare.islower())
+        or (quoted and "-" in bare.strip("-") and bare.islower())
     )
 
 
+@lru_cache(maxsize=65_536)
 def _not_a_tool(bare: str) -> bool:
     low = bare.lower()
     return (
@@ -386,6 +396,20 @@ def named_mentions(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef
     return found
 
 
+def _worth_a_look(tokens: Sequence[Token], i: int, ctx: ListingContext) -> bool:
+    """A cheap pre-check: a plain lower-case word needs a tool slot or a listing name."""
+    token = tokens[i]
+    if token.kind is Kind.WORD and token.text.islower() and "_" not in token.text:
+        nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        folded = token.low.replace("-", "").replace(".", "")
+        if nxt not in _SLOT_NOUNS and folded not in ctx.own and folded != ctx.self_name:
+            return False
+    return not _not_a_tool(token.bare)
+
+
+_SLOT_NOUNS = words("tool function tool's tools is are gets")
+
+
 def tool_refs(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef]:
     """Every tool reference of a sentence, in order, with its role in the listing."""
     refs: list[ToolRef] = []
@@ -409,7 +433,7 @@ def tool_refs(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef]:
             refs.append(ToolRef(text, role, i, named=False, start=token.start))
             i = noun + 1
             continue
-        if token.kind in (Kind.WORD, Kind.QUOTED) and not _not_a_tool(token.bare):
+        if token.kind in (Kind.WORD, Kind.QUOTED) and _worth_a_look(tokens, i, ctx):
             ref = _name_ref(tokens, i, ctx)
             if ref is not None:
                 refs.append(ref)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from probes.model import Family
+from probes.tools.classifier import MODEL_VERSION
 from trustsvc.scoring.types import Dimension, Verdict
 
 
@@ -263,7 +264,8 @@ _REGISTRY_GATES = (
 )
 
 POLICY = ScoringPolicy(
-    version="2026.11.7",
+    # The tools model's version is part of the policy: a retrained model is a new policy.
+    version=f"2026.12.1+{MODEL_VERSION}",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,

@@ -20,6 +20,7 @@ EXPECTED_SPECS = [
     ("tool_name_uses_mixed_scripts", T, H),
     ("tool_definition_contains_encoded_payload", T, H),
     ("tool_definition_shadows_other_tools", T, C),
+    ("tool_definition_resembles_poisoning", T, H),
     ("tool_annotations_contradict_behaviour", T, M),
     ("tool_description_contradicts_schema", T, C),
     ("tool_capability_is_destructive", T, M),
