@@ -21,6 +21,7 @@ from probes.tools.judging import (
     PARAM_KIND,
     PARAMS,
     REASON,
+    SPEC_DEFAULT,
     judge,
     label,
     per_definition,
@@ -119,6 +120,7 @@ def _capability(observation: ToolsObservation, definition: ToolDefinition) -> Ca
 def _tier_evidence(found: Capability, definition: ToolDefinition) -> Evidence:
     return {
         CAPABILITY_TIER: found.tier.value,
+        SPEC_DEFAULT: found.spec_default,
         BASIS: found.basis,
         CUE: found.cue,
         ANNOTATIONS: "present" if definition.annotations is not None else "missing",

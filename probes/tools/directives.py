@@ -585,6 +585,7 @@ def read_directive(
 
 
 _MIN_NAME_WORDS = 4  # a parameter name needs a phrase to carry an order
+_PLANTED = re.compile(r"@|://|\$\(|`")
 
 
 def read_directives(text: str, ctx: ListingContext, role: Role = Role.PROSE) -> list[Directive]:
@@ -592,8 +593,10 @@ def read_directives(text: str, ctx: ListingContext, role: Role = Role.PROSE) -> 
     found = []
     for start, end in sentences(text):
         words = text.count(" ", start, end) + 1
-        if words < 2 or (role is Role.NAME and words < _MIN_NAME_WORDS):  # noqa: PLR2004
-            continue  # one word ("string", "asc") or a plain parameter name orders nothing
+        if role is Role.NAME and words < _MIN_NAME_WORDS:
+            continue  # a plain parameter name orders nothing
+        if words < 2 and _PLANTED.search(text, start, end) is None:  # noqa: PLR2004
+            continue  # one word ("string", "asc") orders nothing, unless it hides an address
         directive = read_directive(text, start, end, ctx, role)
         if directive is not None:
             found.append(directive)

@@ -25,6 +25,7 @@ MATCH = "match"
 MATCH_COUNT = "match_count"
 CONTEXT = "context"
 CAPABILITY_TIER = "capability_tier"
+SPEC_DEFAULT = "spec_default_destructive"  # not annotated, so MCP assumes destructive
 BASIS = "basis"
 CUE = "cue"
 CLAIM = "claim"

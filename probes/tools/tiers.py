@@ -2,10 +2,11 @@
 
 The name's verbs decide first (`delete_repo`, `send_email`, `read_file`), then the first
 sentence of the description and explicit phrases ("permanently", "cannot be undone"), then
-the schema (a free-form command or code parameter can do anything). Annotations are untrusted
-hints (MCP 2025-11-25, server/tools): they may raise the tier, never lower it below what the
-name and description show. Missing hints take the spec defaults, destructive and open-world,
-for any tool that writes, and for a tool whose text reveals nothing at all.
+the schema (a free-form command or code parameter can do anything; arbitrary SQL can write).
+The tier is what the tool does (issue 15): annotations are untrusted hints (MCP 2025-11-25,
+server/tools) and decide only when the text shows nothing. Separately, a tool that is not
+read-only and does not declare destructiveHint: false is destructive by the spec's default;
+that is its own risk flag (`spec_default`), which the destructive probe reports, not the tier.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ _DESTRUCTIVE = _words(
 )
 _EXTERNAL_VERBS = _words(
     "send email mail sms tweet publish pay purchase buy charge notify navigate browse"
-    " scrape crawl curl http webhook reply dm fetch download transfer invite"
+    " scrape crawl curl http webhook reply dm fetch transfer invite"
 )
 _EXTERNAL_NOUNS = _words("message messages email emails tweet payment invoice sms")
 _WRITE = _words(
@@ -49,14 +50,15 @@ _WRITE = _words(
     " append change replace scale rollout fork approve assign close lock unlock enable disable"
     " register import restore sync mark star label comment react invite schedule book order"
     " cancel checkout mkdir copy duplicate post exec execute eval evaluate interact refund"
-    " upsert store record generate gzip"
+    " upsert store record gzip manage download configure"
 )
 WEAK_VERBS = _WEAK_WRITE = frozenset({"start", "stop", "run", "trigger", "give"})
 _READ = _words(
     "get list read search find query show describe view lookup count check status diff log"
     " logs inspect snapshot screenshot explain retrieve echo ping info stats history resolve"
     " analyze validate convert calculate compute summarize think diagnose wait tree open"
-    " fetchable preview print test"
+    " fetchable preview print test generate sum multiply subtract divide demonstrate"
+    " demonstrates echo"
 )
 _DESTRUCTIVE_PHRASE = re.compile(
     r"\b(?:permanently|irreversibl[ey]|cannot\s+be\s+undone|can't\s+be\s+undone"
@@ -64,6 +66,10 @@ _DESTRUCTIVE_PHRASE = re.compile(
     r"|force[\s-]push(?:es)?|delet(?:e|es|ing)\s+(?:all|every|the\s+entire))\b",
     re.IGNORECASE,
 )
+_URL_SOURCE = re.compile(
+    r"\b(?:from|of|at)\b[^.]{0,40}\b(?:urls?|web\s?pages?|websites?)\b", re.IGNORECASE
+)
+_READ_ONLY = re.compile(r"\bread[- ]only\b|\bselect\b|\bonly\s+(?:reads|queries)\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:not|never|no|without|n't)\b[^.\n]{0,20}$", re.IGNORECASE)
 _LEAD = re.compile(
     r"^\W*(?:this\s+tool\s+|tool\s+(?:to|that)\s+|used\s+to\s+|allows?\s+you\s+to\s+)?(\w+)",
@@ -76,10 +82,13 @@ class Capability:
     """A tool's tier and how it was decided.
 
     Attributes:
-        tier: the highest of what applies (destructive > external > write > read).
+        tier: what the tool does, the highest that applies (destructive > external > write >
+            read), from its text and schema; from its annotations only when those show nothing.
+        destructive: the tier is destructive, the annotations say so, or the spec's default does.
         inferred: the tier the name, description and schema show, or None if they show none.
-        basis: name, description, schema, annotations or spec_default.
+        basis: name, description, schema, annotations or spec_default (for `destructive`).
         cue: the word or phrase that decided.
+        spec_default: not annotated read-only or non-destructive, so MCP assumes destructive.
     """
 
     tier: Tier
@@ -88,6 +97,7 @@ class Capability:
     inferred: Tier | None
     basis: str
     cue: str
+    spec_default: bool = False
 
 
 def words_of(name: str) -> tuple[str, ...]:
@@ -103,6 +113,7 @@ def _stem(word: str) -> str:
     return word
 
 
+_NUMBERS = _words("number numbers two values integers integer floats digits sum amounts vectors")
 _ALL_WORDS = _DESTRUCTIVE | _EXTERNAL_VERBS | _WRITE | _WEAK_WRITE | _READ
 
 
@@ -115,6 +126,8 @@ def tier_of_words(words: tuple[str, ...]) -> tuple[Tier | None, str]:
     """
     message = bool(set(words) & _EXTERNAL_NOUNS)
     stems = [_stem(w) for w in words]
+    if stems[:1] == ["add"] and set(stems[1:]) & _NUMBERS:
+        return Tier.READ, "add"  # `add_numbers` computes; it writes nothing
     for word in stems:
         if word in _DESTRUCTIVE:
             return Tier.DESTRUCTIVE, word
@@ -157,9 +170,18 @@ def _inferred(definition: ToolDefinition) -> tuple[Tier | None, str, str]:
     stronger = described is Tier.DESTRUCTIVE and tier is not Tier.DESTRUCTIVE
     if described is not None and (tier is None or stronger):
         tier, cue, basis = described, phrase, "description"
+    broad = overbroad_parameters(definition)
+    first = (definition.description or "").split(". ", 1)[0]
+    if tier is Tier.READ and _URL_SOURCE.search(first):
+        return Tier.EXTERNAL, "url", "description"  # "read contents from files and URLs"
+    writable_sql = any(kind == "sql" for _, kind in broad) and not _READ_ONLY.search(
+        definition.description or ""
+    )
+    if writable_sql and tier in (None, Tier.READ, Tier.WRITE):
+        return Tier.DESTRUCTIVE, "sql", "schema"  # arbitrary SQL can write
     if tier is Tier.READ:
         return tier, cue, basis
-    for param, kind in overbroad_parameters(definition):
+    for param, kind in broad:
         if kind in ("command", "code"):
             return Tier.DESTRUCTIVE, f"{param.name} ({kind})", "schema"
         if kind == "url" and tier in (None, Tier.WRITE):
@@ -168,35 +190,35 @@ def _inferred(definition: ToolDefinition) -> tuple[Tier | None, str, str]:
 
 
 def capability(definition: ToolDefinition) -> Capability:
-    """The tool's capability tier, from its text and schema, raised by its annotations."""
+    """The tool's tier from its text and schema, and its destructive risk flag."""
     inferred, cue, basis = _inferred(definition)
     hints = definition.annotations or {}
     read_only = hints.get("readOnlyHint") is True
     declared_destructive = hints.get("destructiveHint") is True and not read_only
     declared_safe = read_only or hints.get("destructiveHint") is False
-    destructive = inferred is Tier.DESTRUCTIVE
-    if not destructive and declared_destructive:
-        destructive, basis, cue = True, "annotations", "destructiveHint"
-    elif not destructive and inferred is not Tier.READ and not declared_safe:
-        # MCP 2025-11-25: a missing destructiveHint means true (readOnlyHint false).
-        destructive = True
-        basis = "spec_default"
-        cue = cue or "no annotations"
+    # MCP 2025-11-25: a missing destructiveHint means true (unless readOnlyHint is true).
+    spec_default = inferred is not Tier.READ and not declared_safe and not declared_destructive
     external = inferred is Tier.EXTERNAL or _names_external(definition)
-    if destructive:
-        tier = Tier.DESTRUCTIVE
-    elif external:
+    if inferred is None:
+        tier, basis = (Tier.READ if read_only else Tier.WRITE), "annotations"
+    elif external and inferred is not Tier.DESTRUCTIVE:
         tier = Tier.EXTERNAL
     else:
-        tier = inferred or (Tier.READ if read_only else Tier.WRITE)
-        basis = basis if inferred else "annotations"
+        tier = inferred
+    destructive = tier is Tier.DESTRUCTIVE
+    flag_basis, flag_cue = basis, cue
+    if not destructive and declared_destructive:
+        destructive, flag_basis, flag_cue = True, "annotations", "destructiveHint"
+    elif not destructive and spec_default:
+        destructive, flag_basis, flag_cue = True, "spec_default", cue or "no annotations"
     return Capability(
         tier=tier,
         destructive=destructive,
         external=external,
         inferred=inferred,
-        basis=basis,
-        cue=cue,
+        basis=flag_basis if destructive else basis,
+        cue=flag_cue if destructive else cue,
+        spec_default=spec_default,
     )
 
 

@@ -105,7 +105,8 @@ def test_ordinary_text_has_no_encoded_payload(sample: str) -> None:
         ("read_file", "Reads a file.", None, Tier.READ, False),
         ("list_commits", "Lists commits.", None, Tier.READ, False),
         ("delete_repo", "Deletes a repository.", None, Tier.DESTRUCTIVE, True),
-        ("create_issue", "Creates an issue.", None, Tier.DESTRUCTIVE, True),  # spec default
+        # The tier is what the tool does; the spec's destructive default is the flag.
+        ("create_issue", "Creates an issue.", None, Tier.WRITE, True),
         ("create_issue", "Creates an issue.", {"destructiveHint": False}, Tier.WRITE, False),
         ("send_email", "Sends an email.", {"destructiveHint": False}, Tier.EXTERNAL, False),
         ("slack_post_message", "Posts.", {"destructiveHint": False}, Tier.EXTERNAL, False),
@@ -113,8 +114,10 @@ def test_ordinary_text_has_no_encoded_payload(sample: str) -> None:
          Tier.DESTRUCTIVE, True),
         ("start_search", "Starts a background search.", {"readOnlyHint": True}, Tier.READ, False),
         ("sequentialthinking", "A tool for thinking.", {"readOnlyHint": True}, Tier.READ, False),
-        ("noop", "Does nothing.", None, Tier.DESTRUCTIVE, True),  # unknown + no annotations
-        ("search", "Searches.", {"destructiveHint": True}, Tier.DESTRUCTIVE, True),
+        ("noop", "Does nothing.", None, Tier.WRITE, True),  # unknown + no annotations
+        ("search", "Searches.", {"destructiveHint": True}, Tier.READ, True),
+        ("add_numbers", "Add two numbers and return the sum.", None, Tier.READ, False),
+        ("fetch", "Fetches a URL.", {"readOnlyHint": True}, Tier.EXTERNAL, False),
     ],
 )  # fmt: skip
 def test_capability_tiers(
@@ -131,6 +134,15 @@ def test_capability_tiers(
         item["annotations"] = annotations
     found = capability(_definition(item))
     assert (found.tier, found.destructive) == (tier, destructive)
+
+
+def test_arbitrary_sql_is_destructive_and_read_only_sql_reads() -> None:
+    sql = schema(sql=text("The SQL statement."))
+    writable = capability(_definition(tool(name="query", description="Run SQL.", input_schema=sql)))
+    read_only = capability(
+        _definition(tool(name="query", description="Run a read-only SQL query.", input_schema=sql))
+    )
+    assert (writable.tier, read_only.tier) == (Tier.DESTRUCTIVE, Tier.READ)
 
 
 def test_free_form_command_makes_a_tool_destructive() -> None:
