@@ -198,11 +198,46 @@ def _prompt_schema(arguments: object, problems: list[str]) -> Mapping[str, objec
     return {"type": "object", "properties": properties, "required": required}
 
 
+MAX_NESTING = 64  # deeper JSON is cut here: no honest schema nests so far, and walks recurse
+_CUT = "…"
+
+
+def _pruned(value: object, depth: int = 0) -> tuple[object, bool]:
+    """The value with everything below MAX_NESTING levels replaced by "…", and whether any was.
+
+    Recursion is bounded by MAX_NESTING, so a 10,000-deep definition cannot exhaust the stack
+    of the walks that follow (fingerprint, string fields, parameters).
+    """
+    if isinstance(value, Mapping | list | tuple) and depth >= MAX_NESTING:
+        return _CUT, True
+    cut = False
+    if isinstance(value, Mapping):
+        pruned: dict[str, object] = {}
+        for k, v in value.items():
+            pruned[str(k)], deeper = _pruned(v, depth + 1)
+            cut = cut or deeper
+        return pruned, cut
+    if isinstance(value, list | tuple):
+        items = []
+        for v in value:
+            item, deeper = _pruned(v, depth + 1)
+            items.append(item)
+            cut = cut or deeper
+        return items, cut
+    return value, False
+
+
 def definition_from_json(item: object, kind: DefinitionKind, index: int) -> ToolDefinition | None:
     """One MCP list item as a definition; None only when the item is not a JSON object."""
     if not isinstance(item, Mapping):
         return None
     problems: list[str] = []
+    pruned, cut = _pruned(item)
+    if cut:
+        problems.append(f"nested deeper than {MAX_NESTING} levels (cut there)")
+    if not isinstance(pruned, Mapping):  # pragma: no cover - a mapping stays a mapping
+        return None
+    item = pruned
     name = _string(item, "name", problems)
     if not name:
         problems.append("name is missing or empty")

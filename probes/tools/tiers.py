@@ -113,6 +113,7 @@ def _stem(word: str) -> str:
     return word
 
 
+_NUMERIC = re.compile(r"\b(?:two|numbers?|integers?|values|sum|digits)\b", re.IGNORECASE)
 _NUMBERS = _words("number numbers two values integers integer floats digits sum amounts vectors")
 _ALL_WORDS = _DESTRUCTIVE | _EXTERNAL_VERBS | _WRITE | _WEAK_WRITE | _READ
 
@@ -166,6 +167,9 @@ def _inferred(definition: ToolDefinition) -> tuple[Tier | None, str, str]:
     """(tier, cue, basis) from the name, then the description, then the schema."""
     tier, cue = tier_of_words(words_of(definition.name or ""))
     basis = "name"
+    if cue == "add" and _NUMERIC.search((definition.description or "")[:200]):
+        tier = Tier.READ  # "add: Adds two numbers" computes
+
     described, phrase = _description_tier(definition.description or "")
     stronger = described is Tier.DESTRUCTIVE and tier is not Tier.DESTRUCTIVE
     if described is not None and (tier is None or stronger):

@@ -61,7 +61,7 @@ def test_table_is_the_default_and_puts_the_poisoned_first() -> None:
     assert done.returncode == 0, done.stderr
     header, first = done.stdout.splitlines()[:2]
     assert header.split()[:5] == ["KIND", "NAME", "TIER", "RISK", "POISONED"]
-    assert first.split()[:5] == ["tool", "add", "destructive", "100", "YES"]
+    assert first.split()[:5] == ["tool", "add", "read", "100", "YES"]  # it adds numbers
     assert "1 poisoned" in done.stdout
 
 
@@ -103,3 +103,77 @@ def test_unreadable_input_exits_2_with_one_line(
     assert done.stdout == ""
     assert reason in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_several_paths_give_one_entry_per_listing() -> None:
+    done = run(str(FILESYSTEM), str(POISONED), "--format", "json", "--fail-on-poisoned")
+    assert done.returncode == 3, done.stderr
+    report = json.loads(done.stdout)
+    assert [entry["source"] for entry in report["listings"]] == [str(FILESYSTEM), str(POISONED)]
+    assert [entry["summary"]["poisoned"] for entry in report["listings"]] == [0, 1]
+    assert report["summary"]["listings"] == 2
+    assert report["summary"]["listings_with_poisoned"] == 1
+
+
+def test_a_directory_and_json_lines_are_listings_each(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(FILESYSTEM.read_text())
+    tools = json.loads(POISONED.read_text())["tools"]
+    clean = [{"name": "get_time", "description": "Returns the current time."}]
+    lines = [json.dumps({"tools": clean}), "", json.dumps(tools)]
+    (tmp_path / "crawl.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "notes.txt").write_text("ignored")
+    done = run(str(tmp_path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    sources = [entry["source"] for entry in json.loads(done.stdout)["listings"]]
+    jsonl = str(tmp_path / "crawl.jsonl")
+    assert sources == [str(tmp_path / "a.json"), f"{jsonl}:1", f"{jsonl}:3"]
+    table = run(str(tmp_path))
+    assert table.stdout.count("== ") == 3
+    assert table.stdout.rstrip().endswith("3 listing(s), 16 definition(s), 1 poisoned")
+
+
+def test_json_lines_on_stdin_are_judged_one_by_one() -> None:
+    stdin = "\n".join(json.dumps([{"name": f"get_{i}", "description": "Gets."}]) for i in range(3))
+    done = run("-", "--format", "sarif", stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["runs"]) == 3
+
+
+def test_odd_types_are_judged_not_a_traceback() -> None:
+    deep: dict[str, object] = {}
+    for _ in range(60):
+        deep = {"type": "object", "properties": {"x": deep}}
+    odd = [
+        {"name": "a", "description": 42, "inputSchema": "not an object"},
+        {"name": "b", "description": ["x"], "inputSchema": {"type": "object", "x": deep}},
+        {"name": None, "annotations": [1, 2]},
+    ]
+    done = run("-", "--format", "json", stdin=json.dumps(odd))
+    assert done.returncode == 0, done.stderr
+    names = [t["name"] for t in json.loads(done.stdout)["tools"]]
+    assert names == ["a", "b", "#2"]
+
+
+@pytest.mark.parametrize(
+    ("stdin", "reason"),
+    [
+        ("", "stdin is empty"),
+        ("  \n", "stdin is empty"),
+        ("[" * 10_000 + "]" * 10_000, "nested too deeply"),
+        ('{"tools": []}\n{not json}\n', "stdin:2: not JSON"),
+    ],
+)
+def test_empty_deep_or_malformed_input_exits_2_with_one_line(stdin: str, reason: str) -> None:
+    done = run("-", stdin=stdin)
+    assert done.returncode == 2
+    assert reason in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_oversized_file_exits_2_without_being_read(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:  # sparse: its size is real, nothing is written
+        handle.truncate(64 * 1024 * 1024 + 1)
+    done = run(str(huge))
+    assert done.returncode == 2
+    assert "larger than 64 MiB" in done.stderr

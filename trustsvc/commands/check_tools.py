@@ -1,10 +1,12 @@
-"""`trustsvc check-tools`: judge a saved tool list offline with the same probes a scan runs.
+"""`trustsvc check-tools`: judge saved tool lists offline with the same probes a scan runs.
 
 A developer (or a CI job) checks a server's `tools/list` result before publishing it, or an
-operator checks what a server returned without connecting again. The input is either a
-tools/list result (`{"tools": [...]}`, optionally with `prompts`, `resourceTemplates` and
-`instructions`, or wrapped in a JSON-RPC `result`) or a bare JSON array of tool definitions.
-Definitions without a name or schema are still judged on what they have.
+operator judges a crawl or a registry dump without connecting again. Each listing is either
+a tools/list result (`{"tools": [...]}`, optionally with `prompts`, `resourceTemplates` and
+`instructions`, or wrapped in a JSON-RPC `result`) or a bare JSON array of tool definitions;
+where they come from (files, directories, JSON Lines, stdin) is `tool_inputs.py`. Each
+listing is judged on its own. Definitions without a name or schema are still judged on what
+they have.
 """
 
 from __future__ import annotations
@@ -12,11 +14,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from probes.model import Finding, ProbeSpec
@@ -26,6 +26,7 @@ from probes.tools.observation import ToolsObservation, observation_from_lists
 from probes.tools.verdicts import ToolVerdict, is_bad_tools_finding
 from probes.tools.verdicts import tool_verdicts as summarise
 from trustsvc.commands.errors import EXIT_OK, EXIT_VERDICT, UsageError
+from trustsvc.commands.tool_inputs import ToolsInputError, sources
 from trustsvc.config.settings import Settings
 from trustsvc.reports.build import finding_doc
 from trustsvc.reports.sarif import sarif_log
@@ -36,10 +37,6 @@ from trustsvc.scoring.types import Dimension
 
 _LISTS = {"tools": "tools", "prompts": "prompts", "resourceTemplates": "resource_templates"}
 _EXPECTED = 'expected a JSON array of tool definitions or an object with a "tools" array'
-
-
-class ToolsInputError(Exception):
-    """The input is not a tool list: reported in one line with exit code 2."""
 
 
 def catalogue() -> Mapping[str, ProbeSpec]:
@@ -55,6 +52,8 @@ def parse_tool_list(text: str, *, observed_at: dt.datetime | None = None) -> Too
         raise ToolsInputError(
             f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
+    except RecursionError as exc:
+        raise ToolsInputError("JSON nested too deeply to parse") from exc
     if isinstance(document, Mapping) and isinstance(document.get("result"), Mapping):
         document = document["result"]  # a whole JSON-RPC response
     when = observed_at or dt.datetime.now(dt.UTC)
@@ -205,20 +204,8 @@ def to_sarif(check: ToolsCheck, source: str) -> dict[str, Any]:
     return sarif_log(docs, catalogue(), uri=source, properties=properties)
 
 
-def read_source(path: str) -> tuple[str, str]:
-    """The text to check and how to name it: a file path, or `-` for standard input."""
-    try:
-        if path == "-":
-            return sys.stdin.buffer.read().decode("utf-8"), "stdin"
-        return Path(path).read_bytes().decode("utf-8"), path
-    except OSError as exc:
-        raise ToolsInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ToolsInputError(f"{path} is not UTF-8 text ({exc.reason})") from exc
-
-
 def render(check: ToolsCheck, fmt: str, source: str) -> str:
-    """The check in the requested format: table, json or sarif."""
+    """One listing's check in the requested format: table, json or sarif."""
     if fmt == "json":
         return json.dumps(to_json(check), indent=2, ensure_ascii=False)
     if fmt == "sarif":
@@ -226,13 +213,49 @@ def render(check: ToolsCheck, fmt: str, source: str) -> str:
     return to_table(check)
 
 
+def render_many(checks: Sequence[tuple[str, ToolsCheck]], fmt: str) -> str:
+    """Several listings: one JSON entry, one SARIF run or one table section per listing."""
+    poisoned = sum(c.poisoned for _, c in checks)
+    definitions = sum(len(c.observation.definitions) for _, c in checks)
+    if fmt == "json":
+        listings = [{"source": name, **to_json(check)} for name, check in checks]
+        summary = {
+            "listings": len(checks),
+            "definitions": definitions,
+            "poisoned": poisoned,
+            "listings_with_poisoned": sum(c.poisoned > 0 for _, c in checks),
+        }
+        return json.dumps({"listings": listings, "summary": summary}, indent=2, ensure_ascii=False)
+    if fmt == "sarif":
+        logs = [to_sarif(check, name) for name, check in checks]
+        merged = {**logs[0], "runs": [run for log in logs for run in log["runs"]]}
+        return json.dumps(merged, indent=2, ensure_ascii=False)
+    sections = [f"== {name} ==\n{to_table(check)}" for name, check in checks]
+    total = f"{len(checks)} listing(s), {definitions} definition(s), {poisoned} poisoned"
+    return "\n\n".join([*sections, total])
+
+
+def _checked(source_name: str, text: str, *, several: bool) -> ToolsCheck:
+    try:
+        return check_tools(parse_tool_list(text))
+    except ToolsInputError as exc:
+        raise ToolsInputError(f"{source_name}: {exc}" if several else str(exc)) from exc
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Judge the saved listing at `args.path`; exit 3 with --fail-on-poisoned."""
+    """Judge every listing the PATHs name; exit 3 with --fail-on-poisoned."""
     del settings  # offline: no setting applies
     try:
-        text, source = read_source(args.path)
-        check = check_tools(parse_tool_list(text))
+        found = sources(list(args.paths))
+        several = len(found) > 1
+        checks = [(s.name, _checked(s.name, s.text, several=several)) for s in found]
     except ToolsInputError as exc:
         raise UsageError(str(exc)) from exc
-    print(render(check, args.format, source))  # noqa: T201 - CLI output
-    return EXIT_VERDICT if args.fail_on_poisoned and check.poisoned else EXIT_OK
+    if len(checks) == 1:
+        ((name, check),) = checks
+        output = render(check, args.format, name)
+    else:
+        output = render_many(checks, args.format)
+    print(output)  # noqa: T201 - CLI output
+    poisoned = any(check.poisoned for _, check in checks)
+    return EXIT_VERDICT if args.fail_on_poisoned and poisoned else EXIT_OK

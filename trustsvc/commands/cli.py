@@ -70,8 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bind(demo)
     demo.add_argument("--no-serve", action="store_true", help="print the table and exit")
 
-    check = commands.add_parser("check-tools", help="judge a saved tools/list result offline")
-    check.add_argument("path", help="a tools/list result or array of tools (JSON); - for stdin")
+    check = commands.add_parser("check-tools", help="judge saved tools/list results offline")
+    check.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=(
+            "a tools/list result or array of tools (JSON), a .jsonl file with one listing a "
+            "line, or a directory of them; - for stdin"
+        ),
+    )
     check.add_argument("--format", choices=("table", "json", "sarif"), default="table")
     check.add_argument("--fail-on-poisoned", action="store_true", help="exit 3 if any is poisoned")
 
