@@ -11,7 +11,12 @@ after one unmeasured warm-up:
 - checker: what `trustsvc check-tools --format json` does per file, from JSON text to the
   JSON document (parse, probes, capabilities dimension, rendering);
 - one listing: the same definitions as a single listing with unique names, to show the
-  set-level probes (name collisions, shadowing siblings) do not grow worse than linearly.
+  set-level probes (name collisions, shadowing siblings) do not grow worse than linearly;
+- baseline: building the observations alone (the same documents, already parsed), run in
+  the same process, so `ratio probes/baseline` compares like with like on a shared, busy
+  machine where absolute rates drift.
+
+Everything includes the statistical layer (the shipped model scores every definition).
 
 Why tools per second: tool definitions are the unit a registry re-scores when rules change, and
 rescoring every stored listing must stay cheap next to collecting them.
@@ -75,8 +80,8 @@ def one_listing(documents: list[dict[str, Any]]) -> ToolsObservation:
     return observation_from_lists(observed_at=NOW, tools=tools)
 
 
-def timed(label: str, count: int, work: Callable[[], object], runs: int) -> None:
-    """Run `work` once to warm up, then `runs` times; print the median rate."""
+def timed(label: str, count: int, work: Callable[[], object], runs: int) -> float:
+    """Run `work` once to warm up, then `runs` times; print the median rate, return it (s)."""
     work()
     seconds = []
     for _ in range(runs):
@@ -88,6 +93,7 @@ def timed(label: str, count: int, work: Callable[[], object], runs: int) -> None
         f"{label:<12} {count:>7} definitions  median {median:6.3f} s  "
         f"min {min(seconds):6.3f} s  {count / median:>9,.0f} definitions/s"
     )
+    return median
 
 
 def main() -> None:
@@ -112,9 +118,15 @@ def main() -> None:
         for text in texts:
             json.dumps(to_json(check_tools(parse_tool_list(text, observed_at=NOW))))
 
-    timed("probes", count, probes, args.runs)
+    def baseline() -> None:
+        for document in documents:
+            observation_of(document)
+
+    base = timed("baseline", count, baseline, args.runs)
+    judged = timed("probes", count, probes, args.runs)
     timed("checker", count, checker, args.runs)
     timed("one listing", len(single.definitions), lambda: judge_definitions(single), args.runs)
+    print(f"ratio probes/baseline: {judged / base:.1f} (same run, medians)")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,8 @@ MODEL_VERSION = MODEL.version
 
 
 # Directive features that say the listing context agrees: another server's tool named, a
-# condition on other tools, this tool ordered against a sibling, data flowing to a sink.
+# condition on other tools, this tool ordered against a sibling, data flowing to a sink, an
+# outside address planted in a directive.
 LISTING_CUES = frozenset(
     {
         "ref:foreign_named",
@@ -41,6 +42,7 @@ LISTING_CUES = frozenset(
         "pair:ordered_other",
         "flow:data_to_sink",
         "sink:side_channel",
+        "address",
     }
 )
 

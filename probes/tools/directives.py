@@ -184,19 +184,24 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _negated_before(tokens: Sequence[Token], i: int, reach: int = 3) -> bool:
-    for t in tokens[max(0, i - reach) : i]:
-        if t.kind is Kind.PUNCT and t.low in ",;:":
-            return False
-    return any(t.low in NEGATION or t.low.endswith("n't") for t in tokens[max(0, i - reach) : i])
+    """A negation within `reach` words before token i, in the same clause."""
+    window = tokens[max(0, i - reach) : i]
+    for k in range(len(window) - 1, -1, -1):
+        if window[k].kind is Kind.PUNCT and window[k].low in ",;:":
+            window = window[k + 1 :]
+            break
+    return any(t.low in NEGATION or t.low.endswith("n't") for t in window)
 
 
 def _trigger(tokens: Sequence[Token]) -> tuple[str | None, int, int]:
     """The trigger word and the token range of its clause (to the next comma or modal)."""
     for i, token in enumerate(tokens[:40]):
         low = token.low
-        if low not in TRIGGERS:
-            continue
         nxt = tokens[i + 1].low if i + 1 < len(tokens) else ""
+        if low in ("any", "anytime") and (nxt == "time" or low == "anytime"):
+            low = "whenever"  # "any time you send a message, ..."
+        elif low not in TRIGGERS:
+            continue
         if low in ("each", "every") and nxt not in {"time", "call"} | EVENT_NOUNS | TOOL_NOUNS:
             continue
         if low == "following" and nxt not in ("any", "each", "every", "a", "the"):
@@ -258,7 +263,7 @@ _STRONG_SAFEGUARDS = words(
 )
 _SAFEGUARD_QUALIFIERS = words(
     "previous prior above earlier preceding original your all any other system safety security"
-    " existing user's the user's developer's operator's"
+    " existing user's developer's operator's"
 )
 
 
