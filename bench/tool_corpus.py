@@ -27,7 +27,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -360,11 +362,83 @@ def render(report: Report, *, show_misses: bool) -> str:
     return "\n".join(lines)
 
 
+def flags(split: Split, detector: Detector) -> list[bool]:
+    """Every judged definition's flag, in a fixed order: malicious, hard negatives, benign tools."""
+    found = []
+    for example in (*split.malicious, *split.hard_negatives):
+        judgement = detector(example.listing).get(example.target)
+        found.append(bool(judgement and judgement.flagged))
+    for server in split.benign:
+        judgements = detector(server.listing)
+        for tool in server.listing.tools:
+            name = tool.get("name") if isinstance(tool, dict) else None
+            judgement = judgements.get(name) if isinstance(name, str) else None
+            found.append(bool(judgement and judgement.flagged))
+    return found
+
+
+def _flags_at(revision: str, split: str) -> list[bool]:
+    """The current detector of another revision, run in a child process on its own checkout.
+
+    The child imports that revision's probes (a temporary git worktree) and this file's
+    loader, and hands back only the ordered flags, so nothing of the split is printed.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch) / "tree"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(tree), revision],
+            check=True,
+        )
+        try:
+            child = (
+                "import json, sys\n"
+                f"sys.path.insert(0, {str(tree)!r})\n"
+                f"sys.path.insert(1, {str(ROOT / 'bench')!r})\n"
+                "import tool_corpus as t\n"
+                f"sys.path[:] = [p for p in sys.path if p not in ('', {str(ROOT)!r})]\n"
+                f"sys.path.insert(0, {str(tree)!r})\n"
+                f"split = t.load_split({split!r})\n"
+                "print(json.dumps(t.flags(split, t.current_detector())))\n"
+            )
+            done = subprocess.run(
+                [sys.executable, "-c", child], capture_output=True, text=True, check=True, cwd=tree
+            )
+        finally:
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True
+            )
+    return [bool(x) for x in json.loads(done.stdout)]
+
+
+def compare(split: Split, revision: str) -> str:
+    """The confusion of another revision's detector against this one, in counts only."""
+    new = flags(split, current_detector())
+    old = _flags_at(revision, split.name)
+    malicious = len(split.malicious)
+    lines = [f"old ({revision}) against new detector, definitions:"]
+    for label, part in (
+        ("malicious", range(malicious)),
+        ("benign + hard negative", range(malicious, len(new))),
+    ):
+        cell = Counter((old[i], new[i]) for i in part)
+        lines.append(
+            f"  {label:24} both {cell[True, True]:>5}  old only {cell[True, False]:>5}"
+            f"  new only {cell[False, True]:>5}  neither {cell[False, False]:>5}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=SPLITS, required=True)
     parser.add_argument("--detector", choices=sorted(DETECTORS), default="current")
     parser.add_argument("--show-misses", action="store_true", help="list misses (dev split only)")
+    parser.add_argument(
+        "--compare-with",
+        metavar="REV",
+        help="also print the confusion of REV's detector (e.g. the commit before issue 15) "
+        "against this one",
+    )
     options = parser.parse_args(argv)
     if options.show_misses and options.split == "report":
         print(
@@ -381,6 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     report = measure(split, DETECTORS[options.detector]())
     print(render(report, show_misses=options.show_misses))
+    if options.compare_with:
+        print("\n" + compare(split, options.compare_with))
     return 0
 
 
