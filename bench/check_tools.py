@@ -25,6 +25,7 @@ rescoring every stored listing must stay cheap next to collecting them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import statistics
@@ -125,7 +126,13 @@ def main() -> None:
     base = timed("baseline", count, baseline, args.runs)
     judged = timed("probes", count, probes, args.runs)
     timed("checker", count, checker, args.runs)
-    timed("one listing", len(single.definitions), lambda: judge_definitions(single), args.runs)
+    # A fresh copy each run: the probes cache per observation, and a reused one would hit.
+    timed(
+        "one listing",
+        len(single.definitions),
+        lambda: judge_definitions(dataclasses.replace(single)),
+        args.runs,
+    )
     print(f"ratio probes/baseline: {judged / base:.1f} (same run, medians)")
 
 
