@@ -14,6 +14,7 @@ import msgspec
 
 from probes.frameworks import Reference, reference_from_token, title_of
 from probes.model import Attempt, Finding
+from trustsvc.assurance.evaluate import assurance_of
 from trustsvc.reports.schema import (
     AttemptDoc,
     DimensionDoc,
@@ -79,6 +80,7 @@ def build_report(
 ) -> ScanReport:
     """Assemble the full report for one scan."""
     gates, dimensions = score_docs(score)
+    finding_docs = [finding_doc(f) for f in findings]
     return ScanReport(
         url=url,
         assessed_at=assessed_at,
@@ -91,9 +93,10 @@ def build_report(
         gates=gates,
         dimensions=dimensions,
         attempts=[attempt_doc(a) for a in attempts],
-        findings=[finding_doc(f) for f in findings],
+        findings=finding_docs,
         scan_id=scan_id,
         endpoint_id=endpoint_id,
+        assurance=assurance_of(finding_docs),
     )
 
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from trustsvc.assurance.model import AssuranceDoc
+
 # Documented as "a JSON scalar a key": the union alone renders as oneOf [string, integer,
 # number, ...], which every integer breaks (it is an integer and a number both). msgspec still
 # encodes ints as ints; `extra` is what Litestar copies onto the generated schema.
@@ -130,3 +132,4 @@ class ScanReport(msgspec.Struct, kw_only=True):
     scan_id: str | None = None
     endpoint_id: str | None = None
     drift: list[DriftEventDoc] = msgspec.field(default_factory=list)
+    assurance: AssuranceDoc | None = None

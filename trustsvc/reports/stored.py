@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 
+from trustsvc.assurance.evaluate import assurance_of
 from trustsvc.reports.build import finding_doc_of
 from trustsvc.reports.schema import AttemptDoc, DimensionDoc, FindingDoc, GateDoc, ScanReport
 from trustsvc.store.models import FindingRow
@@ -22,6 +23,7 @@ def report_from_stored(stored: StoredScan, url: str) -> ScanReport:
     scan, score = stored.scan, stored.score
     if score is None or scan.assessed_at is None:
         raise ValueError(f"scan {scan.id} has no stored result")
+    findings = [finding_doc_of(_columns(row)) for row in stored.findings]
     return ScanReport(
         url=url,
         assessed_at=scan.assessed_at,
@@ -34,7 +36,8 @@ def report_from_stored(stored: StoredScan, url: str) -> ScanReport:
         gates=msgspec.convert(score.gates, list[GateDoc]),
         dimensions=msgspec.convert(score.dimensions, list[DimensionDoc]),
         attempts=msgspec.convert(stored.attempts, list[AttemptDoc], from_attributes=True),
-        findings=[finding_doc_of(_columns(row)) for row in stored.findings],
+        findings=findings,
         scan_id=scan.id,
         endpoint_id=scan.endpoint_id,
+        assurance=assurance_of(findings),
     )
