@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 
 from tests.servers.mcp import mcp_server
 from trustsvc.clock import parse_rfc3339
+from trustsvc.commands.cli import main
 from trustsvc.lab.pki import LabPki, mint_lab_pki
 
 TRUSTSVC = str(Path(sys.executable).parent / "trustsvc")
@@ -27,15 +29,36 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("receipt-data")
 
 
-def run(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def env_of(data: Path, **env: str) -> dict[str, str]:
+    return {"TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'ts.db'}", **env}
+
+
+def spawn(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own, as a user starts it."""
     return subprocess.run(
         [TRUSTSVC, *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'ts.db'}", **env},
+        env={**os.environ, **env_of(data)},
         check=False,
     )
+
+
+def run(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (the CLI's `main`, its real output and exit code):
+    a fresh interpreter per check would cost seconds each on a busy machine.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        for name, value in env_of(data, **env).items():
+            patch.setenv(name, value)
+        code = main(list(args))
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +66,7 @@ def scan_id(data: Path) -> str:
     pki: LabPki = mint_lab_pki(data / "pki")
     valid = pki["valid"]
     with mcp_server(mode="json", tls=(valid.chain, valid.key)) as server:
-        done = run(
+        done = spawn(
             data, "assess", server.url, "--allow-private", "--ca-file", str(pki.ca_cert),
             "--store", "--format", "json",
         )  # fmt: skip
@@ -53,7 +76,7 @@ def scan_id(data: Path) -> str:
 
 @pytest.fixture(scope="module")
 def receipt_file(data: Path, scan_id: str) -> Path:
-    done = run(data, "receipt", scan_id)
+    done = spawn(data, "receipt", scan_id)
     assert done.returncode == 0, done.stderr
     path = data / "receipt.json"
     path.write_text(done.stdout)

@@ -9,30 +9,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
-
-import jsonschema
 
 from probes.model import Finding, Outcome, ProbeSpec
 from probes.registry import catalogue
+from tests.sarif_schema import SCHEMA, errors
 from trustsvc.reports.build import build_report, finding_doc_of
 from trustsvc.reports.sarif import sarif_log, to_sarif
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.store.rows import finding_values
 
-SCHEMA = Path(__file__).resolve().parents[2] / "data" / "sarif" / "sarif-schema-2.1.0.json"
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-
-
-@cache
-def validator() -> jsonschema.Draft4Validator:
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(
-        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
-    )
 
 
 def bad_finding(spec: ProbeSpec) -> Finding:
@@ -53,12 +40,6 @@ def full_log() -> dict[str, Any]:
         score=score_findings(findings, catalogue()),
     )
     return to_sarif(report, catalogue())
-
-
-def errors(log: dict[str, Any]) -> list[str]:
-    return [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator().iter_errors(log)
-    ]
 
 
 def test_the_bundled_schema_is_the_oasis_sarif_2_1_0_schema() -> None:
