@@ -96,7 +96,12 @@ def _bad(findings: Sequence[JudgedFinding]) -> bool:
 
 
 def _good(check: Check, findings: Sequence[JudgedFinding] | None) -> bool:
-    """Measured and not bad: every finding conclusive (or N/A where that is enough)."""
+    """Measured and not bad: every finding conclusive (or N/A where that is enough).
+
+    A check that only a confirmed bad fact fails is good unmeasured too.
+    """
+    if check.unmeasured_ok:
+        return True
     if not findings:
         return False
     allowed = {"true", "false"} | ({"not_applicable"} if check.not_applicable_ok else set())

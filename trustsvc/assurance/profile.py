@@ -23,11 +23,14 @@ class Check:
     """One probe whose findings must all be its good outcome.
 
     `not_applicable_ok`: whether NOT_APPLICABLE counts as met (no tools means no poisoned
-    tool; no OAuth does not mean PKCE is in place).
+    tool; no OAuth does not mean PKCE is in place). `unmeasured_ok`: whether the probe may
+    be unmeasured, for checks that only a confirmed bad fact fails ("not known to be
+    malicious" holds when no blocklist was asked; "TLS is in place" does not).
     """
 
     probe_id: str
     not_applicable_ok: bool = True
+    unmeasured_ok: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,8 +47,11 @@ class Requirement:
 LEVELS = {1: "Sandbox", 2: "Internal", 3: "Production", 4: "Regulated"}
 
 
-def _all(*probe_ids: str, na_ok: bool = True) -> tuple[Check, ...]:
-    return tuple(Check(probe_id, not_applicable_ok=na_ok) for probe_id in probe_ids)
+def _all(*probe_ids: str, na_ok: bool = True, unmeasured_ok: bool = False) -> tuple[Check, ...]:
+    return tuple(
+        Check(probe_id, not_applicable_ok=na_ok, unmeasured_ok=unmeasured_ok)
+        for probe_id in probe_ids
+    )
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (
@@ -65,8 +71,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         id="L1.server-not-known-malicious",
         level=1,
         control="Server provenance",
-        basis="L1: warn when running unverified servers; a confirmed listing fails it.",
-        checks=_all("domain_listed_as_malicious", "publisher_server_deleted"),
+        basis="L1: warn when running unverified servers; only a confirmed listing fails it.",
+        checks=_all("domain_listed_as_malicious", "publisher_server_deleted", unmeasured_ok=True),
     ),
     Requirement(
         id="L2.tls-for-remote-connections",

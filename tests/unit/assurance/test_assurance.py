@@ -103,3 +103,17 @@ def test_an_l3_failure_leaves_l2(probe_id: str) -> None:
         ]
         == "unmet"
     )
+
+
+def test_an_unasked_blocklist_does_not_cost_the_sandbox_level() -> None:
+    """Only a confirmed listing makes a server known-malicious; not asking is not a listing."""
+    doc = posture(
+        outcomes={
+            "domain_listed_as_malicious": Outcome.NOT_AVAILABLE,
+            "publisher_server_deleted": Outcome.NOT_AVAILABLE,
+        }
+    )
+    assert doc.level == "L2"
+    listed = posture(bad={"domain_listed_as_malicious"})
+    assert listed.level is None
+    assert unmet(listed, "L1") == {"L1.server-not-known-malicious": "unmet"}
