@@ -13,6 +13,25 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeAlias, TypeVar
 
+from probes.frameworks import Provenance, Reference, provenance_for, references_for
+
+__all__ = [
+    "Attempt",
+    "AttemptStatus",
+    "ErrorReason",
+    "Evidence",
+    "EvidenceValue",
+    "Family",
+    "Finding",
+    "Lifecycle",
+    "Outcome",
+    "Probe",
+    "ProbeSpec",
+    "Provenance",
+    "Reference",
+    "Severity",
+    "SpecFactory",
+]
 EvidenceValue: TypeAlias = str | int | float | bool | None
 Evidence: TypeAlias = Mapping[str, EvidenceValue]
 
@@ -91,7 +110,9 @@ class Finding:
     """One probe's answer about one subject, with the evidence that supports it.
 
     `family`, `severity` and `references` are copied from the spec so a stored finding is
-    self-describing even after the spec changes.
+    self-describing even after the spec changes. `provenance` says what kind of evidence
+    backs it: the spec's default, unless the probe knows better for this finding (a tier
+    read from the tool's own annotations is declared, one read from its name inferred).
     """
 
     probe_id: str
@@ -102,7 +123,8 @@ class Finding:
     subject: str | None = None
     evidence: Evidence = field(default_factory=dict)
     remediation: str | None = None
-    references: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,6 +132,9 @@ class ProbeSpec:
     """What a probe asks and why; the catalogue, the docs and SARIF rules come from these.
 
     `bad_outcome` states the polarity once, so nobody has to guess whether TRUE is good.
+    `citations` are the standards the probe checks against (RFCs, CVEs, SAFE-MCP ids),
+    declared with its code; its framework ids (OWASP, ATLAS, CoSAI, CWE, each with an
+    edition) and its provenance live in the mapping table (`probes/frameworks/data`).
     """
 
     id: str
@@ -119,7 +144,7 @@ class ProbeSpec:
     bad_outcome: Outcome
     severity: Severity
     remediation: str
-    references: tuple[str, ...] = ()
+    citations: tuple[str, ...] = ()
     lifecycle: Lifecycle = Lifecycle.STABLE
 
     def __post_init__(self) -> None:
@@ -127,6 +152,16 @@ class ProbeSpec:
             raise ValueError(f"probe id {self.id!r} is not a snake_case predicate")
         if self.bad_outcome not in (Outcome.TRUE, Outcome.FALSE):
             raise ValueError(f"probe {self.id}: bad_outcome must be TRUE or FALSE")
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """The framework references of the mapping table, then the citations."""
+        return references_for(self.id, self.citations)
+
+    @property
+    def provenance(self) -> Provenance | None:
+        """The default provenance of this probe's findings (None until the table maps it)."""
+        return provenance_for(self.id)
 
     @property
     def good_outcome(self) -> Outcome:
@@ -140,6 +175,7 @@ class ProbeSpec:
         *,
         subject: str | None = None,
         evidence: Evidence | None = None,
+        provenance: Provenance | None = None,
     ) -> Finding:
         """Build a finding for this spec; remediation is attached only to the bad outcome."""
         return Finding(
@@ -152,6 +188,7 @@ class ProbeSpec:
             evidence=dict(evidence or {}),
             remediation=self.remediation if outcome is self.bad_outcome else None,
             references=self.references,
+            provenance=provenance or self.provenance,
         )
 
     def judged(
@@ -161,10 +198,13 @@ class ProbeSpec:
         *,
         subject: str | None = None,
         evidence: Evidence | None = None,
+        provenance: Provenance | None = None,
     ) -> Finding:
         """Build a conclusive finding from whether the bad condition holds."""
         outcome = self.bad_outcome if is_bad else self.good_outcome
-        return self.finding(outcome, message, subject=subject, evidence=evidence)
+        return self.finding(
+            outcome, message, subject=subject, evidence=evidence, provenance=provenance
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +221,14 @@ class SpecFactory:
         rationale: str,
         severity: Severity,
         remediation: str,
-        references: tuple[str, ...],
+        references: tuple[str, ...] = (),
         bad: Outcome = Outcome.TRUE,
     ) -> ProbeSpec:
-        """A ProbeSpec of this factory's family."""
+        """A ProbeSpec of this factory's family; `references` are its citations.
+
+        Framework ids (OWASP, ATLAS, CoSAI, CWE) go in the mapping table with their edition,
+        not here: tests/unit/test_frameworks.py names any that slip in.
+        """
         return ProbeSpec(
             id=probe_id,
             family=self.family,
@@ -193,7 +237,7 @@ class SpecFactory:
             bad_outcome=bad,
             severity=severity,
             remediation=remediation,
-            references=references,
+            citations=references,
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,16 +18,20 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.family import FamilySpec
+from probes.model import ProbeSpec
 from probes.netpolicy import Resolver, system_resolver
 from trustsvc.advisories.lookup import advisory_lookup
 from trustsvc.auth.key_cache import KeyCache
 from trustsvc.clock import utc_now
+from trustsvc.config.receipts import key_file_for
 from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.config.settings import Settings
 from trustsvc.drift.service import DriftService
 from trustsvc.lookup.cache import LookupService
 from trustsvc.observability.metrics import Metrics
 from trustsvc.observability.scans import ScanTelemetry
+from trustsvc.receipts.keys import KeyStore
+from trustsvc.receipts.service import ReceiptService
 from trustsvc.registry.context import registry_lookup
 from trustsvc.scans.families import probe_context, probe_families
 from trustsvc.scans.reprobe import Reprober
@@ -61,9 +65,29 @@ class AppServices:
     schedule: ScheduleSettings
     clock: Callable[[], datetime]
     build_families: Callable[[], tuple[FamilySpec[Any], ...]]
+    receipts: ReceiptService
     metrics: Metrics = field(default_factory=Metrics)
     background: set[asyncio.Task[object]] = field(default_factory=set)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+def receipt_service(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    catalogue: Mapping[str, ProbeSpec],
+    clock: Callable[[], datetime],
+) -> ReceiptService:
+    """Receipts signed with the configured key file (created on first use when defaulted)."""
+    config = settings.receipts
+    return ReceiptService(
+        sessions=sessions,
+        keys=KeyStore(
+            key_file_for(config, settings.database_url), create=not config.key_file_given
+        ),
+        catalogue=catalogue,
+        clock=clock,
+        public_url=config.public_url,
+    )
 
 
 @contextlib.asynccontextmanager
@@ -136,6 +160,7 @@ async def open_services(
         schedule=settings.schedule,
         clock=clock,
         build_families=build_families,
+        receipts=receipt_service(settings, sessions, scans.catalogue, clock),
         metrics=metrics,
     )
     try:

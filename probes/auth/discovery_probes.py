@@ -9,7 +9,6 @@ from probes.auth.judging import (
     CODE_CHALLENGE_METHODS,
     FETCH_ERRORS,
     ISSUERS,
-    OWASP_MCP_AUTH,
     PROBLEM_COUNT,
     PROBLEMS,
     REGISTRATION_ENDPOINTS,
@@ -45,7 +44,7 @@ PRM_PUBLISHED = auth_spec(
         "Serve /.well-known/oauth-protected-resource/<mcp path> (RFC 9728 3.1) listing at "
         "least one authorization server, and point the 401 challenge at it."
     ),
-    references=(OWASP_MCP_AUTH, "RFC 9728"),
+    references=("RFC 9728",),
 )
 PRM_INVALID = auth_spec(
     "auth_protected_resource_metadata_invalid",
@@ -64,7 +63,7 @@ PRM_INVALID = auth_spec(
         "Set resource to the endpoint's canonical URI (no trailing slash, no fragment), list "
         "at least one https authorization server, and serve the document as application/json."
     ),
-    references=(OWASP_MCP_AUTH, "RFC 9728", "RFC 8707", "CWE-346"),
+    references=("RFC 9728", "RFC 8707"),
 )
 AS_INVALID = auth_spec(
     "auth_authorization_server_metadata_invalid",
@@ -83,7 +82,7 @@ AS_INVALID = auth_spec(
         "Serve RFC 8414 metadata whose issuer equals the identifier listed in the resource "
         "metadata exactly, with every endpoint on https."
     ),
-    references=(OWASP_MCP_AUTH, "RFC 8414", "RFC 9207", "SAFE-T1009", "CWE-346"),
+    references=("RFC 8414", "RFC 9207", "SAFE-T1009"),
 )
 PKCE_S256_SUPPORTED = auth_spec(
     "auth_pkce_s256_supported",
@@ -96,7 +95,7 @@ PKCE_S256_SUPPORTED = auth_spec(
     bad=Outcome.FALSE,
     severity=Severity.MEDIUM,
     remediation='Support PKCE and advertise "code_challenge_methods_supported": ["S256"].',
-    references=(OWASP_MCP_AUTH, "RFC 7636", "RFC 8414", "SAFE-T1408"),
+    references=("RFC 7636", "RFC 8414", "SAFE-T1408"),
 )
 
 

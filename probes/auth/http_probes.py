@@ -11,7 +11,6 @@ from probes.auth.judging import (
     BOGUS_ORIGIN,
     ORIGIN_SENT,
     ORIGIN_STATUS,
-    OWASP_MCP_AUTH,
     SESSION_ID_LENGTHS,
     SESSION_PROBLEMS,
     UNSUPPORTED_PROTOCOL_VERSION,
@@ -47,7 +46,6 @@ BOGUS_ORIGIN_ACCEPTED = auth_spec(
         "Refuse requests whose Origin is present and not in an allow-list with 403 (the MCP "
         "SDKs' TransportSecuritySettings.allowed_origins)."
     ),
-    references=(OWASP_MCP_AUTH, "CWE-346", "CWE-350"),
 )
 SESSION_ID_WEAK = auth_spec(
     "auth_session_id_weak",
@@ -63,7 +61,6 @@ SESSION_ID_WEAK = auth_spec(
     bad=Outcome.TRUE,
     severity=Severity.MEDIUM,
     remediation="Generate session ids from a CSPRNG with at least 128 bits (e.g. uuid4().hex).",
-    references=(OWASP_MCP_AUTH, "CWE-330", "CWE-384"),
 )
 UNSUPPORTED_VERSION_ACCEPTED = auth_spec(
     "auth_unsupported_protocol_version_accepted",
@@ -76,7 +73,6 @@ UNSUPPORTED_VERSION_ACCEPTED = auth_spec(
     bad=Outcome.TRUE,
     severity=Severity.LOW,
     remediation="Validate MCP-Protocol-Version on every request and answer 400 when unsupported.",
-    references=(OWASP_MCP_AUTH, "CWE-20"),
 )
 
 

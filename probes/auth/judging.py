@@ -52,7 +52,6 @@ VERSION_STATUS = "protocol_version_status"
 FETCH_ERRORS = "fetch_errors"
 
 MAX_EVIDENCE_CHARS = 600
-OWASP_MCP_AUTH = "OWASP-MCP07"
 BOGUS_ORIGIN = "https://evil.example"
 UNSUPPORTED_PROTOCOL_VERSION = "1999-01-01"
 

@@ -8,7 +8,6 @@ from probes.auth.judging import (
     CHALLENGE_SCHEMES,
     CONTENT_TYPE,
     CREDENTIALS_ACCEPTED,
-    OWASP_MCP_AUTH,
     RESOURCE_METADATA,
     SCOPE,
     TOOLS_LIST_STATUS,
@@ -37,7 +36,7 @@ OPEN_WITHOUT_CREDENTIALS = auth_spec(
         "Require OAuth 2.1 (MCP authorization) or an API key for endpoints whose tools read "
         "private data or change anything."
     ),
-    references=(OWASP_MCP_AUTH, "CWE-306", "SAFE-T1005"),
+    references=("SAFE-T1005",),
 )
 MODEL_BROKEN = auth_spec(
     "auth_model_broken",
@@ -56,7 +55,7 @@ MODEL_BROKEN = auth_spec(
         "Answer 401 with 'WWW-Authenticate: Bearer resource_metadata=...' and publish RFC 9728 "
         "metadata, or document the required API key header in the registry entry."
     ),
-    references=(OWASP_MCP_AUTH, "RFC 9728", "CWE-287"),
+    references=("RFC 9728",),
 )
 CHALLENGE_LACKS_RESOURCE_METADATA = auth_spec(
     "auth_challenge_lacks_resource_metadata",
@@ -71,7 +70,7 @@ CHALLENGE_LACKS_RESOURCE_METADATA = auth_spec(
     remediation=(
         'Send \'WWW-Authenticate: Bearer resource_metadata="<PRM URL>", scope="..."\' on 401.'
     ),
-    references=(OWASP_MCP_AUTH, "RFC 9728"),
+    references=("RFC 9728",),
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from probes.auth.judging import DANGEROUS_URLS, OWASP_MCP_AUTH, auth_spec, joined, judged
+from probes.auth.judging import DANGEROUS_URLS, auth_spec, joined, judged
 from probes.auth.metadata import dangerous_urls
 from probes.auth.observation import AuthObservation
 from probes.model import Finding, Outcome, Severity
@@ -24,7 +24,7 @@ DANGEROUS_URL_SCHEME = auth_spec(
     remediation=(
         "Advertise only https URLs for OAuth endpoints and http(s) or data:image/* URLs for icons."
     ),
-    references=("OWASP-MCP05", OWASP_MCP_AUTH, "CVE-2025-6514", "CWE-78", "CWE-79"),
+    references=("CVE-2025-6514",),
 )
 
 

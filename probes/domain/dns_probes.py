@@ -88,7 +88,7 @@ NON_PUBLIC_SPEC = domain_spec(
     ),
     severity=Severity.CRITICAL,
     remediation="Publish only public addresses for the endpoint's name.",
-    references=("CWE-918", "RFC 6890"),
+    references=("RFC 6890",),
 )
 
 

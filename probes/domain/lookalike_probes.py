@@ -34,7 +34,7 @@ LOOKALIKE = domain_spec(
         "Connect to the publisher's real domain; if this domain is yours, add it to the "
         "operator's trusted list."
     ),
-    references=("CWE-1007", "CAPEC-630", "CAPEC-632", "ATT&CK-T1583.001"),
+    references=("CAPEC-630", "CAPEC-632", "ATT&CK-T1583.001"),
     bad=Outcome.TRUE,
 )
 

@@ -44,7 +44,7 @@ PROBLEMS = "problems"
 
 TRANSFER_WINDOW_DAYS = 90
 EXPIRY_WINDOW_DAYS = 30
-_REFERENCES = ("OWASP-MCP04", "ATT&CK T1583.001")
+_REFERENCES = ("ATT&CK T1583.001",)
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -15,7 +15,7 @@ from probes.domain.reputation_observation import Listing, ReputationObservation
 from probes.model import EvidenceValue, Finding, Outcome, Probe, ProbeSpec, Severity
 
 MAX_EVIDENCE_CHARS = 600
-_REFERENCES = ("OWASP-MCP04", "ATT&CK T1583.001")
+_REFERENCES = ("ATT&CK T1583.001",)
 
 
 # Evidence keys (stored findings are queried by these names).

@@ -18,7 +18,7 @@ from probes.publisher.advisories import AdvisoryCheck, KnownVulnerability
 from probes.publisher.observation import PublisherObservation
 
 publisher_spec = SpecFactory(Family.PUBLISHER)
-_REFERENCES = ("OWASP-A06:2021", "CWE-1395")
+_REFERENCES = ("OWASP-A06:2021",)
 
 KNOWN_VULNERABILITY = publisher_spec(
     "package_has_known_vulnerability",

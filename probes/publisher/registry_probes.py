@@ -29,7 +29,7 @@ from probes.target import registrable_domain_of
 NEW_PUBLISHER_DAYS = 7
 CHURN_WINDOW_DAYS = 7
 CHURN_VERSIONS = 10
-_REFERENCES = ("OWASP-MCP04", "MCP-registry-namespacing")
+_REFERENCES = ("MCP-registry-namespacing",)
 
 publisher_spec = SpecFactory(Family.PUBLISHER)
 # A judge answers bad (True) or good (False), or an inconclusive Outcome with its reason.

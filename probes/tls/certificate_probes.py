@@ -33,7 +33,6 @@ from probes.tls.rating import WEAK_SIGNATURE_HASHES
 MIN_RSA_BITS = 2048
 MIN_EC_BITS = 224
 EXPIRY_WARNING = dt.timedelta(days=30)
-_CWE_VALIDATION = "CWE-295"
 
 CERTIFICATE_UNTRUSTED = tls_spec(
     "tls_certificate_untrusted",
@@ -42,7 +41,6 @@ CERTIFICATE_UNTRUSTED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation="Serve a certificate from a publicly trusted CA together with its intermediates.",
-    references=(_CWE_VALIDATION, "OWASP-MCP"),
 )
 CERTIFICATE_EXPIRED = tls_spec(
     "tls_certificate_expired",
@@ -51,7 +49,6 @@ CERTIFICATE_EXPIRED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation="Renew the certificate and automate renewal (for example with ACME).",
-    references=(_CWE_VALIDATION, "CWE-298"),
 )
 CERTIFICATE_NOT_YET_VALID = tls_spec(
     "tls_certificate_not_yet_valid",
@@ -60,7 +57,6 @@ CERTIFICATE_NOT_YET_VALID = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation="Deploy a certificate that is valid now and check the issuing system's clock.",
-    references=(_CWE_VALIDATION, "CWE-298"),
 )
 CERTIFICATE_SELF_SIGNED = tls_spec(
     "tls_certificate_self_signed",
@@ -69,7 +65,6 @@ CERTIFICATE_SELF_SIGNED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation="Replace the self-signed certificate with one issued by a trusted CA.",
-    references=(_CWE_VALIDATION,),
 )
 CERTIFICATE_HOSTNAME_MISMATCH = tls_spec(
     "tls_certificate_hostname_mismatch",
@@ -78,7 +73,6 @@ CERTIFICATE_HOSTNAME_MISMATCH = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation="Serve a certificate whose subjectAltName lists the endpoint's host name.",
-    references=("CWE-297", "OWASP-MCP"),
 )
 CERTIFICATE_KEY_TOO_WEAK = tls_spec(
     "tls_certificate_key_too_weak",
@@ -87,7 +81,6 @@ CERTIFICATE_KEY_TOO_WEAK = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.HIGH,
     remediation="Issue a new certificate with an RSA key of 2048+ bits or a P-256 (or larger) key.",
-    references=("CWE-326",),
 )
 CERTIFICATE_SIGNATURE_WEAK_HASH = tls_spec(
     "tls_certificate_signature_weak_hash",
@@ -96,7 +89,6 @@ CERTIFICATE_SIGNATURE_WEAK_HASH = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.HIGH,
     remediation="Reissue the certificates with SHA-256 (or stronger) signatures.",
-    references=("CWE-327", "CWE-328"),
 )
 CERTIFICATE_CHAIN_INCOMPLETE = tls_spec(
     "tls_certificate_chain_incomplete",
@@ -105,7 +97,6 @@ CERTIFICATE_CHAIN_INCOMPLETE = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.MEDIUM,
     remediation="Configure the server to send the leaf followed by every intermediate certificate.",
-    references=(_CWE_VALIDATION,),
 )
 CERTIFICATE_EXPIRES_SOON = tls_spec(
     "tls_certificate_expires_within_30_days",
@@ -114,7 +105,6 @@ CERTIFICATE_EXPIRES_SOON = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.LOW,
     remediation="Renew the certificate now and automate renewal well before expiry.",
-    references=("CWE-298",),
 )
 
 

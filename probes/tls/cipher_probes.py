@@ -12,7 +12,6 @@ from probes.tls.observation import AcceptedSuite, Protocol, TlsObservation
 from probes.tls.rating import is_64bit_block, is_aead, is_export, is_forward_secret, is_null, is_rc4
 
 MIN_CIPHER_BITS = 112
-_CWE_BROKEN_CRYPTO = "CWE-327"
 _REMOVE = "Remove {} suites from the server's cipher list (use Mozilla's intermediate profile)."
 
 NULL_CIPHER_ACCEPTED = tls_spec(
@@ -22,7 +21,6 @@ NULL_CIPHER_ACCEPTED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation=_REMOVE.format("NULL (eNULL)"),
-    references=("CWE-319", _CWE_BROKEN_CRYPTO),
 )
 ANONYMOUS_CIPHER_ACCEPTED = tls_spec(
     "tls_anonymous_cipher_accepted",
@@ -31,7 +29,6 @@ ANONYMOUS_CIPHER_ACCEPTED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation=_REMOVE.format("anonymous (aNULL: ADH, AECDH)"),
-    references=("CWE-295", _CWE_BROKEN_CRYPTO),
 )
 EXPORT_CIPHER_ACCEPTED = tls_spec(
     "tls_export_cipher_accepted",
@@ -40,7 +37,7 @@ EXPORT_CIPHER_ACCEPTED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation=_REMOVE.format("EXPORT"),
-    references=("CWE-326", "CVE-2015-0204", "CVE-2015-4000"),
+    references=("CVE-2015-0204", "CVE-2015-4000"),
 )
 RC4_CIPHER_ACCEPTED = tls_spec(
     "tls_rc4_cipher_accepted",
@@ -49,7 +46,7 @@ RC4_CIPHER_ACCEPTED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.HIGH,
     remediation=_REMOVE.format("RC4"),
-    references=(_CWE_BROKEN_CRYPTO, "RFC 7465"),
+    references=("RFC 7465",),
 )
 BLOCK_64BIT_CIPHER_ACCEPTED = tls_spec(
     "tls_64bit_block_cipher_accepted",
@@ -58,7 +55,7 @@ BLOCK_64BIT_CIPHER_ACCEPTED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.MEDIUM,
     remediation=_REMOVE.format("3DES, DES, IDEA and RC2"),
-    references=(_CWE_BROKEN_CRYPTO, "CVE-2016-2183"),
+    references=("CVE-2016-2183",),
 )
 CIPHER_UNDER_112_BITS_ACCEPTED = tls_spec(
     "tls_cipher_under_112_bits_accepted",
@@ -67,7 +64,6 @@ CIPHER_UNDER_112_BITS_ACCEPTED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation=_REMOVE.format("NULL, export, DES and other sub-112-bit"),
-    references=("CWE-326", _CWE_BROKEN_CRYPTO),
 )
 FORWARD_SECRECY_SUPPORTED = tls_spec(
     "tls_forward_secrecy_supported",
@@ -76,7 +72,7 @@ FORWARD_SECRECY_SUPPORTED = tls_spec(
     bad=Outcome.FALSE,
     severity=Severity.MEDIUM,
     remediation="Enable ECDHE suites (and TLS 1.3) and prefer them over static RSA.",
-    references=(_CWE_BROKEN_CRYPTO, "RFC 9325"),
+    references=("RFC 9325",),
 )
 AEAD_SUPPORTED = tls_spec(
     "tls_aead_supported",
@@ -85,7 +81,7 @@ AEAD_SUPPORTED = tls_spec(
     bad=Outcome.FALSE,
     severity=Severity.MEDIUM,
     remediation="Enable AES-GCM or ChaCha20-Poly1305 suites (TLS 1.2) and TLS 1.3.",
-    references=(_CWE_BROKEN_CRYPTO, "RFC 9325"),
+    references=("RFC 9325",),
 )
 
 

@@ -40,7 +40,7 @@ HEARTBLEED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation=_PATCH + " Then replace the private key and revoke the old certificate.",
-    references=("CVE-2014-0160", "CWE-126"),
+    references=("CVE-2014-0160",),
 )
 ROBOT = tls_spec(
     "tls_vulnerable_to_robot",
@@ -49,7 +49,7 @@ ROBOT = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation=_PATCH + " Or disable RSA key exchange suites (TLS_RSA_*).",
-    references=("CVE-2017-13099", "CWE-203"),
+    references=("CVE-2017-13099",),
 )
 CCS_INJECTION = tls_spec(
     "tls_vulnerable_to_ccs_injection",
@@ -58,7 +58,7 @@ CCS_INJECTION = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation=_PATCH,
-    references=("CVE-2014-0224", "CWE-310"),
+    references=("CVE-2014-0224",),
 )
 SECURE_RENEGOTIATION_SUPPORTED = tls_spec(
     "tls_secure_renegotiation_supported",
@@ -76,7 +76,7 @@ COMPRESSION_ENABLED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.MEDIUM,
     remediation="Disable TLS compression in the server's TLS library.",
-    references=("CVE-2012-4929", "CWE-200"),
+    references=("CVE-2012-4929",),
 )
 HSTS_ENFORCED = tls_spec(
     "tls_hsts_enforced",
@@ -85,7 +85,7 @@ HSTS_ENFORCED = tls_spec(
     bad=Outcome.FALSE,
     severity=Severity.LOW,
     remediation="Send 'Strict-Transport-Security: max-age=31536000' (or longer) on every response.",
-    references=("RFC 6797", "CWE-319"),
+    references=("RFC 6797",),
 )
 RATING_BELOW_A = tls_spec(
     "tls_rating_below_a",
@@ -94,7 +94,7 @@ RATING_BELOW_A = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.MEDIUM,
     remediation="Fix the issues named by the rating's caps, starting with the lowest cap.",
-    references=(SSL_LABS_GUIDE, "CWE-327"),
+    references=(SSL_LABS_GUIDE,),
 )
 
 

@@ -6,7 +6,6 @@ from probes.model import Finding, Outcome, Severity
 from probes.tls.judging import SCHEME, finding, protocol_probe, tls_spec
 from probes.tls.observation import Protocol, TlsObservation
 
-_CWE_BROKEN_CRYPTO = "CWE-327"
 _DISABLE_OLD = "Disable {} in the server's TLS configuration and offer TLS 1.2 and TLS 1.3 only."
 
 PLAINTEXT_HTTP = tls_spec(
@@ -16,7 +15,6 @@ PLAINTEXT_HTTP = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation="Serve the endpoint over https:// only and redirect or refuse plain http.",
-    references=("CWE-319", "OWASP-MCP"),
 )
 SSLV2_OFFERED = tls_spec(
     "tls_sslv2_offered",
@@ -25,7 +23,7 @@ SSLV2_OFFERED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation=_DISABLE_OLD.format("SSL 2.0"),
-    references=(_CWE_BROKEN_CRYPTO, "CVE-2016-0800"),
+    references=("CVE-2016-0800",),
 )
 SSLV3_OFFERED = tls_spec(
     "tls_sslv3_offered",
@@ -34,7 +32,7 @@ SSLV3_OFFERED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.HIGH,
     remediation=_DISABLE_OLD.format("SSL 3.0"),
-    references=(_CWE_BROKEN_CRYPTO, "CVE-2014-3566", "RFC 7568"),
+    references=("CVE-2014-3566", "RFC 7568"),
 )
 TLS_1_0_OFFERED = tls_spec(
     "tls_1_0_offered",
@@ -43,7 +41,7 @@ TLS_1_0_OFFERED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.MEDIUM,
     remediation=_DISABLE_OLD.format("TLS 1.0"),
-    references=(_CWE_BROKEN_CRYPTO, "RFC 8996"),
+    references=("RFC 8996",),
 )
 TLS_1_1_OFFERED = tls_spec(
     "tls_1_1_offered",
@@ -52,7 +50,7 @@ TLS_1_1_OFFERED = tls_spec(
     bad=Outcome.TRUE,
     severity=Severity.MEDIUM,
     remediation=_DISABLE_OLD.format("TLS 1.1"),
-    references=(_CWE_BROKEN_CRYPTO, "RFC 8996"),
+    references=("RFC 8996",),
 )
 TLS_1_2_SUPPORTED = tls_spec(
     "tls_1_2_supported",
@@ -61,7 +59,7 @@ TLS_1_2_SUPPORTED = tls_spec(
     bad=Outcome.FALSE,
     severity=Severity.MEDIUM,
     remediation="Enable TLS 1.2 with AEAD, forward-secret cipher suites.",
-    references=(_CWE_BROKEN_CRYPTO, "RFC 9325"),
+    references=("RFC 9325",),
 )
 TLS_1_3_SUPPORTED = tls_spec(
     "tls_1_3_supported",

@@ -8,7 +8,7 @@ capabilities dimension weighs and the access gates combine with the auth model.
 
 from __future__ import annotations
 
-from probes.model import Evidence, Finding, Severity
+from probes.model import Evidence, Finding, Provenance, Severity
 from probes.tools.claims import contradiction
 from probes.tools.judging import (
     ANNOTATIONS,
@@ -32,7 +32,7 @@ from probes.tools.observation import ToolDefinition, ToolsObservation
 from probes.tools.parameters import credential_parameters, overbroad_parameters
 from probes.tools.tiers import WEAK_VERBS, Capability, Tier, capability
 
-_CAPABILITY_REFS = ("OWASP-MCP02", "OWASP-LLM06", "OWASP-ASI02", "SAFE-T1104")
+_CAPABILITY_REFS = ("SAFE-T1104",)
 
 ANNOTATIONS_CONTRADICT = tools_spec(
     "tool_annotations_contradict_behaviour",
@@ -43,7 +43,6 @@ ANNOTATIONS_CONTRADICT = tools_spec(
     ),
     severity=Severity.MEDIUM,
     remediation="Set readOnlyHint, destructiveHint and openWorldHint to what the tool does.",
-    references=("OWASP-MCP03", "OWASP-LLM06", "ATLAS AML.T0110"),
 )
 DESTRUCTIVE = tools_spec(
     "tool_capability_is_destructive",
@@ -57,7 +56,7 @@ DESTRUCTIVE = tools_spec(
         "Require authentication and user confirmation for destructive tools, and annotate "
         "tools that are not destructive with destructiveHint: false."
     ),
-    references=(*_CAPABILITY_REFS, "ATLAS AML.T0101"),
+    references=_CAPABILITY_REFS,
 )
 EXTERNAL = tools_spec(
     "tool_capability_is_external",
@@ -68,7 +67,7 @@ EXTERNAL = tools_spec(
     ),
     severity=Severity.MEDIUM,
     remediation="Confirm external actions with the user and restrict their destinations.",
-    references=(*_CAPABILITY_REFS, "ATLAS AML.T0086", "CWE-918"),
+    references=_CAPABILITY_REFS,
 )
 DESCRIPTION_CONTRADICTS = tools_spec(
     "tool_description_contradicts_schema",
@@ -80,7 +79,7 @@ DESCRIPTION_CONTRADICTS = tools_spec(
     ),
     severity=Severity.CRITICAL,
     remediation="Do not connect to this server; a tool's description must say what it does.",
-    references=("OWASP-MCP03", "OWASP-LLM06", "ATLAS AML.T0110", "SAFE-T1001"),
+    references=("SAFE-T1001",),
 )
 OVERBROAD_PARAMETER = tools_spec(
     "tool_parameter_is_overbroad",
@@ -91,7 +90,6 @@ OVERBROAD_PARAMETER = tools_spec(
     ),
     severity=Severity.MEDIUM,
     remediation="Constrain such parameters with enum, pattern or maxLength, or split the tool.",
-    references=("OWASP-MCP05", "OWASP-LLM06", "OWASP-ASI05", "ATLAS AML.T0053", "CWE-78"),
 )
 REQUESTS_CREDENTIALS = tools_spec(
     "tool_parameter_requests_credentials",
@@ -102,7 +100,6 @@ REQUESTS_CREDENTIALS = tools_spec(
     ),
     severity=Severity.HIGH,
     remediation="Authenticate the server with OAuth or its own configuration, not arguments.",
-    references=("OWASP-MCP01", "OWASP-LLM02", "OWASP-ASI03", "ATLAS AML.T0098", "CWE-522"),
 )
 
 
@@ -127,6 +124,11 @@ def _tier_evidence(found: Capability, definition: ToolDefinition) -> Evidence:
     }
 
 
+def _provenance(found: Capability) -> Provenance:
+    """Declared when the tool's own annotations set the tier; inferred from its text otherwise."""
+    return Provenance.DECLARED if found.basis == "annotations" else Provenance.INFERRED
+
+
 def capability_is_destructive(observation: ToolsObservation) -> list[Finding]:
     """TRUE for destructive tools: by name, description or schema, or by the spec default."""
 
@@ -146,7 +148,12 @@ def capability_is_destructive(observation: ToolsObservation) -> list[Finding]:
             message = f"The {label(definition)} is a {found.tier.value}-tier tool, not destructive."
         evidence = _tier_evidence(found, definition)
         return judge(
-            DESTRUCTIVE, definition, bad=found.destructive, message=message, evidence=evidence
+            DESTRUCTIVE,
+            definition,
+            bad=found.destructive,
+            message=message,
+            evidence=evidence,
+            provenance=_provenance(found),
         )
 
     return per_definition(DESTRUCTIVE, observation, one, kinds=("tool",))
@@ -163,7 +170,14 @@ def capability_is_external(observation: ToolsObservation) -> list[Finding]:
             else f"The {label(definition)} acts only within the system it serves."
         )
         evidence = _tier_evidence(found, definition)
-        return judge(EXTERNAL, definition, bad=found.external, message=message, evidence=evidence)
+        return judge(
+            EXTERNAL,
+            definition,
+            bad=found.external,
+            message=message,
+            evidence=evidence,
+            provenance=_provenance(found),
+        )
 
     return per_definition(EXTERNAL, observation, one, kinds=("tool",))
 

@@ -45,7 +45,6 @@ from probes.tools.poisoning import HIDDEN, SHADOWING
 from probes.tools.reading import reading_of
 from probes.tools.unicode import hidden_characters, name_confusion, tag_text
 
-_POISONING_REFS = ("OWASP-MCP03", "OWASP-LLM01", "OWASP-ASI01", "ATLAS AML.T0110")
 _SKIP_ENCODED = ("icons", "_meta")
 
 HIDDEN_INSTRUCTIONS = tools_spec(
@@ -58,7 +57,7 @@ HIDDEN_INSTRUCTIONS = tools_spec(
     ),
     severity=Severity.CRITICAL,
     remediation="Do not connect to this server; report it to its registry and publisher.",
-    references=(*_POISONING_REFS, "ATLAS AML.T0051.001", "SAFE-T1001", "SAFE-T1501"),
+    references=("SAFE-T1001", "SAFE-T1501"),
 )
 INVISIBLE_UNICODE = tools_spec(
     "tool_definition_contains_invisible_unicode",
@@ -69,7 +68,7 @@ INVISIBLE_UNICODE = tools_spec(
     ),
     severity=Severity.CRITICAL,
     remediation="Do not connect to this server; a legitimate definition has no hidden text.",
-    references=(*_POISONING_REFS, "SAFE-T1402", "CWE-116"),
+    references=("SAFE-T1402",),
 )
 MIXED_SCRIPTS = tools_spec(
     "tool_name_uses_mixed_scripts",
@@ -80,7 +79,7 @@ MIXED_SCRIPTS = tools_spec(
     ),
     severity=Severity.HIGH,
     remediation="Use plain ASCII names (A-Z a-z 0-9 _ - .) as the MCP specification advises.",
-    references=("OWASP-MCP03", "ATLAS AML.T0074", "SAFE-T1004", "CWE-1007"),
+    references=("SAFE-T1004",),
 )
 ENCODED_PAYLOAD = tools_spec(
     "tool_definition_contains_encoded_payload",
@@ -91,7 +90,7 @@ ENCODED_PAYLOAD = tools_spec(
     ),
     severity=Severity.HIGH,
     remediation="Remove encoded content from tool metadata; say plainly what the tool does.",
-    references=("OWASP-MCP03", "OWASP-LLM01", "ATLAS AML.T0051.001", "SAFE-T1402"),
+    references=("SAFE-T1402",),
 )
 SHADOWS_OTHER_TOOLS = tools_spec(
     "tool_definition_shadows_other_tools",
@@ -109,7 +108,7 @@ SHADOWS_OTHER_TOOLS = tools_spec(
         "Do not connect to this server; a tool should describe only itself and its own "
         "server's tools."
     ),
-    references=("OWASP-MCP03", "OWASP-ASI02", "ATLAS AML.T0074", "SAFE-T1008", "SAFE-T1301"),
+    references=("SAFE-T1008", "SAFE-T1301"),
 )
 
 TextVerdict = tuple[bool, str, Evidence]

@@ -61,7 +61,6 @@ SCHEMA_IS_LOOSE = tools_spec(
     ),
     severity=Severity.LOW,
     remediation="Declare every parameter with a description and set additionalProperties: false.",
-    references=("OWASP-MCP05", "CWE-20"),
 )
 DESCRIPTION_IS_EXCESSIVE = tools_spec(
     "tool_description_is_excessive",
@@ -69,7 +68,6 @@ DESCRIPTION_IS_EXCESSIVE = tools_spec(
     rationale="Very long metadata hides instructions in bulk and costs every agent context.",
     severity=Severity.LOW,
     remediation="Keep tool descriptions short; move manuals to documentation or resources.",
-    references=("OWASP-MCP03", "OWASP-LLM10"),
 )
 DEFINITION_IS_MALFORMED = tools_spec(
     "tool_definition_is_malformed",
@@ -80,7 +78,7 @@ DEFINITION_IS_MALFORMED = tools_spec(
     ),
     severity=Severity.LOW,
     remediation="Follow the MCP schema: a 1-128 character ASCII name and typed fields.",
-    references=("CWE-20", "ATLAS AML.T0109", "SAFE-T1201"),
+    references=("SAFE-T1201",),
 )
 NAMES_COLLIDE = tools_spec(
     "tool_names_collide",
@@ -91,7 +89,7 @@ NAMES_COLLIDE = tools_spec(
     ),
     severity=Severity.MEDIUM,
     remediation="Give every tool a distinct name.",
-    references=("OWASP-MCP03", "ATLAS AML.T0074", "SAFE-T1004"),
+    references=("SAFE-T1004",),
 )
 LISTING_IS_INCOMPLETE = tools_spec(
     "tool_listing_is_incomplete",
@@ -102,7 +100,7 @@ LISTING_IS_INCOMPLETE = tools_spec(
     ),
     severity=Severity.LOW,
     remediation="Return well-formed tools/list pages; keep the listing within the client's limits.",
-    references=("OWASP-MCP03", "ATLAS AML.T0109", "SAFE-T1201"),
+    references=("SAFE-T1201",),
 )
 SET_EXCEEDS_50_TOOLS = tools_spec(
     "tool_set_exceeds_50_tools",
@@ -110,7 +108,6 @@ SET_EXCEEDS_50_TOOLS = tools_spec(
     rationale="Past about 50 tools agents choose worse, and review of each tool gets thinner.",
     severity=Severity.LOW,
     remediation="Split the server by task, or expose tools progressively.",
-    references=("OWASP-LLM06",),
 )
 
 

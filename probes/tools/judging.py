@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from probes.model import Evidence, Family, Finding, Outcome, ProbeSpec, SpecFactory
+from probes.model import Evidence, Family, Finding, Outcome, ProbeSpec, Provenance, SpecFactory
 from probes.tools.observation import KINDS, DefinitionKind, ToolDefinition, ToolsObservation
 
 # Evidence keys (stored findings are queried by these names).
@@ -123,12 +123,15 @@ def judge(
     bad: bool,
     message: str,
     evidence: Evidence | None = None,
+    provenance: Provenance | None = None,
 ) -> Finding:
     """One conclusive finding about one definition; `risk` is added when it is bad."""
     full = base_evidence(definition) | dict(evidence or {})
     if bad:
         full.setdefault(RISK, RISK_POINTS.get(spec.id, 0))
-    return spec.judged(bad, message, subject=definition.subject, evidence=full)
+    return spec.judged(
+        bad, message, subject=definition.subject, evidence=full, provenance=provenance
+    )
 
 
 def per_definition(

@@ -36,7 +36,6 @@ RESEMBLES_POISONING = tools_spec(
         "Review the definition's text for instructions to the agent before connecting; "
         "report false alarms so the corpus can learn them."
     ),
-    references=("OWASP-MCP03", "OWASP-LLM01", "ATLAS AML.T0051.001"),
 )
 
 

@@ -24,7 +24,6 @@ PROTOCOL_VIOLATIONS = tools_spec(
     ),
     severity=Severity.LOW,
     remediation="Send well-formed JSON-RPC 2.0 responses as the MCP transport specification says.",
-    references=("OWASP-MCP03", "CWE-20"),
 )
 
 

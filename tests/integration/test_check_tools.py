@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sarif_schema import errors as sarif_errors
+
 TRUSTSVC = str(Path(sys.executable).parent / "trustsvc")
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "tools_corpus"
 FILESYSTEM = CORPUS / "benign" / "server-filesystem.json"
@@ -68,7 +70,10 @@ def test_table_is_the_default_and_puts_the_poisoned_first() -> None:
 def test_sarif_uses_the_probe_rules() -> None:
     done = run(str(POISONED), "--format", "sarif")
     assert done.returncode == 0, done.stderr
-    (sarif_run,) = json.loads(done.stdout)["runs"]
+    log = json.loads(done.stdout)
+    assert sarif_errors(log) == []
+    (sarif_run,) = log["runs"]
+    assert {t["name"] for t in sarif_run["taxonomies"]} >= {"OWASP-MCP", "MITRE-ATLAS"}
     rule_ids = {rule["id"] for rule in sarif_run["tool"]["driver"]["rules"]}
     assert "tool_definition_contains_hidden_instructions" in rule_ids
     result = next(r for r in sarif_run["results"] if r["level"] == "error")

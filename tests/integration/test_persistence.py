@@ -6,17 +6,18 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from probes.model import Attempt, AttemptStatus, ErrorReason, Family, Outcome, ProbeSpec, Severity
 from probes.target import parse_endpoint_url
 from trustsvc.lookup.cache import LookupService
+from trustsvc.reports.schema import ReferenceDoc
 from trustsvc.reports.stored import report_from_stored
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import upgrade
-from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
+from trustsvc.store.models import EndpointRow, FindingRow, ScanRow, ScoreRow
 from trustsvc.store.repositories import (
     SCAN_COMPLETED,
     SCAN_FAILED,
@@ -34,7 +35,7 @@ SPEC = ProbeSpec(
     bad_outcome=Outcome.TRUE,
     severity=Severity.CRITICAL,
     remediation="Renew it.",
-    references=("CWE-298",),
+    citations=("RFC 5280",),
 )
 CATALOGUE = {SPEC.id: SPEC}
 
@@ -96,9 +97,34 @@ async def test_a_completed_scan_round_trips_with_typed_evidence(
     [finding] = report.findings
     assert finding.evidence == {"days_left": -3, "ok": False, "ratio": 0.5, "none": None}
     assert finding.remediation == "Renew it."
-    assert finding.references == ["CWE-298"]
+    assert ReferenceDoc(framework="CWE", edition="4.16", id="CWE-298") in finding.references
+    assert finding.references[-1] == ReferenceDoc(framework="RFC", edition=None, id="RFC 5280")
+    assert finding.provenance == "observed"
     assert [a.elapsed_ms for a in report.attempts] == [640]
     assert [g.id for g in report.gates] == ["tls.untrusted"]
+
+
+async def test_findings_stored_before_editions_and_provenance_read_back(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Old rows hold plain reference strings and no provenance: served, never guessed."""
+    scan_id = await store_scan(sessions, "https://old.example.com/mcp", T0, expired=True)
+    async with sessions.begin() as session:
+        await session.execute(
+            update(FindingRow)
+            .where(FindingRow.scan_id == scan_id)
+            .values(references=["OWASP-MCP03", "ATLAS AML.T0110", "CWE-298"], provenance=None)
+        )
+    async with sessions() as session:
+        stored = await ScanRepository(session).get(scan_id)
+    assert stored is not None
+    [finding] = report_from_stored(stored, stored.scan.endpoint.url).findings
+    assert finding.provenance is None
+    assert finding.references == [
+        ReferenceDoc(framework="OWASP-MCP", edition=None, id="MCP03"),
+        ReferenceDoc(framework="MITRE-ATLAS", edition=None, id="AML.T0110"),
+        ReferenceDoc(framework="CWE", edition=None, id="CWE-298"),
+    ]
 
 
 async def test_lookup_serves_the_newest_completed_scan(

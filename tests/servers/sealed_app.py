@@ -12,6 +12,8 @@ Rate limits are off: a fuzzer is one client sending thousands of requests, and a
 from __future__ import annotations
 
 import ipaddress
+import tempfile
+from pathlib import Path
 
 from litestar import Litestar
 
@@ -21,6 +23,7 @@ from probes.netpolicy import NetworkPolicy
 from trustsvc.api.app import create_app
 from trustsvc.config.access import AccessSettings, RateLimit
 from trustsvc.config.domain import DomainSettings
+from trustsvc.config.receipts import KEY_FILE_NAME, ReceiptSettings, key_file_for
 from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.config.settings import ProbeSettings, Settings
 
@@ -64,7 +67,17 @@ def sealed_settings(database_url: str) -> Settings:
         registry_url=CLOSED_REGISTRY_URL,
         schedule=ScheduleSettings(in_api=False, registry_sync_s=0.0),
         access=AccessSettings(address_rate=UNLIMITED, key_rate=UNLIMITED, scan_rate=UNLIMITED),
+        receipts=_receipts_beside(database_url),
     )
+
+
+def _receipts_beside(database_url: str) -> ReceiptSettings:
+    """Signing keys beside a SQLite file (the default), else in a directory of their own:
+    never the working directory, which PostgreSQL-backed apps would otherwise use.
+    """
+    if key_file_for(ReceiptSettings(), database_url) != Path(KEY_FILE_NAME):
+        return ReceiptSettings()
+    return ReceiptSettings(key_file=Path(tempfile.mkdtemp(prefix="trustsvc-keys-")) / KEY_FILE_NAME)
 
 
 def sealed_app(database_url: str) -> Litestar:

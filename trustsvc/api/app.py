@@ -24,6 +24,7 @@ from trustsvc.api.controllers.drift import DriftController
 from trustsvc.api.controllers.endpoints import EndpointsController
 from trustsvc.api.controllers.lookup import LookupController
 from trustsvc.api.controllers.metrics import MetricsController
+from trustsvc.api.controllers.receipts import ReceiptsController
 from trustsvc.api.controllers.registry import (
     PublishersController,
     ServersController,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             SystemController,
             LookupController,
             ScansController,
+            ReceiptsController,
             EndpointsController,
             DriftController,
             ServersController,

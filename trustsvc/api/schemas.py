@@ -6,6 +6,8 @@ from datetime import datetime
 
 import msgspec
 
+from trustsvc.reports.schema import ReferenceDoc
+
 
 class ScanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Ask for an assessment of one endpoint URL."""
@@ -90,7 +92,12 @@ class ScanHistoryPage(msgspec.Struct, kw_only=True):
 
 
 class ProbeDoc(msgspec.Struct, kw_only=True):
-    """A probe in the catalogue, generated from its spec."""
+    """A probe in the catalogue, generated from its spec and the framework mapping table.
+
+    `references` name each framework id with its edition (OWASP MCP, LLM and Agentic Top
+    10, MITRE ATLAS, CoSAI MCP, CWE), then the standards the probe cites (edition null).
+    `provenance` is the default evidence class of its findings.
+    """
 
     id: str
     family: str
@@ -99,7 +106,8 @@ class ProbeDoc(msgspec.Struct, kw_only=True):
     bad_outcome: str
     severity: str
     remediation: str
-    references: list[str]
+    references: list[ReferenceDoc]
+    provenance: str | None
     lifecycle: str
 
 

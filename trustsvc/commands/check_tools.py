@@ -127,7 +127,10 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
         "severity": finding.severity.value,
         "message": finding.message,
         "evidence": dict(finding.evidence),
-        "references": list(finding.references),
+        "provenance": None if finding.provenance is None else finding.provenance.value,
+        "references": [
+            {"framework": r.framework, "edition": r.edition, "id": r.id} for r in finding.references
+        ],
     }
 
 

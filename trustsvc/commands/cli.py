@@ -1,4 +1,4 @@
-"""The `trustsvc` command: serve, worker, assess, check-tools, check-domain, demo, sync, keys, db.
+"""The `trustsvc` command and its sub-commands (serve, worker, assess, receipt, verify, ...).
 
 Exit codes: 0 done, 2 usage error or refused target (one line, never a traceback), 3 the
 verdict reached `--fail-on`, 1 anything unexpected (one line; details with TRUSTSVC_DEBUG=1).
@@ -32,6 +32,9 @@ COMMANDS = {
     "sync": "sync",
     "advisories": "advisories",
     "keys": "keys",
+    "receipt": "receipt",
+    "verify": "verify",
+    "signing-keys": "signing_keys",
     "db": "db",
 }
 
@@ -139,10 +142,52 @@ def build_parser() -> argparse.ArgumentParser:
     key_revoke = key_commands.add_parser("revoke", help="revoke a key by id or name")
     key_revoke.add_argument("key", metavar="KEY_ID|NAME")
 
+    _add_receipt_commands(commands)
+
+    _add_db_commands(commands)
+    return parser
+
+
+def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_commands.add_parser("upgrade", help="migrate the schema to the latest revision")
-    return parser
+
+
+def _add_receipt_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """receipt, verify and signing-keys: signed scan receipts and their keys."""
+    receipt = commands.add_parser("receipt", help="print the signed receipt of a stored scan")
+    receipt.add_argument("scan_id", metavar="SCAN_ID")
+    receipt.add_argument(
+        "--format",
+        choices=("receipt", "server-json"),
+        default="receipt",
+        help="the receipt, or a server.json _meta fragment carrying it",
+    )
+
+    verify = commands.add_parser("verify", help="check a receipt's signature and freshness")
+    verify.add_argument("file", metavar="FILE", help="a receipt or a server.json; - for stdin")
+    verify.add_argument(
+        "--keys", metavar="URL|FILE", help="the issuer's JWKS (default: this installation's keys)"
+    )
+    verify.add_argument("--at", metavar="TIME", help="verify as of this RFC 3339 time")
+
+    signing = commands.add_parser("signing-keys", help="receipt signing keys: list, rotate")
+    signing_commands = signing.add_subparsers(
+        dest="signing_keys_command", required=True, parser_class=_Parser
+    )
+    signing_list = signing_commands.add_parser("list", help="key ids, state and dates")
+    signing_list.add_argument("--format", choices=("table", "json"), default="table")
+    signing_rotate = signing_commands.add_parser(
+        "rotate", help="retire the signing key (it keeps verifying) and start a new one"
+    )
+    signing_rotate.add_argument(
+        "--retain-days",
+        type=float,
+        default=90.0,
+        metavar="DAYS",
+        help="how long retired keys still verify (default 90)",
+    )
 
 
 def _add_bind(parser: argparse.ArgumentParser) -> None:

@@ -11,7 +11,10 @@ from trustsvc.config.env import SettingsError, items, number
 OPENAPI_ROUTES = "openapi"
 """The pseudo operation id of the generated OpenAPI document and its viewers under /schema."""
 
-DEFAULT_PUBLIC_ROUTES = frozenset({"GetLiveness", "GetHealth", "ListProbes", OPENAPI_ROUTES})
+# The signing keys are public by nature: anyone verifying a receipt fetches them.
+DEFAULT_PUBLIC_ROUTES = frozenset(
+    {"GetLiveness", "GetHealth", "ListProbes", "GetSigningKeys", OPENAPI_ROUTES}
+)
 
 
 class AuthMode(enum.StrEnum):

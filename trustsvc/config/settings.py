@@ -17,6 +17,7 @@ from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
 from trustsvc.config.env import SettingsError, number
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
+from trustsvc.config.receipts import ReceiptSettings, load_receipt_settings
 from trustsvc.config.schedule import ScheduleSettings, load_schedule_settings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
@@ -60,6 +61,7 @@ class Settings:
         schedule: the periodic jobs and the workers' limits (re-probing, drift reports).
         access: API keys, public routes, rate limits and request limits of the API.
         observability: log format and level, and where a worker serves its metrics.
+        receipts: the signing key file and the public URL receipts point back to.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -72,6 +74,7 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     access: AccessSettings = field(default_factory=AccessSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -100,6 +103,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         schedule=load_schedule_settings(env, embedded=database_url.startswith("sqlite")),
         access=load_access_settings(env),
         observability=load_observability_settings(env),
+        receipts=load_receipt_settings(env),
     )
 
 

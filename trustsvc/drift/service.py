@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from probes.model import Family, Finding, Outcome, ProbeSpec, Severity
+from probes.frameworks import reference_from_token
+from probes.model import Family, Finding, Outcome, ProbeSpec, Provenance, Severity
 from trustsvc.drift.models import BaselineRow, DriftEventRow
 from trustsvc.drift.recorder import drift_standing, has_history
 from trustsvc.drift.repository import DriftRepository, event_doc
@@ -205,5 +206,6 @@ def _finding(row: FindingRow) -> Finding:
         subject=row.subject,
         evidence=row.evidence,
         remediation=row.remediation,
-        references=tuple(row.references),
+        references=tuple(reference_from_token(token) for token in row.references),
+        provenance=None if row.provenance is None else Provenance(row.provenance),
     )

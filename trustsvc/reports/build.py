@@ -6,13 +6,23 @@ The documents carry exactly the stored columns (`store.rows`), so a report rebui
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
+from probes.frameworks import Reference, reference_from_token, title_of
 from probes.model import Attempt, Finding
-from trustsvc.reports.schema import AttemptDoc, DimensionDoc, FindingDoc, GateDoc, ScanReport
+from trustsvc.assurance.evaluate import assurance_of
+from trustsvc.reports.schema import (
+    AttemptDoc,
+    DimensionDoc,
+    FindingDoc,
+    GateDoc,
+    ReferenceDoc,
+    ScanReport,
+)
 from trustsvc.scoring.types import TrustScore
 from trustsvc.store.rows import attempt_values, dimension_values, finding_values, gate_values
 
@@ -23,8 +33,33 @@ def attempt_doc(attempt: Attempt) -> AttemptDoc:
 
 
 def finding_doc(finding: Finding) -> FindingDoc:
-    """The wire form of a finding (its stored columns)."""
-    return FindingDoc(**finding_values(finding))
+    """The wire form of a finding: its stored columns, references expanded."""
+    return finding_doc_of(finding_values(finding))
+
+
+def finding_doc_of(values: Mapping[str, Any]) -> FindingDoc:
+    """A finding document from its stored columns (a fresh finding's or a stored row's).
+
+    References are stored as compact tokens and read back here, so a row from before
+    editions were recorded (plain strings) reads as references without an edition.
+    """
+    fields = dict(values)
+    fields["references"] = [reference_doc(token) for token in fields["references"]]
+    return FindingDoc(**fields)
+
+
+def catalogue_reference_docs(references: Iterable[Reference]) -> list[ReferenceDoc]:
+    """A spec's references for the probe catalogue, with titles where they may be shipped."""
+    return [
+        ReferenceDoc(framework=r.framework, edition=r.edition, id=r.id, title=title_of(r))
+        for r in references
+    ]
+
+
+def reference_doc(token: str) -> ReferenceDoc:
+    """The wire form of one stored reference token."""
+    ref = reference_from_token(token)
+    return ReferenceDoc(framework=ref.framework, edition=ref.edition, id=ref.id)
 
 
 def score_docs(score: TrustScore) -> tuple[list[GateDoc], list[DimensionDoc]]:
@@ -45,6 +80,7 @@ def build_report(
 ) -> ScanReport:
     """Assemble the full report for one scan."""
     gates, dimensions = score_docs(score)
+    finding_docs = [finding_doc(f) for f in findings]
     return ScanReport(
         url=url,
         assessed_at=assessed_at,
@@ -57,9 +93,10 @@ def build_report(
         gates=gates,
         dimensions=dimensions,
         attempts=[attempt_doc(a) for a in attempts],
-        findings=[finding_doc(f) for f in findings],
+        findings=finding_docs,
         scan_id=scan_id,
         endpoint_id=endpoint_id,
+        assurance=assurance_of(finding_docs),
     )
 
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from trustsvc.assurance.model import AssuranceDoc
+
 # Documented as "a JSON scalar a key": the union alone renders as oneOf [string, integer,
 # number, ...], which every integer breaks (it is an integer and a number both). msgspec still
 # encodes ints as ints; `extra` is what Litestar copies onto the generated schema.
@@ -57,8 +59,27 @@ class AttemptDoc(msgspec.Struct, kw_only=True):
     elapsed_ms: int
 
 
+class ReferenceDoc(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One framework id with its edition (`OWASP-LLM` `2026` `LLM03`).
+
+    `edition` is null for citations (RFCs, CVEs, SAFE-MCP) and for references stored before
+    editions were recorded. `title` is given in the probe catalogue where the edition's
+    licence allows shipping it, and left out elsewhere.
+    """
+
+    framework: str
+    edition: str | None
+    id: str
+    title: str | None = None
+
+
 class FindingDoc(msgspec.Struct, kw_only=True):
-    """One probe's answer; `remediation` is set only when the outcome is the bad one."""
+    """One probe's answer; `remediation` is set only when the outcome is the bad one.
+
+    `provenance` is `observed` (measured on the wire), `declared` (what the server, its
+    card or the registry claims) or `inferred` (derived by a rule or model); null for
+    findings stored before provenance was recorded.
+    """
 
     probe_id: str
     family: str
@@ -68,7 +89,8 @@ class FindingDoc(msgspec.Struct, kw_only=True):
     subject: str | None
     evidence: EvidenceDoc
     remediation: str | None
-    references: list[str]
+    references: list[ReferenceDoc]
+    provenance: str | None = None
 
 
 class DriftEventDoc(msgspec.Struct, kw_only=True):
@@ -110,3 +132,4 @@ class ScanReport(msgspec.Struct, kw_only=True):
     scan_id: str | None = None
     endpoint_id: str | None = None
     drift: list[DriftEventDoc] = msgspec.field(default_factory=list)
+    assurance: AssuranceDoc | None = None

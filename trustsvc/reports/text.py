@@ -20,9 +20,18 @@ def tls_subgrade(report: ScanReport) -> str:
     return "-"
 
 
+def assurance_level(report: ScanReport) -> str:
+    """The CoSAI level the report's posture could serve, or "-" for none (or not judged)."""
+    level = report.assurance.level if report.assurance is not None else None
+    return level or "-"
+
+
 def summary_table(reports: Sequence[ScanReport], catalogue: Mapping[str, ProbeSpec]) -> str:
-    """One line per report: URL, score, grade, verdict, confidence, TLS grade, top findings."""
-    header = ("URL", "SCORE", "GRADE", "VERDICT", "CONF", "TLS", "TOP FINDINGS")
+    """One line per report: URL, score, grade, verdict, confidence, TLS, CoSAI, top findings.
+
+    COSAI is the highest assurance level the measured posture could serve.
+    """
+    header = ("URL", "SCORE", "GRADE", "VERDICT", "CONF", "TLS", "COSAI", "TOP FINDINGS")
     rows = [
         (
             r.url,
@@ -31,6 +40,7 @@ def summary_table(reports: Sequence[ScanReport], catalogue: Mapping[str, ProbeSp
             r.verdict,
             f"{r.confidence:.2f}",
             tls_subgrade(r),
+            assurance_level(r),
             ", ".join(f.probe_id for f in bad_findings(r, catalogue)[:TOP_FINDINGS]) or "-",
         )
         for r in reports
@@ -66,10 +76,24 @@ def report_text(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> str:
     for a in report.attempts:
         reason = f" ({a.reason})" if a.reason else ""
         lines.append(f"  {a.family:<10} {a.status}{reason} in {a.elapsed_ms} ms: {a.detail}")
+    lines += _assurance_lines(report)
     bad = bad_findings(report, catalogue)
     lines += ["", f"problems ({len(bad)}):" if bad else "problems: none found"]
     for f in bad:
-        lines.append(f"  [{f.severity}] {f.probe_id}: {f.message}")
+        lines.append(f"  [{f.severity}] [{f.provenance or 'unrecorded'}] {f.probe_id}: {f.message}")
         if f.remediation:
             lines.append(f"      fix: {f.remediation}")
     return "\n".join(lines)
+
+
+def _assurance_lines(report: ScanReport) -> list[str]:
+    """The level served, then what the next level lacks (the one to work on)."""
+    assurance = report.assurance
+    if assurance is None:
+        return []
+    lines = ["", f"assurance ({assurance.profile}): {assurance.level or 'no level'}"]
+    missing = next((level for level in assurance.levels if not level.met), None)
+    if missing is not None:
+        lines.append(f"  {missing.level} {missing.alias} needs:")
+        lines += [f"    {r.id} ({r.status}): {r.reason}" for r in missing.unmet]
+    return lines

@@ -78,7 +78,11 @@ class FindingRow(Base):
     subject: Mapped[str | None] = mapped_column(String(512))
     evidence: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
     remediation: Mapped[str | None] = mapped_column(Text)
+    # Stored tokens: `OWASP-LLM@2026:LLM03` for an edition-pinned id, plain text for a
+    # citation; rows from before editions were recorded hold plain strings only.
     references: Mapped[list[str]] = mapped_column(JsonColumn)
+    # observed / declared / inferred; NULL on rows stored before it was recorded.
+    provenance: Mapped[str | None] = mapped_column(String(16))
 
 
 class ScoreRow(Base):

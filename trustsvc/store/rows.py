@@ -36,7 +36,8 @@ def finding_values(finding: Finding) -> dict[str, Any]:
         "subject": finding.subject,
         "evidence": dict(finding.evidence),
         "remediation": finding.remediation,
-        "references": list(finding.references),
+        "references": [reference.token() for reference in finding.references],
+        "provenance": None if finding.provenance is None else finding.provenance.value,
     }
 
 

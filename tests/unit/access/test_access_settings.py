@@ -25,6 +25,7 @@ def test_defaults_run_auto_with_health_probes_and_schema_public() -> None:
             "GetLiveness",
             "GetHealth",
             "ListProbes",
+            "GetSigningKeys",
             "openapi",
         }
     )

@@ -10,6 +10,7 @@ from trustsvc import __version__
 from trustsvc.api.schemas import Health, Liveness, ProbeDoc
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
+from trustsvc.reports.build import catalogue_reference_docs
 from trustsvc.scoring.policy import POLICY
 
 LIVE = Liveness(status="ok")
@@ -62,7 +63,8 @@ class SystemController(Controller):
                 bad_outcome=spec.bad_outcome.value,
                 severity=spec.severity.value,
                 remediation=spec.remediation,
-                references=list(spec.references),
+                references=catalogue_reference_docs(spec.references),
+                provenance=None if spec.provenance is None else spec.provenance.value,
                 lifecycle=spec.lifecycle.value,
             )
             for spec in services(state).scans.catalogue.values()
