@@ -274,7 +274,28 @@ def main() -> int:
         action="store_true",
         help="instead: lookup req/s open vs. with API-key checking and rate limiting (needs wrk)",
     )
-    parser.add_argument("--rounds", type=int, default=2, help="--auth: open/keyed alternations")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="--auth, --serve: alternations of the two loads"
+    )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="instead: `trustsvc serve` as the README starts it (scheduler on, a registry sync "
+        "due) with /livez beside the lookups; p99, max and the event-loop lag (needs wrk)",
+    )
+    parser.add_argument(
+        "--registry-entries",
+        type=int,
+        default=20_000,
+        help="--serve: servers the lab registry lists (the sync imports them while measured)",
+    )
+    parser.add_argument(
+        "--serve-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="--serve: an extra variable for `trustsvc serve` (repeatable), to compare settings",
+    )
     args = parser.parse_args()
     if args.server != "uvicorn" and not shutil.which("granian", path=Path(sys.executable).parent):
         parser.error("granian is not installed in this venv")
@@ -282,11 +303,17 @@ def main() -> int:
     args.wrk = ensure_wrk()
     if args.auth and not args.wrk:
         parser.error("--auth needs wrk (the fallback load sends no Authorization header)")
+    if args.serve and not args.wrk:
+        parser.error("--serve needs wrk (its max latency and same-script baseline)")
     tool = "wrk" if args.wrk else "aiohttp fallback,"
     print(
         f"load: {tool} -t{THREADS} -c{CONNECTIONS} -d{args.duration:g}s --latency per route, "
         f"after a {args.warmup:g} s warm-up per route; server and load share this machine"
     )
+    if args.serve:
+        from lookup_serve import run as run_serve  # noqa: PLC0415 - this mode only
+
+        return 0 if run_serve(args) else 1
     ok = True
     with tempfile.TemporaryDirectory(prefix="trustsvc-bench-") as tmp:
         work = Path(tmp)
