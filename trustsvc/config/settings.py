@@ -18,6 +18,7 @@ from trustsvc.config.domain import DomainSettings, load_domain_settings
 from trustsvc.config.env import SettingsError, number
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 from trustsvc.config.schedule import ScheduleSettings, load_schedule_settings
+from trustsvc.config.serving import ServingSettings, load_serving_settings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
 DEFAULT_REGISTRY_URL = "https://registry.modelcontextprotocol.io"
@@ -60,6 +61,8 @@ class Settings:
         schedule: the periodic jobs and the workers' limits (re-probing, drift reports).
         access: API keys, public routes, rate limits and request limits of the API.
         observability: log format and level, and where a worker serves its metrics.
+        serving: connection timeouts, the per-client connection cap and trusted proxies of
+            `trustsvc serve`.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -72,6 +75,7 @@ class Settings:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     access: AccessSettings = field(default_factory=AccessSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    serving: ServingSettings = field(default_factory=ServingSettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -100,6 +104,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         schedule=load_schedule_settings(env, embedded=database_url.startswith("sqlite")),
         access=load_access_settings(env),
         observability=load_observability_settings(env),
+        serving=load_serving_settings(env),
     )
 
 
