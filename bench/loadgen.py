@@ -34,6 +34,7 @@ class Load:
     p99_ms: float
     non_2xx: int
     socket_errors: int
+    max_ms: float = float("nan")
 
 
 def ensure_wrk() -> bool:
@@ -59,7 +60,9 @@ def _search(pattern: str, out: str) -> re.Match[str]:
 
 def parse_wrk(out: str) -> Load:
     """The figures of `wrk --latency` output."""
-    p50, p99 = (_search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s|m)$", out) for p in (50, 99))
+    p50, p99 = (_search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s|m)\s*$", out) for p in (50, 99))
+    # "    Latency   avg   stdev   max   +/- stdev": the third figure is the slowest request.
+    top = _search(r"^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)\s", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return Load(
@@ -68,6 +71,7 @@ def parse_wrk(out: str) -> Load:
         p99_ms=float(p99[1]) * _UNIT_MS[p99[2]],
         non_2xx=int(non_2xx[1]) if non_2xx else 0,
         socket_errors=sum(int(n) for n in sock.groups()) if sock else 0,
+        max_ms=float(top[1]) * _UNIT_MS[top[2]],
     )
 
 
@@ -99,4 +103,6 @@ async def aiohttp_load(urls: Sequence[str], seconds: float) -> Load:
         await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
         elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(latencies, n=100)
-    return Load(len(latencies) / elapsed, cuts[49] * 1e3, cuts[98] * 1e3, errors, 0)
+    return Load(
+        len(latencies) / elapsed, cuts[49] * 1e3, cuts[98] * 1e3, errors, 0, max(latencies) * 1e3
+    )

@@ -30,7 +30,7 @@ from trustsvc.api.state import services
 from trustsvc.audit.repository import AuditEntry, append, outcome_of
 from trustsvc.auth.principal import ANONYMOUS, OPEN, Principal
 from trustsvc.auth.principal import Scope as KeyScope
-from trustsvc.config.access import OPENAPI_ROUTES, AccessSettings, AuthMode
+from trustsvc.config.access import OPENAPI_ROUTES, AccessSettings, AuthMode, RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,15 @@ def _unauthorized(detail: str, challenge: str) -> ProblemError:
     )
 
 
+class _Buckets:
+    """One kind of request's limits: per client address, and per key."""
+
+    def __init__(self, by_address: RateLimit, by_key: RateLimit, kind: str) -> None:
+        self.by_address = TokenBuckets(by_address)
+        self.by_key = TokenBuckets(by_key)
+        self.kind = kind
+
+
 def _rate_limited(retry_s: float, what: str) -> ProblemError:
     seconds = max(1, math.ceil(retry_s))
     return ProblemError(
@@ -97,14 +106,15 @@ class AccessMiddleware(ASGIMiddleware):
 
     def __init__(self, settings: AccessSettings) -> None:
         self._settings = settings
-        self._by_address = TokenBuckets(settings.address_rate)
-        self._by_key = TokenBuckets(settings.key_rate)
+        # Reads and writes draw on separate buckets: lookups must not spend the writes'.
+        self._reads = _Buckets(settings.read_rate, settings.read_rate, "read")
+        self._writes = _Buckets(settings.address_rate, settings.key_rate, "write")
         self._scans = TokenBuckets(settings.scan_rate)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Check, then call the route; a write is audited however it ends (but 429s)."""
         if cast("HTTPScope", scope)["method"] in SAFE_METHODS:
-            await self._admit(scope)
+            await self._admit(scope, self._reads)
             await next_app(scope, receive, send)
             return
         status: list[int] = []
@@ -116,7 +126,7 @@ class AccessMiddleware(ASGIMiddleware):
             await send(message)
 
         try:
-            await self._admit(scope)
+            await self._admit(scope, self._writes)
             body = await read_body(scope, receive, self._settings.max_body_bytes)
             document = check_json(scope, body)
         except ProblemError as problem:
@@ -128,18 +138,18 @@ class AccessMiddleware(ASGIMiddleware):
         finally:
             await self._audit(scope, status[0] if status else 500, document)
 
-    async def _admit(self, scope: Scope) -> None:
+    async def _admit(self, scope: Scope, buckets: _Buckets) -> None:
         """Rate limits, then who is calling (stored as scope["user"]), then their scope."""
         address = client_address(scope)
-        retry_s = self._by_address.take(address)
+        retry_s = buckets.by_address.take(address)
         if retry_s:
-            raise _rate_limited(retry_s, "per-address")
+            raise _rate_limited(retry_s, f"per-address {buckets.kind}")
         principal = await self._authenticate(scope)
         scope["user"] = principal
         if principal.key_id is not None:
-            retry_s = self._by_key.take(principal.key_id)
+            retry_s = buckets.by_key.take(principal.key_id)
             if retry_s:
-                raise _rate_limited(retry_s, "per-key")
+                raise _rate_limited(retry_s, f"per-key {buckets.kind}")
         needed = declared_scope(scope["route_handler"])
         if principal is not ANONYMOUS and not principal.allows(needed):  # public: no scope
             raise ProblemError(

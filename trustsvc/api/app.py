@@ -37,7 +37,8 @@ from trustsvc.api.errors import EXCEPTION_HANDLERS
 from trustsvc.api.headers import security_headers
 from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
 from trustsvc.config.settings import Settings
-from trustsvc.jobs.runner import running_scheduler
+from trustsvc.jobs.beside import jobs_beside
+from trustsvc.observability.loop_lag import monitoring_lag
 from trustsvc.observability.metrics import Metrics
 from trustsvc.observability.middleware import observe_requests
 from trustsvc.services import open_services
@@ -54,12 +55,16 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        async with open_services(settings, resolver, metrics=metrics) as services:
+        async with (
+            open_services(settings, resolver, metrics=metrics) as services,
+            monitoring_lag(metrics.lag_observer("api")),
+        ):
             app.state.services = services
             if not settings.schedule.in_api:
                 yield
                 return
-            async with running_scheduler(services, settings):
+            # Never on this loop: every request would wait behind the jobs' callbacks.
+            async with jobs_beside(services, settings, resolver):
                 yield
 
     app = Litestar(
@@ -100,4 +105,4 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
         debug=False,
     )
     document_access(app, settings.access)
-    return observe_requests(app, metrics)
+    return observe_requests(app, metrics, settings.observability.access_log)

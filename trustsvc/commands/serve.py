@@ -1,6 +1,11 @@
 """`trustsvc serve`: the API under uvicorn (uvloop + httptools via uvicorn[standard]; bench/lookup).
 
-On a non-loopback address an `auto` deployment must have keys, and then requires them.
+uvicorn rather than granian, though granian serves a trivial route faster: uvicorn's
+protocol can be extended with the connection limits the API needs (api/connections.py:
+head and body deadlines, a per-client cap), which granian offers only in part (a head
+timeout), and it runs in this process, where the settings were decided. The README gives
+the figures. On a non-loopback address an `auto` deployment must have keys, and then
+requires them.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import sys
 import uvicorn
 
 from trustsvc.api.app import create_app
+from trustsvc.api.connections import guarded_protocol
 from trustsvc.auth.repository import KeyRepository
 from trustsvc.clock import utc_now
 from trustsvc.commands.errors import EXIT_OK, UsageError
@@ -25,10 +31,18 @@ from trustsvc.store.migrate import schema_checked_sessions
 
 def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
     """An uvicorn server for the app; `await server.serve()` runs it until interrupted."""
+    serving = settings.serving
     config = uvicorn.Config(
         create_app(settings),
         host=host,
         port=port,
+        loop="uvloop",
+        http=guarded_protocol(serving),
+        timeout_keep_alive=max(1, round(serving.keep_alive_s)),
+        # X-Forwarded-For only from the proxies the operator named (none by default;
+        # uvicorn's own default trusts every loopback peer).
+        proxy_headers=bool(serving.trusted_proxies),
+        forwarded_allow_ips=[str(network) for network in serving.trusted_proxies],
         log_level="warning",
         access_log=False,  # the request middleware logs each request, route templated
         log_config=None,  # uvicorn's records go through the CLI's handler (JSON, redaction)

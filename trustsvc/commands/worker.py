@@ -22,6 +22,7 @@ from trustsvc.config.settings import Settings
 from trustsvc.jobs.runner import running_scheduler
 from trustsvc.jobs.table import deliver, drain_queue, sweep
 from trustsvc.observability.logs import configure_logging
+from trustsvc.observability.loop_lag import monitoring_lag
 from trustsvc.observability.server import metrics_server
 from trustsvc.services import AppServices, open_services
 
@@ -37,7 +38,11 @@ async def run_worker(settings: Settings, *, once: bool) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        async with running_scheduler(app, settings), _serving_metrics(app, settings):
+        async with (
+            monitoring_lag(app.metrics.lag_observer("jobs")),
+            running_scheduler(app, settings),
+            _serving_metrics(app, settings),
+        ):
             print(f"trustsvc worker {app.reprober.owner} running", flush=True)  # noqa: T201
             waits = [asyncio.create_task(e.wait()) for e in (stop, app.reprober.recycle)]
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)

@@ -11,6 +11,9 @@ from trustsvc.config.env import SettingsError, items, number
 OPENAPI_ROUTES = "openapi"
 """The pseudo operation id of the generated OpenAPI document and its viewers under /schema."""
 
+READ_PER_MIN = 60_000
+"""1,000 reads a second per caller, bursts of 10,000: fifty times the writes' budget."""
+
 # The signing keys are public by nature: anyone verifying a receipt fetches them.
 DEFAULT_PUBLIC_ROUTES = frozenset(
     {"GetLiveness", "GetHealth", "ListProbes", "GetSigningKeys", OPENAPI_ROUTES}
@@ -60,9 +63,12 @@ class AccessSettings:
             `GetMetrics` may be added by an operator whose scraper cannot send a key.
         key_cache_s: how long a verified key is trusted without asking the database; a
             revocation made by another process takes effect within this long.
-        address_rate: every request, per client address (before the key is checked, so it
-            also slows down key guessing).
-        key_rate: every request, per key.
+        read_rate: reads (GET, HEAD, OPTIONS: lookups above all), per client address before
+            the key is checked and per key after. Its own bucket, far above the writes':
+            a gateway looks up every connection of many agents from one address.
+        address_rate: writes, per client address (before the key is checked, so it also
+            slows down key guessing).
+        key_rate: writes, per key.
         scan_rate: scan requests (CreateScan, RescanEndpoint), per key, or per address when
             the API runs open; probing costs far more than reading.
         max_body_bytes: request bodies above this get 413 before they are read whole.
@@ -71,6 +77,7 @@ class AccessSettings:
     mode: AuthMode = AuthMode.AUTO
     public_routes: frozenset[str] = DEFAULT_PUBLIC_ROUTES
     key_cache_s: float = 10.0
+    read_rate: RateLimit = field(default_factory=lambda: RateLimit.per_min(READ_PER_MIN))
     address_rate: RateLimit = field(default_factory=lambda: RateLimit.per_min(1200))
     key_rate: RateLimit = field(default_factory=lambda: RateLimit.per_min(3000))
     scan_rate: RateLimit = field(default_factory=lambda: RateLimit.per_min(30))
@@ -95,6 +102,7 @@ def load_access_settings(env: Mapping[str, str]) -> AccessSettings:
         mode=mode,
         public_routes=public,
         key_cache_s=number(env, "TRUSTSVC_KEY_CACHE_S", 10.0, allow_zero=True),
+        read_rate=_rate(env, "TRUSTSVC_RATE_READ_PER_MIN", READ_PER_MIN),
         address_rate=_rate(env, "TRUSTSVC_RATE_ADDRESS_PER_MIN", 1200),
         key_rate=_rate(env, "TRUSTSVC_RATE_KEY_PER_MIN", 3000),
         scan_rate=_rate(env, "TRUSTSVC_RATE_SCAN_PER_MIN", 30),

@@ -19,6 +19,7 @@ from trustsvc.config.env import SettingsError, number
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 from trustsvc.config.receipts import ReceiptSettings, load_receipt_settings
 from trustsvc.config.schedule import ScheduleSettings, load_schedule_settings
+from trustsvc.config.serving import ServingSettings, load_serving_settings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
 DEFAULT_REGISTRY_URL = "https://registry.modelcontextprotocol.io"
@@ -62,6 +63,8 @@ class Settings:
         access: API keys, public routes, rate limits and request limits of the API.
         observability: log format and level, and where a worker serves its metrics.
         receipts: the signing key file and the public URL receipts point back to.
+        serving: connection timeouts, the per-client connection cap and trusted proxies of
+            `trustsvc serve`.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -75,6 +78,7 @@ class Settings:
     access: AccessSettings = field(default_factory=AccessSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
+    serving: ServingSettings = field(default_factory=ServingSettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -104,6 +108,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         access=load_access_settings(env),
         observability=load_observability_settings(env),
         receipts=load_receipt_settings(env),
+        serving=load_serving_settings(env),
     )
 
 

@@ -19,7 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from trustsvc.config.settings import Settings
-from trustsvc.jobs.table import JobSpec, job_table
+from trustsvc.jobs.table import JobSpec, JobTable, job_table
 from trustsvc.schedule.job_leases import finish_job, take_job_lease
 from trustsvc.services import AppServices
 
@@ -68,13 +68,22 @@ class JobRunner:
 
 
 @contextlib.asynccontextmanager
-async def running_scheduler(app: AppServices, settings: Settings) -> AsyncIterator[JobRunner]:
-    """Start the job table on the running loop; stop it (and in-flight sweeps) on exit."""
+async def running_scheduler(
+    app: AppServices,
+    settings: Settings,
+    *,
+    peers: tuple[AppServices, ...] = (),
+    table: JobTable = job_table,
+) -> AsyncIterator[JobRunner]:
+    """Start the job table on the running loop; stop it (and in-flight sweeps) on exit.
+
+    The running loop must not be one that serves requests: see jobs/beside.py.
+    """
     runner = JobRunner(app, app.reprober.owner)
     scheduler = AsyncIOScheduler(timezone="UTC")
     runner.scheduler = scheduler
     first = datetime.now().astimezone() + timedelta(seconds=1)
-    for job in job_table(app, settings):
+    for job in table(app, settings, peers):
         # Omitted, APScheduler computes the first run from the trigger; None would pause it.
         start = {"next_run_time": first} if job.at_start else {}
         scheduler.add_job(

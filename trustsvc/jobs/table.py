@@ -28,8 +28,18 @@ class JobSpec:
     at_start: bool = True
 
 
-def job_table(app: AppServices, settings: Settings) -> tuple[JobSpec, ...]:
-    """Every periodic job; a period of 0 leaves the job out."""
+JobTable = Callable[[AppServices, Settings, tuple[AppServices, ...]], tuple[JobSpec, ...]]
+"""What builds the table: the runner's services, the settings, and peers (see job_table)."""
+
+
+def job_table(
+    app: AppServices, settings: Settings, peers: tuple[AppServices, ...] = ()
+) -> tuple[JobSpec, ...]:
+    """Every periodic job; a period of 0 leaves the job out.
+
+    `peers` are other services of this process whose scan service must see re-read sources
+    too: the API's, when the jobs run on a loop of their own beside it (jobs/beside.py).
+    """
     schedule = settings.schedule
     jobs = (
         JobSpec(
@@ -57,7 +67,7 @@ def job_table(app: AppServices, settings: Settings) -> tuple[JobSpec, ...]:
             name="refresh_sources",
             every_s=schedule.sources_refresh_s,
             exclusive=False,  # feeds live in each process's memory
-            run=lambda: refresh_sources(app),
+            run=lambda: refresh_sources(app, peers),
             at_start=False,  # they were just read
         ),
         JobSpec(
@@ -125,7 +135,13 @@ async def sync_registry(app: AppServices, settings: Settings) -> str:
     )
 
 
-async def refresh_sources(app: AppServices) -> str:
-    """Re-read blocklist feeds and the trusted list; the catalogue does not change."""
-    app.scans.families = app.build_families()
+async def refresh_sources(app: AppServices, peers: tuple[AppServices, ...] = ()) -> str:
+    """Re-read blocklist feeds and the trusted list; the catalogue does not change.
+
+    Each peer's families are built here, on the jobs' loop (reading the files is blocking
+    I/O), but from the peer's own `build_families`, so they use the peer's database pools.
+    Assigning the attribute is atomic; a scan already running keeps the families it took.
+    """
+    for services in (app, *peers):
+        services.scans.families = services.build_families()
     return "sources re-read"

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from trustsvc.config.observability import ObservabilitySettings
+from trustsvc.observability.log_pump import LogPump, PumpHandler
 from trustsvc.observability.redact import RedactingFilter, extra_fields
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -60,12 +61,16 @@ def configure_logging(settings: ObservabilitySettings, stream: TextIO | None = N
     """Route every log record through one redacting handler (for `serve` and `worker`).
 
     Replaces the root logger's handlers; our own loggers log at `settings.log_level`, the
-    rest at WARNING (APScheduler at ERROR) so library chatter stays out.
+    rest at WARNING (APScheduler at ERROR) so library chatter stays out. The handler is
+    a `PumpHandler`: the redacting handler runs in the pump's thread, not in the caller.
     """
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    root.addHandler(make_handler(settings.log_format, stream))
+        if isinstance(handler, PumpHandler):
+            handler.close()
+    out = stream or sys.stderr
+    root.addHandler(PumpHandler(LogPump(make_handler(settings.log_format, out), out)))
     root.setLevel(logging.WARNING)
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(settings.log_level)

@@ -8,7 +8,7 @@ URLs, so the number of series stays bounded whatever callers send.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
@@ -30,6 +30,12 @@ HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 3
 
 PROBE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
 """Seconds: a family ends within its budget (60 s by default)."""
+
+LAG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+"""Seconds: a healthy loop wakes within a millisecond or two; 25 ms is a lookup's p99 goal."""
+
+LOOPS = ("api", "jobs")
+"""The event loops a process runs: the API's, and the scheduler's when it runs beside it."""
 
 DELIVERY_OUTCOMES = ("delivered", "retrying", "deferred", "failed")
 SYNC_OUTCOMES = ("completed", "failed", "error")
@@ -95,12 +101,27 @@ class Metrics:
             registry=registry,
         )
 
+        self.loop_lag = Histogram(
+            "trustsvc_event_loop_lag_seconds",
+            "How much later than asked the event loop woke a 50 ms sleeper: the time some "
+            "callback held the loop, which every request in flight waited too.",
+            ("loop",),
+            buckets=LAG_BUCKETS,
+            registry=registry,
+        )
+
         self._request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
         # Known outcomes start at 0, so rate() and alerts see the series before the first event.
         for outcome in DELIVERY_OUTCOMES:
             self.webhook_deliveries.labels(outcome)
         for outcome in SYNC_OUTCOMES:
             self.sync_runs.labels(outcome)
+
+    def lag_observer(self, loop: str) -> Callable[[float], None]:
+        """The `observe` of one loop's lag series (`api` or `jobs`)."""
+        if loop not in LOOPS:
+            raise ValueError(f"unknown loop {loop!r}")
+        return self.loop_lag.labels(loop).observe
 
     def request(self, *, method: str, route: str, status: int, duration_s: float) -> None:
         """Count one answered request.

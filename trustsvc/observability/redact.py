@@ -7,6 +7,7 @@ filter runs on the handler, so it covers every logger, third-party ones included
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Mapping
@@ -63,8 +64,20 @@ def _mask_key(match: re.Match[str]) -> str:
     return f"tsk_{key_id[1]}_{REDACTED}" if key_id else f"tsk_{REDACTED}"
 
 
+_PLAIN = frozenset({int, float, bool, type(None)})
+"""Field types that cannot hold a secret: checked first, as most request fields are these."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _secret_field(key: str) -> bool:
+    """Whether a field of this name is masked whole (field names repeat: memoised)."""
+    return _SECRET_FIELD.match(key) is not None
+
+
 def redact_value(value: object) -> object:
     """A field value with every string inside it redacted (dicts by key name too)."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, Mapping):
@@ -95,8 +108,9 @@ class RedactingFilter(logging.Filter):
         message = record.getMessage()
         record.msg, record.args = redact(message), ()
         for key, value in extra_fields(record).items():
-            masked = REDACTED if _SECRET_FIELD.match(key) else redact_value(value)
-            setattr(record, key, masked)
+            masked = REDACTED if _secret_field(key) else redact_value(value)
+            if masked is not value:
+                setattr(record, key, masked)
         if record.exc_info and not record.exc_text:
             record.exc_text = self._formatter.formatException(record.exc_info)
         if record.exc_text:

@@ -158,13 +158,14 @@ async def test_revoked_and_expired_keys_are_refused(client: Client, settings: Se
 async def test_rate_limits_answer_429_with_retry_after(tmp_path: Path, lab_pki: LabPki) -> None:
     limits = dataclasses.replace(
         FRESH,
+        read_rate=RateLimit(per_minute=60, burst=5),
         address_rate=RateLimit(per_minute=60, burst=8),
         key_rate=RateLimit(per_minute=60, burst=4),
         scan_rate=RateLimit(per_minute=6, burst=2),
     )
     settings = settings_for(tmp_path, lab_pki, limits)
     async with AsyncTestClient(app=create_app(settings)) as client:
-        # Open mode: scans are limited per address, far more strictly than reads.
+        # Open mode: scans are limited per address, far more strictly than other writes.
         refused = "https://10.0.0.1/"
         assert [
             (await client.post("/v1/scans", json={"url": refused})).status_code for _ in range(3)
@@ -173,16 +174,23 @@ async def test_rate_limits_answer_429_with_retry_after(tmp_path: Path, lab_pki: 
         problem = assert_problem(limited, 429, "rate-limited")
         assert "scan rate limit" in problem["detail"]
         assert 1 <= int(limited.headers["retry-after"]) <= 10
-        # Four requests of the address's eight are spent; per-key limits apply to keys.
-        token = await mint(settings, "busy", Scope.READ)
-        statuses = [
-            (await client.get("/v1/endpoints", headers=bearer(token))).status_code for _ in range(5)
+        # Four writes of the address's eight are spent; per-key limits apply to keys.
+        token = await mint(settings, "busy", Scope.SCAN)
+        writes = [
+            (await client.post("/v1/servers", json={}, headers=bearer(token))).status_code
+            for _ in range(5)
         ]
-        assert statuses == [200, 200, 200, 200, 429]
-        per_address = [(await client.get("/health")).status_code for _ in range(3)]
-        assert per_address[-1] == 429
+        assert writes == [422, 422, 422, 422, 429]  # an empty server.json is refused
+        # The address's write budget is now spent ...
+        spent = await client.post("/v1/servers", json={}, headers=bearer(token))
+        assert "per-address write" in assert_problem(spent, 429, "rate-limited")["detail"]
+        # ... but reads draw on a bucket of their own.
+        reads = [
+            (await client.get("/v1/endpoints", headers=bearer(token))).status_code for _ in range(6)
+        ]
+        assert reads == [200, 200, 200, 200, 200, 429]
         last = await client.get("/health")
-        assert "per-address" in assert_problem(last, 429, "rate-limited")["detail"]
+        assert "per-address read" in assert_problem(last, 429, "rate-limited")["detail"]
 
 
 async def test_bodies_are_bounded_strict_json(tmp_path: Path, lab_pki: LabPki) -> None:

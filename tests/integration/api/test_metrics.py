@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
+from pathlib import Path
 
 import pytest
 from litestar import Litestar
@@ -12,10 +14,15 @@ from litestar.testing import AsyncTestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from probes.target import parse_endpoint_url
+from tests.integration.api.conftest import loopback_settings
+from trustsvc.api.app import create_app
 from trustsvc.api.state import services
 from trustsvc.clock import utc_now
+from trustsvc.config.observability import AccessLog, ObservabilitySettings
+from trustsvc.lab.pki import LabPki
 from trustsvc.lab.tls_server import LabTlsServer
 from trustsvc.observability.logs import JsonFormatter
+from trustsvc.observability.middleware import SLOW_READ_S, notable
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.store.repositories import EndpointRepository
 
@@ -128,8 +135,8 @@ async def test_one_request_event_with_who_route_status_and_never_the_bearer_toke
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)  # every logger: nothing anywhere may carry the token
-    response = await client.get(
-        "/v1/endpoints/some-id", headers={"Authorization": f"Bearer {SENT_KEY}"}
+    response = await client.post(  # a write: logged whatever TRUSTSVC_ACCESS_LOG says
+        "/v1/endpoints/some-id/rescan", headers={"Authorization": f"Bearer {SENT_KEY}"}
     )
     assert response.status_code == 404
     events = [r for r in caplog.records if getattr(r, "event", None) == "request"]
@@ -138,11 +145,11 @@ async def test_one_request_event_with_who_route_status_and_never_the_bearer_toke
     assert line["logger"] == "trustsvc.events.request"
     assert line["level"] == "INFO"
     assert (line["method"], line["route"], line["status"]) == (
-        "GET",
-        "/v1/endpoints/{endpoint_id}",
+        "POST",
+        "/v1/endpoints/{endpoint_id}/rescan",
         404,
     )
-    assert line["path"] == "/v1/endpoints/some-id"
+    assert line["path"] == "/v1/endpoints/some-id/rescan"
     assert line["who"] == "open"
     assert line["client"]
     assert isinstance(line["duration_ms"], float)
@@ -161,3 +168,61 @@ async def test_who_is_null_when_no_route_matched(
     [event] = [r for r in caplog.records if getattr(r, "event", None) == "request"]
     line = json.loads(JsonFormatter().format(event))
     assert (line["route"], line["status"], line["who"]) == ("unmatched", 404, None)
+
+
+async def request_events(app: Litestar, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The request lines one routine read, one write, one refusal and one probe for a path give."""
+    caplog.set_level(logging.INFO, logger="trustsvc.events.request")
+    async with AsyncTestClient(app=app) as test_client:
+        assert (await test_client.get("/livez")).status_code == 200
+        assert (await test_client.get("/v1/endpoints/unknown")).status_code == 404
+        assert (await test_client.post("/v1/endpoints/unknown/rescan")).status_code == 404
+        assert (await test_client.get("/wp-login.php")).status_code == 404
+    return [r.getMessage() for r in caplog.records if getattr(r, "event", None) == "request"]
+
+
+@pytest.mark.parametrize(
+    ("access_log", "logged"),
+    [
+        (
+            "notable",
+            ["POST /v1/endpoints/{endpoint_id}/rescan 404", "GET unmatched 404"],
+        ),
+        (
+            "all",
+            [
+                "GET /livez 200",
+                "GET /v1/endpoints/{endpoint_id} 404",
+                "POST /v1/endpoints/{endpoint_id}/rescan 404",
+                "GET unmatched 404",
+            ],
+        ),
+        ("off", []),
+    ],
+)
+async def test_access_log_setting_chooses_which_requests_get_a_line(
+    tmp_path: Path,
+    lab_pki: LabPki,
+    caplog: pytest.LogCaptureFixture,
+    access_log: AccessLog,
+    logged: list[str],
+) -> None:
+    settings = loopback_settings(f"sqlite+aiosqlite:///{tmp_path / 'api.db'}", lab_pki.ca_cert)
+    settings = dataclasses.replace(
+        settings, observability=ObservabilitySettings(access_log=access_log)
+    )
+    lines = await request_events(create_app(settings), caplog)
+    assert [line.rsplit(" ", 2)[0] for line in lines] == logged
+
+
+def test_notable_requests_are_writes_refusals_errors_unmatched_and_slow_reads() -> None:
+    assert not notable("GET", "/v1/lookup", 200, 0.001)
+    assert not notable("GET", "/v1/lookup", 404, 0.001)
+    assert not notable("HEAD", "/livez", 200, 0.001)
+    assert notable("POST", "/v1/scans", 201, 0.001)
+    assert notable("DELETE", "/v1/webhooks/{webhook_id}", 204, 0.001)
+    for refused in (401, 403, 429):
+        assert notable("GET", "/v1/lookup", refused, 0.001)
+    assert notable("GET", "/v1/lookup", 500, 0.001)
+    assert notable("GET", "unmatched", 404, 0.001)
+    assert notable("GET", "/v1/lookup", 200, SLOW_READ_S)

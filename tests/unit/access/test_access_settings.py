@@ -31,6 +31,9 @@ def test_defaults_run_auto_with_health_probes_and_schema_public() -> None:
     )
     assert "GetMetrics" not in settings.public_routes
     assert settings.scan_rate == RateLimit(per_minute=30, burst=5)
+    # Reads have a bucket of their own, fifty times the writes' per-address budget.
+    assert settings.read_rate == RateLimit(per_minute=60_000, burst=10_000)
+    assert settings.address_rate == RateLimit(per_minute=1200, burst=200)
 
 
 def test_variables_override_each_setting() -> None:
@@ -39,6 +42,7 @@ def test_variables_override_each_setting() -> None:
             "TRUSTSVC_AUTH": "Required",
             "TRUSTSVC_PUBLIC_ROUTES": "GetHealth, GetMetrics",
             "TRUSTSVC_KEY_CACHE_S": "0",
+            "TRUSTSVC_RATE_READ_PER_MIN": "120000",
             "TRUSTSVC_RATE_ADDRESS_PER_MIN": "0",
             "TRUSTSVC_RATE_KEY_PER_MIN": "600",
             "TRUSTSVC_RATE_SCAN_PER_MIN": "6",
@@ -48,6 +52,7 @@ def test_variables_override_each_setting() -> None:
     assert settings.mode is AuthMode.REQUIRED
     assert settings.public_routes == {"GetHealth", "GetMetrics"}
     assert settings.key_cache_s == 0
+    assert settings.read_rate == RateLimit(per_minute=120_000, burst=20_000)
     assert settings.address_rate.unlimited
     assert settings.key_rate == RateLimit(per_minute=600, burst=100)
     assert settings.scan_rate == RateLimit(per_minute=6, burst=1)

@@ -118,6 +118,7 @@ def test_configure_logging_routes_everything_through_one_json_handler(
     logging.getLogger("trustsvc.events.request").info("ours", extra={"event": "request"})
     logging.getLogger("some.library").info("library chatter is below WARNING")
     logging.getLogger("some.library").warning("library %s", "Bearer leaked")
+    logging.getLogger().handlers[0].flush()  # the pump thread writes them
     ours, library = lines(stream)
     assert (ours["logger"], ours["event"]) == ("trustsvc.events.request", "request")
     assert library["message"] == f"library Bearer {REDACTED}"

@@ -1,4 +1,4 @@
-"""TRUSTSVC_LOG_FORMAT, _LOG_LEVEL, _METRICS_PORT and _METRICS_HOST."""
+"""TRUSTSVC_LOG_FORMAT, _LOG_LEVEL, _ACCESS_LOG, _METRICS_PORT and _METRICS_HOST."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from trustsvc.config.observability import ObservabilitySettings, load_observabil
 
 def test_defaults_suit_a_terminal_and_serve_no_worker_metrics() -> None:
     assert load_observability_settings({}) == ObservabilitySettings(
-        log_format="text", log_level="INFO", metrics_port=None, metrics_host="127.0.0.1"
+        log_format="text",
+        log_level="INFO",
+        access_log="notable",
+        metrics_port=None,
+        metrics_host="127.0.0.1",
     )
 
 
@@ -19,12 +23,17 @@ def test_values_are_read() -> None:
         {
             "TRUSTSVC_LOG_FORMAT": "JSON",
             "TRUSTSVC_LOG_LEVEL": "debug",
+            "TRUSTSVC_ACCESS_LOG": "All",
             "TRUSTSVC_METRICS_PORT": "9100",
             "TRUSTSVC_METRICS_HOST": "0.0.0.0",
         }
     )
     assert settings == ObservabilitySettings(
-        log_format="json", log_level="DEBUG", metrics_port=9100, metrics_host="0.0.0.0"
+        log_format="json",
+        log_level="DEBUG",
+        access_log="all",
+        metrics_port=9100,
+        metrics_host="0.0.0.0",
     )
 
 
@@ -33,6 +42,7 @@ def test_values_are_read() -> None:
     [
         ("TRUSTSVC_LOG_FORMAT", "xml"),
         ("TRUSTSVC_LOG_LEVEL", "loud"),
+        ("TRUSTSVC_ACCESS_LOG", "some"),
         ("TRUSTSVC_METRICS_PORT", "70000"),
         ("TRUSTSVC_METRICS_PORT", "nine"),
     ],
