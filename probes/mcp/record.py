@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from probes.mcp.jsonrpc import RpcResponse
 from probes.mcp.observation import Generation, JsonObject, McpListing, McpObservation, McpStep
 from probes.mcp.transport import Exchange
+
+if TYPE_CHECKING:
+    from probes.mcp.client import ClientInfo
 
 # 2025-11-25 basic/transports "Session Management": visible ASCII only.
 _SESSION_ID = re.compile(r"^[\x21-\x7e]+$")
@@ -25,6 +29,8 @@ class Record:
 
     url: str
     observed_at: dt.datetime
+    client: ClientInfo
+    on_identified: Callable[[McpObservation], None] | None = None
     steps: list[McpStep] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     generation: Generation | None = None
@@ -74,6 +80,8 @@ class Record:
             self.instructions = instructions
         elif instructions is not None:
             self.problems.append("instructions is not a string")
+        if self.on_identified is not None:
+            self.on_identified(self.freeze())
 
     def check_session_id(self) -> None:
         """Record a session id that is not visible ASCII (0x21-0x7E)."""
