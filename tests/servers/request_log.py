@@ -55,12 +55,24 @@ class RequestLog:
 
     def __init__(self, *, answer: Mapping[str, int] | None = None, hold: str | None = None) -> None:
         self.requests: list[SeenRequest] = []
+        self._lock = threading.Lock()
         self._answer = dict(answer or {})
         self._hold = hold
-        self._lock = threading.Lock()
         self._released: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._done = False
+
+    def reset(self, *, answer: Mapping[str, int] | None = None, hold: str | None = None) -> None:
+        """Release held requests, forget every request, and behave as configured from now on.
+
+        Lets one module-scoped server serve tests that each need their own behaviour.
+        """
+        self.release()
+        with self._lock:
+            self.requests.clear()
+            self._answer = dict(answer or {})
+            self._hold = hold
+            self._released, self._loop, self._done = None, None, False
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
         """The app behind this log."""
@@ -73,10 +85,11 @@ class RequestLog:
             seen = _seen(scope, messages)
             with self._lock:
                 self.requests.append(seen)
-            if seen.rpc_method is not None and seen.rpc_method in self._answer:
-                await _status(send, self._answer[seen.rpc_method])
+                answer, hold = self._answer, self._hold
+            if seen.rpc_method is not None and seen.rpc_method in answer:
+                await _status(send, answer[seen.rpc_method])
                 return
-            if seen.rpc_method is not None and seen.rpc_method == self._hold:
+            if seen.rpc_method is not None and seen.rpc_method == hold:
                 await self._wait_for_release()
                 await _status(send, 503)
                 return

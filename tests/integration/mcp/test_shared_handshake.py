@@ -14,7 +14,10 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+import pytest
+
 from probes.auth.family import AUTH_FAMILY
+from probes.auth.observation import AuthObservation
 from probes.context import ProbeContext
 from probes.mcp.client import ClientInfo
 from probes.mcp.shared import SharedMcp
@@ -85,12 +88,31 @@ class Advisories:
 
 @contextmanager
 def logged_server(log: RequestLog, *, auth: bool = False) -> Iterator[McpTestServer]:
-    """The default SDK server (session era, SSE replies) behind `log`; held requests end first."""
+    """The default SDK server (session era, SSE replies) behind `log`; held requests end first.
+
+    Tests that stall or abandon requests get a server of their own: a request still on its
+    way when a test ends would be counted by the next one.
+    """
     with mcp_server(auth=auth, wrap=log.wrap) as server:
         try:
             yield server
         finally:
             log.release()
+
+
+@pytest.fixture(scope="module")
+def shared_lab() -> Iterator[tuple[McpTestServer, RequestLog]]:
+    """One open server for the tests whose every request is answered before the scan ends."""
+    log = RequestLog()
+    with logged_server(log) as server:
+        yield server, log
+
+
+@pytest.fixture
+def lab(shared_lab: tuple[McpTestServer, RequestLog]) -> tuple[McpTestServer, RequestLog]:
+    """The shared server with its log cleared and its behaviour reset."""
+    shared_lab[1].reset()
+    return shared_lab
 
 
 def target_for(url: str) -> Target:
@@ -110,16 +132,17 @@ def outcomes(result: RunResult) -> Mapping[Family, tuple[AttemptStatus, ErrorRea
 COMPLETED = (AttemptStatus.COMPLETED, None)
 
 
-async def test_an_open_endpoint_sees_one_handshake_and_the_auth_extras_only() -> None:
-    log = RequestLog()
+async def test_an_open_endpoint_sees_one_handshake_and_the_auth_extras_only(
+    lab: tuple[McpTestServer, RequestLog],
+) -> None:
+    server, log = lab
     ctx = make_context()
     advisories = Advisories()
-    with logged_server(log) as server:
-        await observe(ctx, server.url)  # what one client's handshake and listing send
-        alone = log.counts(role)
-        mark = len(log.requests)
-        result = await scan(server.url, ctx, advisories)
-        scanned = log.counts(role, since=mark)
+    await observe(ctx, server.url)  # what one client's handshake and listing send
+    alone = log.counts(role)
+    mark = len(log.requests)
+    result = await scan(server.url, ctx, advisories)
+    scanned = log.counts(role, since=mark)
     assert alone[("POST", "initialize")] == 1
     assert alone[("POST", "tools/list")] == 1
     assert scanned == alone + auth_extras() + WELL_KNOWN
@@ -160,12 +183,14 @@ async def test_a_token_endpoint_shares_the_credentialed_handshake() -> None:
     assert findings["auth_protected_resource_metadata_published"] == "true"
 
 
-async def test_a_failed_handshake_is_tried_once_and_each_family_classifies_it() -> None:
-    log = RequestLog(answer={"initialize": 500})
+async def test_a_failed_handshake_is_tried_once_and_each_family_classifies_it(
+    lab: tuple[McpTestServer, RequestLog],
+) -> None:
+    server, log = lab
+    log.reset(answer={"initialize": 500})
     ctx = make_context()
     advisories = Advisories()
-    with logged_server(log) as server:
-        result = await scan(server.url, ctx, advisories)
+    result = await scan(server.url, ctx, advisories)
     # One shared attempt, and auth's one bare initialize to tell a refusal from "not MCP".
     assert log.counts(role) == Counter(
         {("POST", "server/discover"): 1, ("POST", "initialize"): 2, **WELL_KNOWN}
@@ -219,17 +244,42 @@ async def test_a_waiter_giving_up_leaves_the_handshake_to_the_others() -> None:
     assert log.counts(role)[("POST", "initialize")] == 1
 
 
-async def test_another_client_identity_is_one_more_handshake() -> None:
-    log = RequestLog()
+async def test_another_client_identity_is_one_more_handshake(
+    lab: tuple[McpTestServer, RequestLog],
+) -> None:
+    server, log = lab
     ctx = make_context()
     other = ClientInfo("cursor", "1.0")
-    with logged_server(log) as server:
-        async with SharedMcp(target_for(server.url), ctx) as mcp:
-            first, again, as_other = await asyncio.gather(
-                mcp.observe(), mcp.observe(), mcp.observe(client=other)
-            )
+    async with SharedMcp(target_for(server.url), ctx) as mcp:
+        first, again, as_other = await asyncio.gather(
+            mcp.observe(), mcp.observe(), mcp.observe(client=other)
+        )
     assert first is again
     assert as_other is not first
     names = Counter(r.client_name for r in log.requests if r.rpc_method == "initialize")
     assert names == Counter({"trustsvc-probe": 1, "cursor": 1})
     assert [t["name"] for t in as_other.tools] == [t["name"] for t in first.tools]
+
+
+async def test_early_hygiene_is_dropped_when_the_listing_needs_credentials(
+    lab: tuple[McpTestServer, RequestLog],
+) -> None:
+    """Initialize served but tools/list refused: not open, so no hygiene is judged."""
+    server, log = lab
+    log.reset(answer={"tools/list": 401})
+    result = await scan(server.url, make_context(), Advisories())
+    seen = log.counts(role)
+    auth = result.observations[Family.AUTH]
+    assert isinstance(auth, AuthObservation)
+    assert not auth.unauthenticated.open
+    assert (auth.bogus_origin, auth.session_ids, auth.unsupported_version) == (
+        None,
+        (None, None),
+        None,
+    )
+    findings = {f.probe_id: f.outcome.value for f in result.findings}
+    assert findings["auth_session_id_weak"] == "not_applicable"
+    # The checks had started at identification; the session they opened was still deleted.
+    assert seen[("POST", "initialize", "bogus origin")] == 1
+    assert seen[("POST", "initialize")] == 2
+    assert seen[("DELETE", "/mcp")] == 2
