@@ -1,4 +1,9 @@
-"""The publisher family's collector: the registry's context for the URL, and namespace proofs."""
+"""The publisher family's collector: the registry's context, namespace proofs, and advisories.
+
+The advisories are asked about the registry entry's packages and the endpoint's serverInfo,
+which comes from the scan's shared MCP handshake (`probes.mcp.shared`), not a handshake of
+this family's own.
+"""
 
 from __future__ import annotations
 
