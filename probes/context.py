@@ -1,8 +1,7 @@
 """What collectors receive besides the target: limits, trust anchors and a bounded thread pool.
 
 Only `trustsvc` reads the environment; it builds one ProbeContext per process and passes it
-down, so `probes` stays a library with no hidden configuration. The runner gives each scan a
-copy carrying that scan's shared MCP exchanges (`mcp`).
+down, so `probes` stays a library with no hidden configuration.
 """
 
 from __future__ import annotations
@@ -13,12 +12,9 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from probes.netpolicy import NetworkPolicy
-
-if TYPE_CHECKING:
-    from probes.mcp.shared import SharedMcp
 
 T = TypeVar("T")
 
@@ -64,8 +60,6 @@ class ProbeContext:
             need credentials; never logged, never stored.
         active_mode: permit exchanges beyond observation (tools/call, client registration);
             off unless an operator opts in.
-        mcp: the one scan's shared MCP handshakes, set by the runner on a per-scan copy
-            (`dataclasses.replace`); None outside a run, where a collector opens its own.
     """
 
     policy: NetworkPolicy = field(default_factory=NetworkPolicy)
@@ -73,7 +67,6 @@ class ProbeContext:
     ca_file: Path | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
     active_mode: bool = False
-    mcp: SharedMcp | None = None
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe")
     )

@@ -8,7 +8,6 @@ the full expected set and an unmeasured probe lowers confidence instead of vanis
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -18,7 +17,7 @@ from typing import Any
 from probes.context import ProbeContext
 from probes.errors import ProbeError
 from probes.family import FamilySpec
-from probes.mcp.shared import SharedMcp
+from probes.mcp.shared import ScanContext, SharedMcp
 from probes.model import Attempt, AttemptStatus, ErrorReason, Family, Finding, Outcome
 from probes.target import Target
 
@@ -44,10 +43,10 @@ async def run_families(
     """Collect and judge every family concurrently; failures become data.
 
     The families that speak MCP share one handshake and listing per scan (`SharedMcp`, handed
-    down in the scan's copy of the context); it closes when every family has ended.
+    down in a `ScanContext`); it closes when every family has ended.
     """
     async with SharedMcp(target, ctx) as mcp:
-        scan_ctx = dataclasses.replace(ctx, mcp=mcp)
+        scan_ctx = ScanContext.of(ctx, mcp)
         results = await asyncio.gather(*(_run_family(target, scan_ctx, fam) for fam in families))
     attempts = tuple(attempt for attempt, _, _ in results)
     findings = tuple(finding for _, found, _ in results for finding in found)

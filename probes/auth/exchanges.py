@@ -16,7 +16,8 @@ from probes.errors import ProbeError
 from probes.http import SafeHttp
 from probes.http_response import EVENT_STREAM
 from probes.mcp import jsonrpc
-from probes.mcp.client import PROBE_CLIENT, SESSION_VERSION
+from probes.mcp.client import SESSION_VERSION
+from probes.mcp.identity import PROBE_CLIENT
 from probes.mcp.observation import McpObservation, McpStep
 from probes.mcp.transport import Exchange, post_message
 

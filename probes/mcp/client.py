@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from probes.context import ProbeLimits
@@ -22,6 +21,7 @@ from probes.errors import ProbeError, ProtocolViolation
 from probes.http import SafeHttp
 from probes.http_response import EVENT_STREAM
 from probes.mcp import jsonrpc
+from probes.mcp.identity import PROBE_CLIENT, ClientInfo
 from probes.mcp.jsonrpc import RpcResponse
 from probes.mcp.listing import Call, list_all
 from probes.mcp.observation import (
@@ -35,24 +35,6 @@ from probes.mcp.record import Record
 from probes.mcp.transport import LegacyStream, post_message, step_from
 from probes.target import parse_endpoint_url
 
-
-@dataclass(frozen=True, slots=True)
-class ClientInfo:
-    """Who the probe says it is in `clientInfo` (2025-11-25 basic/lifecycle: Implementation).
-
-    Hashable, so a per-scan memo can key handshakes by identity: a server that shows other
-    tools to another client is found by handshaking again under a different one.
-    """
-
-    name: str
-    version: str
-
-    def as_json(self) -> dict[str, str]:
-        """The Implementation object sent on the wire."""
-        return {"name": self.name, "version": self.version}
-
-
-PROBE_CLIENT = ClientInfo("trustsvc-probe", "0.1")
 MODERN_VERSION = "2026-07-28"
 SESSION_VERSION = "2025-11-25"
 LEGACY_VERSION = "2024-11-05"

@@ -9,14 +9,11 @@ import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from probes.mcp.identity import ClientInfo
 from probes.mcp.jsonrpc import RpcResponse
 from probes.mcp.observation import Generation, JsonObject, McpListing, McpObservation, McpStep
 from probes.mcp.transport import Exchange
-
-if TYPE_CHECKING:
-    from probes.mcp.client import ClientInfo
 
 # 2025-11-25 basic/transports "Session Management": visible ASCII only.
 _SESSION_ID = re.compile(r"^[\x21-\x7e]+$")

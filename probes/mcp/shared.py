@@ -2,9 +2,10 @@
 
 The auth and tools families judge the same handshake and listing, and the publisher family
 reads serverInfo from it; three handshakes per scan tripled the requests an endpoint sees
-(issue 14). The runner opens one SharedMcp per scan and hands it to collectors through
-`ProbeContext.mcp`; each handshake is a single-flight memo keyed by credentials and client
-identity. It stays I/O: collectors still build their own observations, probes stay pure.
+(issue 14). The runner opens one SharedMcp per scan and hands it to collectors in a
+`ScanContext` (the process's ProbeContext plus this scan's memo, so collectors keep their
+signature); each handshake is a single-flight memo keyed by credentials and client identity.
+It stays I/O: collectors still build their own observations, probes stay pure.
 
 Each family keeps its own budget and failure. A handshake runs as a task of its own, which
 waiters await through `asyncio.shield`: a family whose budget runs out stops waiting without
@@ -19,14 +20,15 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import TracebackType
 from typing import Self
 
 from probes.context import ProbeContext
 from probes.errors import ProbeTimeout
 from probes.http import SafeHttp
-from probes.mcp.client import PROBE_CLIENT, ClientInfo, handshake
+from probes.mcp.client import handshake
+from probes.mcp.identity import PROBE_CLIENT, ClientInfo
 from probes.mcp.observation import McpObservation
 from probes.target import Target
 
@@ -172,11 +174,28 @@ def _retrieve(future: asyncio.Future[McpObservation]) -> None:
         future.exception()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanContext(ProbeContext):
+    """The process's ProbeContext for one scan, carrying that scan's SharedMcp.
+
+    A subclass rather than a field of ProbeContext: the context stays per-process (and
+    imports nothing of MCP), while collectors keep receiving "a ProbeContext".
+    """
+
+    mcp: SharedMcp
+
+    @classmethod
+    def of(cls, ctx: ProbeContext, mcp: SharedMcp) -> ScanContext:
+        """`ctx`'s settings and resources (its executor too) with this scan's memo."""
+        shared = {f.name: getattr(ctx, f.name) for f in fields(ProbeContext)}
+        return cls(**shared, mcp=mcp)
+
+
 @asynccontextmanager
 async def shared_mcp(target: Target, ctx: ProbeContext) -> AsyncIterator[SharedMcp]:
     """The scan's SharedMcp from `ctx`, or a private one for a collector run on its own."""
-    if ctx.mcp is not None and ctx.mcp.target == target:
+    if isinstance(ctx, ScanContext) and ctx.mcp.target == target:
         yield ctx.mcp
         return
-    async with SharedMcp(target, dataclasses.replace(ctx, mcp=None)) as own:
+    async with SharedMcp(target, ctx) as own:
         yield own

@@ -19,7 +19,7 @@ import pytest
 from probes.auth.family import AUTH_FAMILY
 from probes.auth.observation import AuthObservation
 from probes.context import ProbeContext
-from probes.mcp.client import ClientInfo
+from probes.mcp.identity import ClientInfo
 from probes.mcp.shared import SharedMcp
 from probes.model import AttemptStatus, ErrorReason, Family
 from probes.publisher.advisories import KnownVulnerability
