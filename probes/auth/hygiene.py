@@ -47,8 +47,8 @@ async def check_hygiene(
     The first session id is the handshake's own. A stateless-only endpoint (2026-07-28)
     refuses the session-era initialize: its ids stay None and the version request becomes a
     server/discover. The legacy HTTP+SSE transport (2024-11-05) has neither header: only its
-    stream's Origin check is observed. The Origin request runs beside the second session: it
-    touches no session of its.
+    stream's Origin check is observed. The Origin request runs beside the second session,
+    which it does not touch.
     """
     if generation == LEGACY_SSE:
         return HygieneReplies(bogus_origin=await bogus_origin_stream(http, url))
