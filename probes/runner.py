@@ -17,6 +17,7 @@ from typing import Any
 from probes.context import ProbeContext
 from probes.errors import ProbeError
 from probes.family import FamilySpec
+from probes.mcp.shared import ScanContext, SharedMcp
 from probes.model import Attempt, AttemptStatus, ErrorReason, Family, Finding, Outcome
 from probes.target import Target
 
@@ -39,8 +40,14 @@ class RunResult:
 async def run_families(
     target: Target, ctx: ProbeContext, families: Sequence[FamilySpec[Any]]
 ) -> RunResult:
-    """Collect and judge every family concurrently; failures become data."""
-    results = await asyncio.gather(*(_run_family(target, ctx, fam) for fam in families))
+    """Collect and judge every family concurrently; failures become data.
+
+    The families that speak MCP share one handshake and listing per scan (`SharedMcp`, handed
+    down in a `ScanContext`); it closes when every family has ended.
+    """
+    async with SharedMcp(target, ctx) as mcp:
+        scan_ctx = ScanContext.of(ctx, mcp)
+        results = await asyncio.gather(*(_run_family(target, scan_ctx, fam) for fam in families))
     attempts = tuple(attempt for attempt, _, _ in results)
     findings = tuple(finding for _, found, _ in results for finding in found)
     observations = {

@@ -16,7 +16,8 @@ from probes.errors import ProbeError
 from probes.http import SafeHttp
 from probes.http_response import EVENT_STREAM
 from probes.mcp import jsonrpc
-from probes.mcp.client import CLIENT_INFO, SESSION_VERSION
+from probes.mcp.client import SESSION_VERSION
+from probes.mcp.identity import PROBE_CLIENT
 from probes.mcp.observation import McpObservation, McpStep
 from probes.mcp.transport import Exchange, post_message
 
@@ -81,7 +82,11 @@ def handshake_from(observation: McpObservation) -> Handshake:
 
 def initialize_message(request_id: int = 1) -> dict[str, object]:
     """A session-era initialize request (MCP 2025-11-25 basic/lifecycle)."""
-    params = {"protocolVersion": SESSION_VERSION, "capabilities": {}, "clientInfo": CLIENT_INFO}
+    params = {
+        "protocolVersion": SESSION_VERSION,
+        "capabilities": {},
+        "clientInfo": PROBE_CLIENT.as_json(),
+    }
     return jsonrpc.request(request_id, "initialize", params)
 
 

@@ -12,7 +12,7 @@ Passive only: no `tools/call`. Only ProbeError subclasses escape.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import aclosing
 from urllib.parse import urljoin
 
@@ -21,6 +21,7 @@ from probes.errors import ProbeError, ProtocolViolation
 from probes.http import SafeHttp
 from probes.http_response import EVENT_STREAM
 from probes.mcp import jsonrpc
+from probes.mcp.identity import PROBE_CLIENT, ClientInfo
 from probes.mcp.jsonrpc import RpcResponse
 from probes.mcp.listing import Call, list_all
 from probes.mcp.observation import (
@@ -34,7 +35,6 @@ from probes.mcp.record import Record
 from probes.mcp.transport import LegacyStream, post_message, step_from
 from probes.target import parse_endpoint_url
 
-CLIENT_INFO = {"name": "trustsvc-probe", "version": "0.1"}
 MODERN_VERSION = "2026-07-28"
 SESSION_VERSION = "2025-11-25"
 LEGACY_VERSION = "2024-11-05"
@@ -43,15 +43,27 @@ _LEGACY_FALLBACK_STATUSES = frozenset({400, 404, 405})
 
 
 async def handshake(
-    http: SafeHttp, url: str, limits: ProbeLimits, *, list_surfaces: bool = True
+    http: SafeHttp,
+    url: str,
+    limits: ProbeLimits,
+    *,
+    list_surfaces: bool = True,
+    client: ClientInfo = PROBE_CLIENT,
+    on_identified: Callable[[McpObservation], None] | None = None,
 ) -> McpObservation:
     """Handshake with the MCP endpoint at `url` and, unless told not to, list its surfaces.
+
+    `on_identified` receives the observation as it stands when the server has said who it is
+    (serverInfo, capabilities; nothing listed yet), so a caller that needs only that does not
+    wait for a long listing.
 
     Raises:
         ProtocolViolation: no generation answered and no exchange asked for credentials.
         TargetRejected, Unreachable, ProbeTimeout, TlsHandshakeFailed, ResponseTooLarge.
     """
-    record = Record(url=url, observed_at=dt.datetime.now(dt.UTC))
+    record = Record(
+        url=url, observed_at=dt.datetime.now(dt.UTC), client=client, on_identified=on_identified
+    )
     if await _stateless(http, url, limits, record, list_surfaces=list_surfaces):
         return record.freeze()
     if await _streamable(http, url, limits, record, list_surfaces=list_surfaces):
@@ -71,7 +83,7 @@ async def _stateless(
     """2026-07-28 basic/transports: every request self-contained, routed by header too."""
     meta = {
         f"{_META_PREFIX}protocolVersion": MODERN_VERSION,
-        f"{_META_PREFIX}clientInfo": CLIENT_INFO,
+        f"{_META_PREFIX}clientInfo": record.client.as_json(),
         f"{_META_PREFIX}clientCapabilities": {},
     }
 
@@ -117,7 +129,7 @@ async def _streamable(
         return record.add(await post_message(http, url, message, headers=headers))
 
     try:
-        initialized = await call("initialize", _initialize_params(SESSION_VERSION))
+        initialized = await call("initialize", _initialize_params(SESSION_VERSION, record))
     except ProtocolViolation as exc:
         record.problems.append(f"initialize: {exc.detail}")
         record.legacy_worth_trying = True
@@ -128,9 +140,9 @@ async def _streamable(
         return False
     result = initialized.result
     version = _string(result.get("protocolVersion")) or SESSION_VERSION
-    record.identify("streamable", version, result, result.get("serverInfo"))
     record.session_id = last.session_id
     record.check_session_id()
+    record.identify("streamable", version, result, result.get("serverInfo"))
     headers["MCP-Protocol-Version"] = version
     if record.session_id is not None:
         headers["Mcp-Session-Id"] = record.session_id
@@ -185,7 +197,7 @@ async def _legacy_session(
         record.steps.append(step_from(method, "POST", response, problems, reply=reply))
         return reply
 
-    initialized = await call("initialize", _initialize_params(LEGACY_VERSION))
+    initialized = await call("initialize", _initialize_params(LEGACY_VERSION, record))
     if initialized is None or initialized.result is None:
         return False
     result = initialized.result
@@ -240,8 +252,8 @@ async def _end_session(
     record.steps.append(step_from("end session", "DELETE", response, []))
 
 
-def _initialize_params(version: str) -> dict[str, object]:
-    return {"protocolVersion": version, "capabilities": {}, "clientInfo": CLIENT_INFO}
+def _initialize_params(version: str, record: Record) -> dict[str, object]:
+    return {"protocolVersion": version, "capabilities": {}, "clientInfo": record.client.as_json()}
 
 
 def _same_origin(first: str, second: str) -> bool:

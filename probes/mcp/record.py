@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from probes.mcp.identity import ClientInfo
 from probes.mcp.jsonrpc import RpcResponse
 from probes.mcp.observation import Generation, JsonObject, McpListing, McpObservation, McpStep
 from probes.mcp.transport import Exchange
@@ -25,6 +26,8 @@ class Record:
 
     url: str
     observed_at: dt.datetime
+    client: ClientInfo
+    on_identified: Callable[[McpObservation], None] | None = None
     steps: list[McpStep] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     generation: Generation | None = None
@@ -74,6 +77,8 @@ class Record:
             self.instructions = instructions
         elif instructions is not None:
             self.problems.append("instructions is not a string")
+        if self.on_identified is not None:
+            self.on_identified(self.freeze())
 
     def check_session_id(self) -> None:
         """Record a session id that is not visible ASCII (0x21-0x7E)."""

@@ -1,4 +1,9 @@
-"""The publisher family's collector: the registry's context for the URL, and namespace proofs."""
+"""The publisher family's collector: the registry's context, namespace proofs, and advisories.
+
+The advisories are asked about the registry entry's packages and the endpoint's serverInfo,
+which comes from the scan's shared MCP handshake (`probes.mcp.shared`), not a handshake of
+this family's own.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from dataclasses import replace
 from probes.context import ProbeContext
 from probes.errors import ProbeError
 from probes.http import SafeHttp
-from probes.mcp.client import handshake
+from probes.mcp.shared import shared_mcp
 from probes.netpolicy import Resolver, system_resolver
 from probes.publisher.advisories import (
     SERVER_INFO_ECOSYSTEMS,
@@ -23,6 +28,9 @@ from probes.publisher.observation import PublisherObservation
 from probes.publisher.proofs import check_namespace
 from probes.publisher.sources import PublisherSources
 from probes.target import Target
+
+_ServerInfo = tuple[list[PackageRef], str | None]
+"""serverInfo as packages, and why there are none."""
 
 
 class PublisherCollector:
@@ -41,9 +49,15 @@ class PublisherCollector:
             host=endpoint.host,
             registrable_domain=endpoint.registrable_domain,
         )
+        if self.sources.advisories is None:
+            reason = "no advisory database is configured in this deployment"
+            observation = replace(observation, advisories_reason=reason)
         async with SafeHttp(ctx, target, resolver=self._resolver) as http:
-            observation = await self._registry(observation, http)
-            return await self._advisories(observation, http, ctx)
+            # serverInfo comes from the scan's shared handshake, already under way.
+            observation, server_info = await asyncio.gather(
+                self._registry(observation, http), _server_info(target, ctx, self.sources)
+            )
+        return await self._advisories(observation, server_info)
 
     async def _registry(
         self, observation: PublisherObservation, http: SafeHttp
@@ -63,15 +77,13 @@ class PublisherCollector:
         return replace(observation, context=context, proofs=tuple(proofs))
 
     async def _advisories(
-        self, observation: PublisherObservation, http: SafeHttp, ctx: ProbeContext
+        self, observation: PublisherObservation, server_info: _ServerInfo
     ) -> PublisherObservation:
         lookup = self.sources.advisories
         if lookup is None:
-            reason = "no advisory database is configured in this deployment"
-            return replace(observation, advisories_reason=reason)
-        packages = list(_registry_packages(observation.context))
-        info, problem = await _server_info(http, observation.url, ctx)
-        packages += info
+            return observation
+        info, problem = server_info
+        packages = [*_registry_packages(observation.context), *info]
         checks = await check_packages(tuple(dict.fromkeys(packages)), lookup)
         named = None if packages else f"the endpoint names no package ({problem or 'none'})"
         return replace(observation, advisories=checks, advisories_reason=named)
@@ -87,12 +99,18 @@ def _registry_packages(context: RegistryContext | None) -> list[PackageRef]:
     ]
 
 
-async def _server_info(
-    http: SafeHttp, url: str, ctx: ProbeContext
-) -> tuple[list[PackageRef], str | None]:
-    """The serverInfo name and version, as a package in each ecosystem it could belong to."""
+async def _server_info(target: Target, ctx: ProbeContext, sources: PublisherSources) -> _ServerInfo:
+    """The serverInfo name and version, as a package in each ecosystem it could belong to.
+
+    Read from the scan's shared handshake as soon as the server identified itself, so a slow
+    listing (the tools family's business) does not hold the advisories up. Not asked for
+    without an advisory database.
+    """
+    if sources.advisories is None:
+        return [], None
     try:
-        mcp = await handshake(http, url, ctx.limits, list_surfaces=False)
+        async with shared_mcp(target, ctx) as shared:
+            mcp = await shared.identified()
     except ProbeError as exc:
         return [], f"no serverInfo: {exc.detail}"
     if not mcp.server_name or not mcp.server_version:

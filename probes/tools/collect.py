@@ -1,8 +1,9 @@
 """The tools collector: list what an MCP server exposes, through the shared MCP client.
 
-One handshake (initialize, then tools/list, prompts/list and resources/templates/list with
-cursor paging up to the limits) over SafeHttp, with the operator's headers if any were
-configured, so a server that needs a key can still be listed. Passive: no tool is called.
+The scan's one handshake (initialize, then tools/list, prompts/list and
+resources/templates/list with cursor paging up to the limits; `probes.mcp.shared`), with the
+operator's headers if any were configured, so a server that needs a key can still be listed.
+The auth family judges the same exchange. Passive: no tool is called.
 An endpoint that refuses every handshake without credentials has no observable tool list,
 which is "not measured" (SourceUnavailable), never "no tools".
 """
@@ -11,14 +12,13 @@ from __future__ import annotations
 
 from probes.context import ProbeContext
 from probes.errors import ProtocolViolation, SourceUnavailable
-from probes.http import SafeHttp
-from probes.mcp.client import handshake
 from probes.mcp.observation import (
     PROMPTS_LIST,
     RESOURCE_TEMPLATES_LIST,
     TOOLS_LIST,
     McpObservation,
 )
+from probes.mcp.shared import shared_mcp
 from probes.target import Target
 from probes.tools.observation import ToolsObservation, observation_from_lists
 
@@ -27,9 +27,9 @@ _LISTS = (TOOLS_LIST, PROMPTS_LIST, RESOURCE_TEMPLATES_LIST)
 
 async def collect_tools(target: Target, ctx: ProbeContext) -> ToolsObservation:
     """Handshake with the endpoint and turn what it listed into a ToolsObservation."""
-    async with SafeHttp(ctx, target) as http:
-        mcp = await handshake(http, target.url, ctx.limits)
-    return tools_observation(mcp)
+    async with shared_mcp(target, ctx) as mcp:
+        observation = await mcp.observe()
+    return tools_observation(observation)
 
 
 def tools_observation(mcp: McpObservation) -> ToolsObservation:

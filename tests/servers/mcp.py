@@ -140,12 +140,14 @@ def mcp_server(
     configure: Callable[[MCPServer[Any]], None] | None = None,
     port: int = 0,
     tls: tuple[Path, Path] | None = None,
+    wrap: Callable[[ASGIApp], ASGIApp] | None = None,
 ) -> McpTestServer:
     """Build (not start) a test server; enter it as a context manager to run it.
 
     Args:
         port: listen here (a server replacing another on the same URL); 0 picks one.
         tls: (certificate chain, key) PEM files to serve HTTPS with.
+        wrap: an ASGI wrapper around the whole app (tests/servers/request_log.py counts).
         auth: require `Authorization: Bearer good-token` and serve RFC 9728 metadata naming
             `issuer_url` as the authorization server (an IP literal: nothing resolves it).
         modern: answer 2026-07-28 requests; default True only for "stateless" (see module doc).
@@ -164,6 +166,8 @@ def mcp_server(
     if configure is not None:
         configure(server)
     app = _app(server, mode, modern=mode == "stateless" if modern is None else modern)
+    if wrap is not None:
+        app = wrap(app)
     config = uvicorn.Config(
         app,
         log_level="warning",
