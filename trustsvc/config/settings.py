@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from probes.context import ProbeLimits
+from probes.mcp.identity import WIDELY_USED_CLIENTS, ClientInfo, client_from_text
 from probes.netpolicy import IPNetwork, NetworkPolicy
 from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
@@ -42,6 +43,7 @@ class ProbeSettings:
     ca_file: Path | None = None
     blocking_threads: int = 4
     extra_headers: Mapping[str, str] = field(default_factory=dict)
+    client_identities: tuple[ClientInfo, ...] = WIDELY_USED_CLIENTS[:2]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,7 +99,10 @@ def load_settings(env: Mapping[str, str]) -> Settings:
     return Settings(
         database_url=database_url,
         probes=ProbeSettings(
-            policy=policy, limits=limits, ca_file=Path(ca_file) if ca_file else None
+            policy=policy,
+            limits=limits,
+            ca_file=Path(ca_file) if ca_file else None,
+            client_identities=_client_identities(env),
         ),
         auto_migrate=database_url.startswith("sqlite"),
         lookup_poll_s=number(env, "TRUSTSVC_LOOKUP_POLL_S", 1.0, allow_zero=True),
@@ -117,3 +122,23 @@ def _networks(raw: str) -> tuple[IPNetwork, ...]:
         return tuple(ipaddress.ip_network(part.strip()) for part in raw.split(",") if part.strip())
     except ValueError as exc:
         raise SettingsError(f"TRUSTSVC_ALLOWED_NETWORKS: {exc}") from exc
+
+
+def _client_identities(env: Mapping[str, str]) -> tuple[ClientInfo, ...]:
+    """The cloaking check's disguises: TRUSTSVC_CLOAKING_CLIENTS, at most N of them.
+
+    TRUSTSVC_CLOAKING_CLIENTS is `name/version`, comma-separated, or `off`; unset, the first
+    of the widely used clients. N is TRUSTSVC_CLOAKING_MAX_HANDSHAKES (default 2), the extra
+    handshakes a scan may make; 0 turns the check off.
+    """
+    most = int(number(env, "TRUSTSVC_CLOAKING_MAX_HANDSHAKES", 2, allow_zero=True))
+    raw = env.get("TRUSTSVC_CLOAKING_CLIENTS", "").strip()
+    if raw.lower() in {"off", "none", "0"}:
+        return ()
+    if not raw:
+        return WIDELY_USED_CLIENTS[:most]
+    try:
+        clients = tuple(client_from_text(part) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"TRUSTSVC_CLOAKING_CLIENTS: {exc}") from exc
+    return clients[:most]

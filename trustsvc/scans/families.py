@@ -19,6 +19,7 @@ from probes.publisher.context import RegistryLookup
 from probes.publisher.family import publisher_family
 from probes.publisher.sources import PublisherSources
 from probes.registry import FAMILIES
+from probes.tools.family import tools_family
 from trustsvc.config.domain import domain_sources
 from trustsvc.config.settings import Settings
 
@@ -41,6 +42,7 @@ def probe_families(
     sources = domain_sources(settings.domain)
     configured: dict[Family, FamilySpec[Any]] = {
         Family.DOMAIN: domain_family(sources, resolver=resolver),
+        Family.TOOLS: tools_family(settings.probes.client_identities),
         Family.PUBLISHER: publisher_family(
             PublisherSources(
                 registry=registry,
