@@ -6,7 +6,7 @@ listens on 127.0.0.1. The trustsvc side is what a scan costs the service for one
 run_families(target, ProbeContext(...), (TLS_FAMILY,)), i.e. the sslyze scan in the context's
 thread pool, its conversion into a TlsObservation (with chain analysis) and every TLS probe
 judging it. The bare side is sslyze's Scanner given the same request: the collector's command
-set (probes.tls.collect.SCAN_COMMANDS), the custom CA, SNI, pinned address, network timeout and
+set (probes.tls.scan.SCAN_COMMANDS), the custom CA, SNI, pinned address, network timeout and
 retries, and the same per-server connection limit. Both run N times, alternating (and
 alternating which goes first), after one unmeasured warm-up of each; medians, minima and the
 ratio of medians are printed. Goal: <= 1.2. With --testssl, one run of Debian's testssl
@@ -47,8 +47,8 @@ from probes.model import AttemptStatus, Outcome
 from probes.netpolicy import NetworkPolicy
 from probes.runner import run_families
 from probes.target import Target, parse_endpoint_url
-from probes.tls.collect import SCAN_COMMANDS
 from probes.tls.family import TLS_FAMILY
+from probes.tls.scan import SCAN_COMMANDS
 from trustsvc.lab.pki import mint_lab_pki
 from trustsvc.lab.tls_server import LabTlsConfig, LabTlsServer
 
