@@ -126,7 +126,7 @@ async def compare(
             for side in order:
                 timings[side].append(await run(side))
     finally:
-        ctx.executor.shutdown(wait=True)
+        ctx.close()
     return timings
 
 
