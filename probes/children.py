@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import threading
 from collections import deque
@@ -31,6 +32,7 @@ from probes.child_process import ChildHandle
 from probes.errors import ProbeError, ProbeTimeout
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEFAULT_CHILDREN = 2
 DEFAULT_TASKS_PER_CHILD = 25
@@ -73,6 +75,12 @@ class ChildPool:
         with self._lock:
             return len(self._children)
 
+    @property
+    def pids(self) -> tuple[int, ...]:
+        """The process ids of the children alive now (for benches and operators)."""
+        with self._lock:
+            return tuple(child.process.pid for child in self._children)
+
     async def run(self, fn: Callable[..., T], /, *args: object, timeout_s: float) -> T:
         """Call `fn(*args)` in a child; past `timeout_s` (waiting included) the child is killed.
 
@@ -95,13 +103,15 @@ class ChildPool:
                 kind, value = await loop.run_in_executor(self._threads, child.receive)
         except TimeoutError:
             self._discard(child)
+            log.info("killed child %d: no answer within %g s", child.process.pid, timeout_s)
             detail = (
                 f"no answer within {timeout_s:g} s: the child process was killed,"
                 " closing its connections"
             )
             raise ProbeTimeout(detail) from None
-        except BaseException:  # cancelled by the caller's budget, or the send failed
+        except BaseException as exc:  # cancelled by the caller's budget, or the send failed
             self._discard(child)
+            log.info("killed child %d: %s", child.process.pid, type(exc).__name__)
             raise
         return cast("T", self._settle(child, kind, value))
 
