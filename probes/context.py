@@ -1,4 +1,4 @@
-"""What collectors receive besides the target: limits, trust anchors and a bounded thread pool.
+"""What collectors receive besides the target: limits, trust anchors, a thread and a child pool.
 
 Only `trustsvc` reads the environment; it builds one ProbeContext per process and passes it
 down, so `probes` stays a library with no hidden configuration.
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from probes.children import ChildPool
 from probes.netpolicy import NetworkPolicy
 
 T = TypeVar("T")
@@ -52,8 +53,10 @@ class ProbeLimits:
 class ProbeContext:
     """Shared per-process resources and settings for collectors.
 
-    Blocking libraries (sslyze, python-whois) run in `executor`; its size caps how many stuck
-    threads can pile up, because a thread cannot be cancelled when a budget expires.
+    Blocking libraries run in `executor` (python-whois), whose size caps how many stuck
+    threads can pile up, because a thread cannot be cancelled when a budget expires, or in
+    `children` (sslyze), spawned processes that are killed when a scan overruns its budget.
+    Both start lazily; whoever builds the context shuts both down (`close`).
 
     Attributes:
         extra_headers: operator-supplied headers (e.g. a bearer token) for endpoints that
@@ -70,8 +73,14 @@ class ProbeContext:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe")
     )
+    children: ChildPool = field(default_factory=ChildPool)
 
     async def run_blocking(self, fn: Callable[..., T], /, *args: object) -> T:
         """Run a blocking call in the bounded pool without blocking the event loop."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, functools.partial(fn, *args))
+
+    def close(self) -> None:
+        """End the pools: queued threads are dropped, child processes are killed."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.children.close()

@@ -173,6 +173,6 @@ async def open_services(
         for task in list(app.background):
             task.cancel()
         await asyncio.gather(*app.background, return_exceptions=True)
-        ctx.executor.shutdown(wait=False, cancel_futures=True)
+        ctx.close()
         await engine.dispose()
         await lookup_engine.dispose()

@@ -81,7 +81,7 @@ async def _assess(args: argparse.Namespace, settings: Settings) -> int:
             report = await service.assess(await service.prepare(args.url))
             catalogue = service.catalogue
         finally:
-            ctx.executor.shutdown(wait=False, cancel_futures=True)
+            ctx.close()
     _print_report(report, args.format, catalogue)
     if args.fail_on and VERDICT_RANK[report.verdict] >= VERDICT_RANK[args.fail_on]:
         return EXIT_VERDICT

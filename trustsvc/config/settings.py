@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from probes.children import DEFAULT_CHILDREN
 from probes.context import ProbeLimits
 from probes.mcp.identity import WIDELY_USED_CLIENTS, ClientInfo, client_from_text
 from probes.netpolicy import IPNetwork, NetworkPolicy
 from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
-from trustsvc.config.env import SettingsError, number
+from trustsvc.config.env import SettingsError, count, number
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 from trustsvc.config.receipts import ReceiptSettings, load_receipt_settings
 from trustsvc.config.schedule import ScheduleSettings, load_schedule_settings
@@ -35,13 +36,15 @@ class ProbeSettings:
 
     `extra_headers` (e.g. a bearer token for one endpoint) go to the target's origin only;
     they are set per command (`assess --header`), never globally, so a credential meant
-    for one server is not sent to every server scanned.
+    for one server is not sent to every server scanned. `tls_children` is how many sslyze
+    scans run at once in this process, each in a child process killed when it overruns.
     """
 
     policy: NetworkPolicy = field(default_factory=NetworkPolicy)
     limits: ProbeLimits = field(default_factory=ProbeLimits)
     ca_file: Path | None = None
     blocking_threads: int = 4
+    tls_children: int = DEFAULT_CHILDREN
     extra_headers: Mapping[str, str] = field(default_factory=dict)
     client_identities: tuple[ClientInfo, ...] = WIDELY_USED_CLIENTS[:2]
 
@@ -103,6 +106,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             limits=limits,
             ca_file=Path(ca_file) if ca_file else None,
             client_identities=_client_identities(env),
+            tls_children=count(env, "TRUSTSVC_TLS_CHILDREN", DEFAULT_CHILDREN),
         ),
         auto_migrate=database_url.startswith("sqlite"),
         lookup_poll_s=number(env, "TRUSTSVC_LOOKUP_POLL_S", 1.0, allow_zero=True),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from probes.children import ChildPool
 from probes.context import ProbeContext
 from probes.domain.family import domain_family
 from probes.family import FamilySpec
@@ -66,4 +67,5 @@ def probe_context(settings: Settings) -> ProbeContext:
         executor=ThreadPoolExecutor(
             max_workers=settings.probes.blocking_threads, thread_name_prefix="probe"
         ),
+        children=ChildPool(size=settings.probes.tls_children),
     )
