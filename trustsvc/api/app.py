@@ -60,11 +60,13 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             monitoring_lag(metrics.lag_observer("api")),
         ):
             app.state.services = services
+            app.state.jobs = None
             if not settings.schedule.in_api:
                 yield
                 return
             # Never on this loop: every request would wait behind the jobs' callbacks.
-            async with jobs_beside(services, settings, resolver):
+            async with jobs_beside(services, settings, resolver) as jobs:
+                app.state.jobs = jobs
                 yield
 
     app = Litestar(
