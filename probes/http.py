@@ -54,7 +54,6 @@ __all__ = [
     "parse_json",
 ]
 
-USER_AGENT = "trustsvc-probe/0.1 (+passive MCP endpoint assessment)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Never carried to another origin on a redirect (RFC 9110 section 15.4: the client decides).
 _CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
@@ -150,7 +149,7 @@ class SafeHttp:
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": self.ctx.user_agent},
             cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,  # no proxy from the environment: we connect to pinned addresses
         )

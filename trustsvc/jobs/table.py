@@ -116,9 +116,11 @@ async def write_drift_report(app: AppServices, settings: Settings) -> str:
 
 
 async def drain_queue(app: AppServices) -> str:
-    """Schedule what the registry sync queued."""
+    """Schedule what the registry sync queued, except what the operator opted out of."""
     async with app.sessions.begin() as session:
-        count = await drain_registry_queue(session, now=app.clock())
+        count = await drain_registry_queue(
+            session, now=app.clock(), opted_out=app.reprober.courtesy.settings.opted_out
+        )
     return f"{count} endpoint(s) made due"
 
 
@@ -127,7 +129,7 @@ async def sweep(app: AppServices) -> str:
     tally = await app.reprober.sweep(app.stopping)
     return (
         f"{tally.claimed} claimed, {tally.stored} stored, {tally.deferred} deferred, "
-        f"{tally.lease_lost} lease(s) lost"
+        f"{tally.lease_lost} lease(s) lost, {tally.postponed} postponed"
     )
 
 
