@@ -36,7 +36,6 @@ def env_for(tmp_path: Path, **extra: str) -> dict[str, str]:
     return {
         "TRUSTSVC_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'docs.db'}",
         "TRUSTSVC_DOMAIN_LOOKUPS": "off",
-        "TRUSTSVC_SCHEDULER": "off",
         **extra,
     }
 
@@ -72,3 +71,6 @@ async def test_the_docs_page_and_every_asset_come_from_the_service(tmp_path: Pat
             assert (await document.json())["openapi"].startswith("3.")
         async with http.get(f"{api.url}/v1/endpoints") as guarded:
             assert guarded.status == 401
+        # The banner of the embedded default says the scheduler runs, and what it leaves off.
+        assert "scheduler: re-probes due endpoints every 5 s" in api.log_tail()
+        assert "registry sync off (TRUSTSVC_REGISTRY_SYNC=on imports" in api.log_tail()
