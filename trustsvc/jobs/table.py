@@ -144,7 +144,11 @@ async def sync_registry(app: AppServices, settings: Settings) -> str:
     from trustsvc.registry.sync import SyncJob  # noqa: PLC0415 - only this job needs it
     from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig  # noqa: PLC0415
 
-    config = UpstreamConfig(base_url=settings.registry_url, max_retries=settings.registry_retries)
+    config = UpstreamConfig(
+        base_url=settings.registry_url,
+        max_retries=settings.registry_retries,
+        user_agent=settings.courtesy.user_agent,
+    )
     try:
         async with UpstreamClient(config) as client:
             report = await SyncJob(app.sessions).run(client, settings.registry_url, full=False)

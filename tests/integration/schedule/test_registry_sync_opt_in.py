@@ -111,6 +111,7 @@ async def test_serve_with_the_registry_sync_on_imports_and_makes_remotes_due(
             outcomes = jobs.runner.outcomes
             await until(lambda: "sync_registry" in outcomes, "a sync")
             assert any(path.startswith("/v0.1/servers") for path in upstream.requests)
+            assert set(upstream.user_agents) == {settings.courtesy.user_agent}
             deadline = asyncio.get_running_loop().time() + GUARD_S
             while await scheduled(services) < SERVERS:
                 assert asyncio.get_running_loop().time() < deadline, outcomes
