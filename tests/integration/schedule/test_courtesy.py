@@ -2,7 +2,8 @@
 
 A loopback site serves an MCP endpoint and a robots.txt the test sets; a registry entry
 lists it; the drain makes it due; the re-prober's sweep decides. Time is a clock the test
-moves, so the pacing gap is exact and nothing waits.
+moves, so the pacing gap is exact and nothing waits. On SQLite and PostgreSQL: the host leases
+are rows every worker shares.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from probes.netpolicy import NetworkPolicy
 from probes.target import parse_endpoint_url
@@ -41,9 +41,9 @@ class Clock:
         return self.now
 
 
-def settings_in(tmp_path: Path, **courtesy: object) -> Settings:
+def settings_in(database_url: str, **courtesy: object) -> Settings:
     return Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'courtesy.db'}",
+        database_url=database_url,
         probes=ProbeSettings(policy=NetworkPolicy(allow_private=True)),
         courtesy=dataclasses.replace(
             CourtesySettings(contact_url="https://ops.example/probing", host_gap_s=GAP_S),
@@ -73,11 +73,11 @@ async def row_of(app: AppServices, url: str) -> ScheduleRow:
         return row
 
 
-async def test_robots_disallowing_the_endpoint_postpones_it_unprobed(tmp_path: Path) -> None:
+async def test_robots_disallowing_the_endpoint_postpones_it_unprobed(database_url: str) -> None:
     clock = Clock()
     async with (
         RobotsSite(robots=DISALLOW_MCP) as site,
-        open_services(settings_in(tmp_path), clock=clock) as app,
+        open_services(settings_in(database_url), clock=clock) as app,
     ):
         assert await list_in_registry(app, [site.url("/mcp")], clock) == 1
         tally = await app.reprober.sweep()
@@ -91,9 +91,9 @@ async def test_robots_disallowing_the_endpoint_postpones_it_unprobed(tmp_path: P
         assert "disallows trustsvc" in row.last_error
 
 
-async def test_an_allowed_endpoint_is_scanned_with_the_honest_user_agent(tmp_path: Path) -> None:
+async def test_an_allowed_endpoint_is_scanned_with_the_honest_user_agent(database_url: str) -> None:
     clock = Clock()
-    settings = settings_in(tmp_path)
+    settings = settings_in(database_url)
     async with (
         RobotsSite(robots=RobotsAnswer(status=404)) as site,
         open_services(settings, clock=clock) as app,
@@ -110,11 +110,11 @@ async def test_an_allowed_endpoint_is_scanned_with_the_honest_user_agent(tmp_pat
         }
 
 
-async def test_a_user_request_skips_robots(tmp_path: Path) -> None:
+async def test_a_user_request_skips_robots(database_url: str) -> None:
     clock = Clock()
     async with (
         RobotsSite(robots=DISALLOW_MCP) as site,
-        open_services(settings_in(tmp_path), clock=clock) as app,
+        open_services(settings_in(database_url), clock=clock) as app,
     ):
         await list_in_registry(app, [site.url("/mcp")], clock)
         row = await row_of(app, site.url("/mcp"))
@@ -131,10 +131,10 @@ async def test_a_user_request_skips_robots(tmp_path: Path) -> None:
         assert "/mcp" in site.paths("POST")
 
 
-async def test_an_opted_out_host_is_never_queued_nor_probed(tmp_path: Path) -> None:
+async def test_an_opted_out_host_is_never_queued_nor_probed(database_url: str) -> None:
     clock = Clock()
     async with RobotsSite() as site:
-        settings = settings_in(tmp_path, opt_out=("127.0.0.1",))
+        settings = settings_in(database_url, opt_out=("127.0.0.1",))
         async with open_services(settings, clock=clock) as app:
             assert await list_in_registry(app, [site.url("/mcp")], clock) == 0
             # Scheduled before the operator opted it out: due, claimed, held back.
@@ -151,11 +151,11 @@ async def test_an_opted_out_host_is_never_queued_nor_probed(tmp_path: Path) -> N
         assert site.seen == []
 
 
-async def test_one_scan_per_host_at_a_time_with_the_gap_between(tmp_path: Path) -> None:
+async def test_one_scan_per_host_at_a_time_with_the_gap_between(database_url: str) -> None:
     clock = Clock()
     async with (
         RobotsSite(robots=RobotsAnswer(status=404)) as site,
-        open_services(settings_in(tmp_path), clock=clock) as app,
+        open_services(settings_in(database_url), clock=clock) as app,
     ):
         urls = [site.url("/a"), site.url("/b")]
         assert await list_in_registry(app, urls, clock) == 2
