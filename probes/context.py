@@ -18,6 +18,8 @@ from probes.children import ChildPool
 from probes.netpolicy import NetworkPolicy
 
 T = TypeVar("T")
+DEFAULT_USER_AGENT = "trustsvc (MCP endpoint trust assessment)"
+"""What a library user sends unless told more; the service names its version and contact."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,6 +65,8 @@ class ProbeContext:
             need credentials; never logged, never stored.
         active_mode: permit exchanges beyond observation (tools/call, client registration);
             off unless an operator opts in.
+        user_agent: sent on every HTTP exchange: an honest name, so the operator of a
+            server probed can tell who asked, and robots.txt can address it (`trustsvc`).
     """
 
     policy: NetworkPolicy = field(default_factory=NetworkPolicy)
@@ -70,6 +74,7 @@ class ProbeContext:
     ca_file: Path | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
     active_mode: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe")
     )

@@ -54,7 +54,6 @@ __all__ = [
     "parse_json",
 ]
 
-USER_AGENT = "trustsvc-probe/0.1 (+passive MCP endpoint assessment)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Never carried to another origin on a redirect (RFC 9110 section 15.4: the client decides).
 _CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
@@ -143,7 +142,7 @@ class SafeHttp:
     ) -> None:
         self.ctx = ctx
         self.target = target
-        self.user_agent = user_agent or USER_AGENT
+        self.user_agent = user_agent or ctx.user_agent
         self._resolver = resolver
         self._pins: dict[str, tuple[str, ...]] = {target.endpoint.host: target.addresses}
         self._session: aiohttp.ClientSession | None = None

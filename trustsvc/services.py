@@ -145,7 +145,11 @@ async def open_services(
             observers=observers,
         ),
         reprober=Reprober(
-            scans=scans, sessions=sessions, clock=clock, settings=settings.schedule.worker
+            scans=scans,
+            sessions=sessions,
+            clock=clock,
+            settings=settings.schedule.worker,
+            courtesy=settings.courtesy,
         ),
         # Keys are checked on every request: from the small pool lookups use, not behind scans.
         keys=KeyCache(light_sessions, clock=clock, cache_s=settings.access.key_cache_s),

@@ -16,6 +16,7 @@ from probes.context import ProbeLimits
 from probes.mcp.identity import WIDELY_USED_CLIENTS, ClientInfo, client_from_text
 from probes.netpolicy import IPNetwork, NetworkPolicy
 from trustsvc.config.access import AccessSettings, load_access_settings
+from trustsvc.config.courtesy import CourtesySettings, load_courtesy_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
 from trustsvc.config.env import SettingsError, count, number
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
@@ -70,6 +71,7 @@ class Settings:
         receipts: the signing key file and the public URL receipts point back to.
         serving: connection timeouts, the per-client connection cap and trusted proxies of
             `trustsvc serve`.
+        courtesy: pacing, the opt-out list and the User-Agent of unattended probing.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -84,6 +86,7 @@ class Settings:
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
     serving: ServingSettings = field(default_factory=ServingSettings)
+    courtesy: CourtesySettings = field(default_factory=CourtesySettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -118,6 +121,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         observability=load_observability_settings(env),
         receipts=load_receipt_settings(env),
         serving=load_serving_settings(env),
+        courtesy=load_courtesy_settings(env),
     )
 
 

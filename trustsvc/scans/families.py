@@ -64,6 +64,7 @@ def probe_context(settings: Settings) -> ProbeContext:
         limits=settings.probes.limits,
         ca_file=settings.probes.ca_file,
         extra_headers=settings.probes.extra_headers,
+        user_agent=settings.courtesy.user_agent,
         executor=ThreadPoolExecutor(
             max_workers=settings.probes.blocking_threads, thread_name_prefix="probe"
         ),

@@ -85,7 +85,7 @@ async def test_each_disguise_is_one_handshake_with_its_own_user_agent(ctx: Probe
     agents = {r.client_name: r.headers.get("user-agent", "") for r in initializes}
     assert agents["claude-ai"] == "Claude-User"
     assert agents["cursor-vscode"] == "Cursor/1.0.0"
-    assert agents["trustsvc-probe"].startswith("trustsvc-probe/")
+    assert agents["trustsvc-probe"].startswith("trustsvc")
 
 
 async def test_without_disguises_nothing_is_compared(ctx: ProbeContext) -> None:
