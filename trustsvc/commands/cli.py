@@ -39,6 +39,27 @@ COMMANDS = {
 }
 
 
+class _Version(argparse.Action):
+    """`--version`: the package and the scoring policy, imported only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        del kwargs
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="print the version and the scoring policy version, then exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        from trustsvc import __version__  # noqa: PLC0415 - only when asked
+        from trustsvc.scoring.policy import POLICY  # noqa: PLC0415 - only when asked
+
+        print(f"trustsvc {__version__} (scoring policy {POLICY.version})")  # noqa: T201
+        parser.exit()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """One line instead of argparse's usage dump."""
@@ -48,6 +69,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = _Parser(prog="trustsvc", description="Trust intelligence for remote MCP servers.")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     serve = commands.add_parser("serve", help="run the REST API")
