@@ -9,6 +9,7 @@ run), which keeps the test offline apart from the build backend pip fetches for 
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# What the wheel is built from; copied so the build's build/ and egg-info stay out of the tree.
+SOURCES = ("pyproject.toml", "README.md", "LICENSE", "probes", "trustsvc")
 PIP = (sys.executable, "-m", "pip")
 PIP_OFFLINE = ("--no-deps", "--no-index")
 
@@ -31,9 +34,16 @@ def _clean_env() -> dict[str, str]:
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv holding only the wheel built from this tree."""
     base = tmp_path_factory.mktemp("wheel")
+    source = base / "src"
+    source.mkdir()
+    for name in SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, source / name)
     wheels = base / "dist"
     subprocess.run(
-        [*PIP, "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        [*PIP, "wheel", "-q", "--no-deps", "-w", str(wheels), str(source)],
         check=True,
         env=_clean_env(),
         cwd=base,
