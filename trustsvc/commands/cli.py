@@ -14,12 +14,19 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from probes.errors import TargetRejected
 from trustsvc.auth.principal import Scope
 from trustsvc.commands.errors import EXIT_UNEXPECTED, EXIT_USAGE, UsageError
-from trustsvc.config.settings import Settings, SettingsError, load_settings
+from trustsvc.config.env import SettingsError
+
+if TYPE_CHECKING:
+    from trustsvc.config.settings import Settings
+
+# Start-up cost: this module imports only argparse and light modules, so `--help` and a bad
+# option answer at once. The settings load after parsing; each command's module (and with
+# it SQLAlchemy, sslyze, Litestar or alembic) only when that command runs.
+# tests/integration/test_cli_startup.py keeps it so; bench/cli_start.py measures it.
 
 # Each command's module, imported only when that command runs.
 COMMANDS = {
@@ -227,21 +234,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message=".*serial number which wasn't positive.*")
     try:
         args = build_parser().parse_args(argv)
+        from trustsvc.config.settings import load_settings  # noqa: PLC0415 - see the note
+
         settings = load_settings(os.environ)
         return _dispatch(args, settings)
     except (UsageError, SettingsError) as exc:
         print(f"trustsvc: error: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
         return EXIT_USAGE
-    except TargetRejected as exc:
-        print(f"trustsvc: refused: {exc.detail}", file=sys.stderr)  # noqa: T201 - CLI output
-        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        if (refusal := _refusal(exc)) is not None:
+            print(f"trustsvc: refused: {refusal}", file=sys.stderr)  # noqa: T201 - CLI output
+            return EXIT_USAGE
         if os.environ.get("TRUSTSVC_DEBUG"):
             raise
         print(f"trustsvc: failed: {type(exc).__name__}: {exc}", file=sys.stderr)  # noqa: T201
         return EXIT_UNEXPECTED
+
+
+def _refusal(exc: Exception) -> str | None:
+    """A refused target's detail; probes.errors is loaded if one was raised, never imported."""
+    errors = sys.modules.get("probes.errors")
+    if errors is not None and isinstance(exc, errors.TargetRejected):
+        detail: str = exc.detail
+        return detail
+    return None
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
