@@ -17,6 +17,7 @@ from probes.netpolicy import resolve_target, system_resolver
 from probes.target import EndpointUrl, Target, parse_endpoint_url
 from trustsvc.commands.errors import UsageError
 from trustsvc.config.settings import Settings
+from trustsvc.config.trust import checked_ca_file
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
 
@@ -47,9 +48,7 @@ def _assess_settings(args: argparse.Namespace, settings: Settings) -> Settings:
             probes, policy=dataclasses.replace(probes.policy, allow_private=True)
         )
     if args.ca_file is not None:
-        if not args.ca_file.is_file():
-            raise UsageError(f"--ca-file {args.ca_file} is not a readable file")
-        probes = dataclasses.replace(probes, ca_file=args.ca_file)
+        probes = dataclasses.replace(probes, ca_file=checked_ca_file(args.ca_file, "--ca-file"))
     if args.header:
         probes = dataclasses.replace(probes, extra_headers=_headers(args.header))
     if args.timeout is not None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from trustsvc.auth.principal import Scope
 from trustsvc.commands.errors import EXIT_UNEXPECTED, EXIT_USAGE, UsageError
-from trustsvc.config.env import SettingsError
+from trustsvc.config.env import MAX_PORT, SettingsError, shown
 
 if TYPE_CHECKING:
     from trustsvc.config.settings import Settings
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 # option answer at once. The settings load after parsing; each command's module (and with
 # it SQLAlchemy, sslyze, Litestar or alembic) only when that command runs.
 # tests/integration/test_cli_startup.py keeps it so; bench/cli_start.py measures it.
+
+MAX_MESSAGE = 600  # characters of one error line (an argument quoted in it: at most 200)
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for `yes | head`
 
 # Each command's module, imported only when that command runs.
 COMMANDS = {
@@ -219,9 +222,20 @@ def _add_receipt_commands(commands: argparse._SubParsersAction[_Parser]) -> None
     )
 
 
+def tcp_port(raw: str) -> int:
+    """An argparse type: a TCP port to listen on, 1-65535."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{shown(raw, 40)!r} is not a port number") from None
+    if not 1 <= value <= MAX_PORT:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: a port is 1-{MAX_PORT}")
+    return value
+
+
 def _add_bind(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=tcp_port, default=8000)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,20 +251,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         from trustsvc.config.settings import load_settings  # noqa: PLC0415 - see the note
 
         settings = load_settings(os.environ)
-        return _dispatch(args, settings)
+        code = _dispatch(args, settings)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
     except (UsageError, SettingsError) as exc:
-        print(f"trustsvc: error: {exc}", file=sys.stderr)  # noqa: T201 - CLI output
-        return EXIT_USAGE
+        return _one_line("error", exc, EXIT_USAGE)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _pipe_closed()
     except Exception as exc:
         if (refusal := _refusal(exc)) is not None:
-            print(f"trustsvc: refused: {refusal}", file=sys.stderr)  # noqa: T201 - CLI output
-            return EXIT_USAGE
+            return _one_line("refused", refusal, EXIT_USAGE)
         if os.environ.get("TRUSTSVC_DEBUG"):
             raise
-        print(f"trustsvc: failed: {type(exc).__name__}: {exc}", file=sys.stderr)  # noqa: T201
-        return EXIT_UNEXPECTED
+        return _one_line("failed", f"{type(exc).__name__}: {exc}", EXIT_UNEXPECTED)
+    return code
+
+
+def _one_line(kind: str, message: object, code: int) -> int:
+    """Print `trustsvc: KIND: MESSAGE` as one line of bounded length and return `code`.
+
+    Messages quote arguments through `shown` already; this bound is the backstop for a
+    library's message that echoes a huge input.
+    """
+    line = " ".join(str(message).split())
+    if len(line) > MAX_MESSAGE:
+        line = f"{line[:MAX_MESSAGE]}... ({len(line) - MAX_MESSAGE} more characters)"
+    print(f"trustsvc: {kind}: {line}", file=sys.stderr)  # noqa: T201 - CLI output
+    return code
+
+
+def _pipe_closed() -> int:
+    """The reader went away (`| head`): stop quietly, as SIGPIPE would, without a traceback.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot raise again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE_CLOSED
 
 
 def _refusal(exc: Exception) -> str | None:
