@@ -14,6 +14,7 @@ from probes.target import EndpointUrl, Target
 from trustsvc.commands.errors import EXIT_OK, EXIT_VERDICT
 from trustsvc.config.settings import Settings
 from trustsvc.reports.build import to_json
+from trustsvc.reports.findings import could_not_assess
 from trustsvc.reports.sarif import to_sarif
 from trustsvc.reports.schema import ScanReport
 from trustsvc.reports.text import report_text
@@ -52,8 +53,10 @@ async def _assess(args: argparse.Namespace, settings: Settings, prepared: Prepar
         finally:
             ctx.executor.shutdown(wait=False, cancel_futures=True)
     _print_report(report, args.format, catalogue)
-    if args.fail_on and VERDICT_RANK[report.verdict] >= VERDICT_RANK[args.fail_on]:
-        return EXIT_VERDICT
+    if args.fail_on and (
+        VERDICT_RANK[report.verdict] >= VERDICT_RANK[args.fail_on] or could_not_assess(report)
+    ):
+        return EXIT_VERDICT  # fail closed: an unmeasured endpoint passes no threshold
     return EXIT_OK
 
 
