@@ -38,6 +38,9 @@ class LookupResult(msgspec.Struct, kw_only=True):
     policy_version: str
     assessed_at: datetime
     age_s: int
+    # "could not assess: <why>" when nothing about the endpoint was measured (the
+    # evidence.none gate): the grade is "?" and no threshold should pass it.
+    could_not_assess: str | None = None
 
 
 class LatestSummary(msgspec.Struct, kw_only=True):

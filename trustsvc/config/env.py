@@ -57,3 +57,17 @@ def port(raw: str, name: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) <= MAX_PORT:
         raise SettingsError(f"{name} must be a port number, got {raw!r}")
     return int(raw)
+
+
+SHOWN_CHARS = 200
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A value as a message quotes it: at most `limit` characters, control characters escaped.
+
+    A 100k-character argument or a name with a newline must not turn one line into pages.
+    """
+    text = str(value)
+    cut = text[:limit]
+    cut = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in cut)
+    return cut if len(text) <= limit else f"{cut}... ({len(text) - limit} more characters)"

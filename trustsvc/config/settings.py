@@ -18,13 +18,16 @@ from probes.netpolicy import IPNetwork, NetworkPolicy
 from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.courtesy import CourtesySettings, load_courtesy_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
-from trustsvc.config.env import SettingsError, count, number
+from trustsvc.config.env import SettingsError, count, number, shown
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 from trustsvc.config.receipts import ReceiptSettings, load_receipt_settings
 from trustsvc.config.schedule import ScheduleSettings, load_schedule_settings
 from trustsvc.config.serving import ServingSettings, load_serving_settings
+from trustsvc.config.trust import checked_ca_file
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
+# The async drivers in the dependencies: aiosqlite (embedded) and asyncpg (PostgreSQL).
+SUPPORTED_DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 DEFAULT_REGISTRY_URL = "https://registry.modelcontextprotocol.io"
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -91,7 +94,7 @@ class Settings:
 
 def load_settings(env: Mapping[str, str]) -> Settings:
     """Build settings from TRUSTSVC_* variables, failing loudly on unusable values."""
-    database_url = env.get("TRUSTSVC_DATABASE_URL", DEFAULT_DATABASE_URL)
+    database_url = _database_url(env.get("TRUSTSVC_DATABASE_URL", DEFAULT_DATABASE_URL))
     limits = ProbeLimits(
         family_budget_s=number(env, "TRUSTSVC_FAMILY_BUDGET_S", 60.0),
         network_timeout_s=number(env, "TRUSTSVC_NETWORK_TIMEOUT_S", 5.0),
@@ -107,7 +110,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         probes=ProbeSettings(
             policy=policy,
             limits=limits,
-            ca_file=Path(ca_file) if ca_file else None,
+            ca_file=checked_ca_file(Path(ca_file), "TRUSTSVC_CA_FILE") if ca_file else None,
             client_identities=_client_identities(env),
             tls_children=count(env, "TRUSTSVC_TLS_CHILDREN", DEFAULT_CHILDREN),
         ),
@@ -123,6 +126,18 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         serving=load_serving_settings(env),
         courtesy=load_courtesy_settings(env),
     )
+
+
+def _database_url(url: str) -> str:
+    """The URL, if its scheme names a driver the service ships (the others need packages)."""
+    scheme = url.partition("://")[0]
+    if scheme not in SUPPORTED_DATABASE_SCHEMES:
+        supported = ", ".join(f"{name}://" for name in SUPPORTED_DATABASE_SCHEMES)
+        raise SettingsError(
+            f"TRUSTSVC_DATABASE_URL: unsupported database {shown(scheme, 40)!r}; "
+            f"supported: {supported} (e.g. {DEFAULT_DATABASE_URL})"
+        )
+    return url
 
 
 def _networks(raw: str) -> tuple[IPNetwork, ...]:

@@ -28,7 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from probes.target import parse_endpoint_url
 from trustsvc.observers import ScanObserver
+from trustsvc.reports.findings import could_not_assess
 from trustsvc.reports.schema import ScanReport
+from trustsvc.scoring.evidence import NO_EVIDENCE_GATE
 from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.store.repositories import SCAN_COMPLETED
 
@@ -63,6 +65,7 @@ class LookupRecord:
     confidence: float
     policy_version: str
     assessed_at: datetime
+    could_not_assess: str | None = None
 
 
 _LATEST = (
@@ -76,6 +79,7 @@ _LATEST = (
         ScoreRow.confidence,
         ScoreRow.policy_version,
         ScanRow.assessed_at,
+        ScoreRow.gates,
     )
     .join(ScanRow, ScanRow.endpoint_id == EndpointRow.id)
     .join(ScoreRow, ScoreRow.scan_id == ScanRow.id)
@@ -157,6 +161,7 @@ class LookupService(ScanObserver):
                 confidence=report.confidence,
                 policy_version=report.policy_version,
                 assessed_at=report.assessed_at,
+                could_not_assess=could_not_assess(report),
             ),
         )
 
@@ -214,4 +219,15 @@ class LookupService(ScanObserver):
             confidence=row[6],
             policy_version=row[7],
             assessed_at=row[8],
+            could_not_assess=_headline(row[9]),
         )
+
+
+def _headline(gates: object) -> str | None:
+    """The evidence.none gate's reason among a stored score's gates."""
+    if not isinstance(gates, list):
+        return None
+    for gate in gates:
+        if isinstance(gate, dict) and gate.get("id") == NO_EVIDENCE_GATE:
+            return str(gate.get("reason", ""))
+    return None
