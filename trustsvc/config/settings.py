@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from probes.context import ProbeLimits
-from probes.netpolicy import IPNetwork, NetworkPolicy
+from probes.netpolicy import NetworkPolicy
+from probes.special_addresses import IPNetwork
 from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
 from trustsvc.config.env import SettingsError, number
