@@ -183,6 +183,7 @@ _TOOLS_GATES = (
             {
                 "tool_definition_contains_hidden_instructions",
                 "tool_definition_contains_invisible_unicode",
+                "tool_definition_contains_invalid_characters",
                 "tool_definition_shadows_other_tools",
                 "tool_description_contradicts_schema",
             }
@@ -265,7 +266,7 @@ _REGISTRY_GATES = (
 
 POLICY = ScoringPolicy(
     # The tools model's version is part of the policy: a retrained model is a new policy.
-    version=f"2026.12.1+{MODEL_VERSION}",
+    version=f"2026.12.2+{MODEL_VERSION}",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,
