@@ -24,13 +24,13 @@ from trustsvc.store.migrate import upgrade
 from trustsvc.store.models import AttemptRow, EndpointRow, FindingRow, ScanRow
 
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-HOSTILE = st.text(
+HOSTILE = st.lists(
     st.one_of(
         st.characters(exclude_categories=()),
         st.sampled_from(["\ud800", "\udfff", "\x00", "\u202e"]),
     ),
     max_size=30,
-)
+).map("".join)
 Sessions = async_sessionmaker[AsyncSession]
 
 

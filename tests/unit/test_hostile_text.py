@@ -33,13 +33,13 @@ from trustsvc.scoring.aggregate import score_findings
 AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 INVALID_ID = "tool_definition_contains_invalid_characters"
 # Every code point, surrogates included (Cs is excluded by default), and the worst ones often.
-HOSTILE = st.text(
+HOSTILE = st.lists(
     st.one_of(
         st.characters(exclude_categories=()),
         st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "\x00", "\u202e", "\ufeff"]),
     ),
     max_size=40,
-)
+).map("".join)
 # Without backslashes, no text reads like an escape the decoder would have made.
 PLAIN = HOSTILE.filter(lambda t: "\\" not in t)
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,6 +48,12 @@ PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def _served(description: str) -> bytes:
     """A tools/list result as a server would send it: surrogates and NUL as \\u escapes."""
     return json.dumps({"tools": [tool(description=description)]}).encode()
+
+
+def _json_text(text: str) -> str:
+    """The text as JSON carries it: an escaped high and low surrogate in a row are one pair."""
+    decoded: str = json.loads(json.dumps(text))
+    return decoded
 
 
 def _scan(tools: list[object]) -> tuple[Any, dict[str, Any]]:
@@ -103,11 +109,12 @@ def test_served_text_is_escaped_once_flagged_and_stored_as_utf8(text: str) -> No
     decoded = decode_json(_served(text))
     assert isinstance(decoded, dict)
     description = decoded["tools"][0]["description"]
-    assert description == visible(text)
+    received = _json_text(text)
+    assert description == visible(received)
     assert not has_invalid(description)
     findings, doc = _scan(decoded["tools"])
     flagged = [f for f in findings if f.probe_id == INVALID_ID]
-    assert [f.outcome.value for f in flagged] == ["true" if has_invalid(text) else "false"]
+    assert [f.outcome.value for f in flagged] == ["true" if has_invalid(received) else "false"]
     msgspec.json.encode(doc)  # a snapshot is valid UTF-8 JSON
     _outputs(findings, description)
 
@@ -122,8 +129,8 @@ def test_distinct_served_descriptions_keep_distinct_digests(first: str, second: 
         item = next(v for k, v in doc["tools"].items() if k.startswith("tool:"))
         return str(item["digest"])
 
-    # The snapshot folds whitespace runs; compare texts as it does.
-    if " ".join(first.split()) != " ".join(second.split()):
+    # The snapshot folds whitespace runs; compare texts as it does, as the JSON carries them.
+    if " ".join(_json_text(first).split()) != " ".join(_json_text(second).split()):
         assert digest_of(first) != digest_of(second)
 
 
@@ -132,7 +139,9 @@ def test_distinct_served_descriptions_keep_distinct_digests(first: str, second: 
 def test_raw_text_past_the_collectors_never_fails_the_digest_snapshot_or_writers(
     name: str, text: str
 ) -> None:
-    findings, doc = _scan([tool(name=name or "x", description=text, extra={text: text})])
+    malformed = {"description": text, "inputSchema": text, text: None}
+    findings, doc = _scan([tool(name=name or "x", description=text, extra={text: text}), malformed])
+    assert all(f.outcome.value != "error" for f in findings)
     json.dumps(visible_json(doc), ensure_ascii=False).encode()
     assert canonical_digest(text) == canonical_digest(text)
     _outputs(findings, text)
