@@ -6,7 +6,6 @@ Collectors import these names from `probes.http`.
 
 from __future__ import annotations
 
-import json
 import ssl
 import time
 from collections.abc import AsyncGenerator, Awaitable, Mapping
@@ -25,6 +24,7 @@ from probes.errors import (
     TlsHandshakeFailed,
     Unreachable,
 )
+from probes.hostile_text import decode_json, visible
 from probes.sse import SseEvent, SseParser
 
 T = TypeVar("T")
@@ -166,9 +166,12 @@ def json_body(response: HttpResponse) -> object:
 
 
 def parse_json(payload: bytes | str, where: str) -> object:
-    """Decode JSON text (RFC 8259: UTF-8) or raise ProtocolViolation naming where it came from."""
+    """Decode JSON text (RFC 8259: UTF-8) or raise ProtocolViolation naming where it came from.
+
+    Lone surrogates and NUL come back as visible escapes (probes/hostile_text.py).
+    """
     try:
-        return json.loads(payload)
+        return decode_json(payload)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolViolation(f"invalid JSON from {where}: {str(exc)[:120]}") from exc
 
@@ -183,8 +186,9 @@ def media_type(value: str | None) -> str:
 def headers_of(response: aiohttp.ClientResponse) -> Mapping[str, str]:
     """Response headers with lowercased names, repeated fields joined (RFC 9110 section 5.3)."""
     joined: dict[str, str] = {}
-    for name, value in response.headers.items():
+    for name, raw in response.headers.items():
         key = name.lower()
+        value = visible(raw)  # aiohttp decodes bad bytes as surrogates (surrogateescape)
         joined[key] = f"{joined[key]}, {value}" if key in joined else value
     return MappingProxyType(joined)
 

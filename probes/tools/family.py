@@ -25,6 +25,7 @@ TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
         content_probes.HIDDEN_INSTRUCTIONS, content_probes.definition_contains_hidden_instructions
     ),
     Probe(content_probes.INVISIBLE_UNICODE, content_probes.definition_contains_invisible_unicode),
+    Probe(content_probes.INVALID_CHARACTERS, content_probes.definition_contains_invalid_characters),
     Probe(content_probes.MIXED_SCRIPTS, content_probes.name_uses_mixed_scripts),
     Probe(content_probes.ENCODED_PAYLOAD, content_probes.definition_contains_encoded_payload),
     Probe(content_probes.SHADOWS_OTHER_TOOLS, content_probes.definition_shadows_other_tools),

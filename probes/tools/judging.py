@@ -71,6 +71,7 @@ SPAN_CHARS = 160
 RISK_POINTS: dict[str, int] = {
     "tool_definition_contains_hidden_instructions": 100,
     "tool_definition_contains_invisible_unicode": 100,
+    "tool_definition_contains_invalid_characters": 100,
     "tool_name_uses_mixed_scripts": 50,
     "tool_definition_shadows_other_tools": 100,
     "tool_description_contradicts_schema": 100,
@@ -96,6 +97,7 @@ POISONING_PROBES = frozenset(
     {
         "tool_definition_contains_hidden_instructions",
         "tool_definition_contains_invisible_unicode",
+        "tool_definition_contains_invalid_characters",
         "tool_definition_shadows_other_tools",
         "tool_description_contradicts_schema",
     }

@@ -14,7 +14,8 @@ from pathlib import Path
 from probes.children import DEFAULT_CHILDREN
 from probes.context import ProbeLimits
 from probes.mcp.identity import WIDELY_USED_CLIENTS, ClientInfo, client_from_text
-from probes.netpolicy import IPNetwork, NetworkPolicy
+from probes.netpolicy import NetworkPolicy
+from probes.special_addresses import IPNetwork
 from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.courtesy import CourtesySettings, load_courtesy_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings

@@ -187,6 +187,7 @@ _TOOLS_GATES = (
             {
                 "tool_definition_contains_hidden_instructions",
                 "tool_definition_contains_invisible_unicode",
+                "tool_definition_contains_invalid_characters",
                 "tool_definition_shadows_other_tools",
                 "tool_description_contradicts_schema",
             }
@@ -277,7 +278,8 @@ _REGISTRY_GATES = (
 POLICY = ScoringPolicy(
     # The tools model's version is part of the policy: a retrained model is a new policy.
     # 2026.12.2: the evidence.none gate (nothing about the endpoint measured).
-    version=f"2026.12.2+{MODEL_VERSION}",
+    # 2026.12.3: the tools.cloaking gate, and invalid characters in tool text.
+    version=f"2026.12.3+{MODEL_VERSION}",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,
