@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from probes.tools.checks import normalise_name
 from probes.tools.lexicon import (
     ACTION_VERBS,
     ASK_VERBS,
@@ -540,11 +541,18 @@ _NOT_PARAMS = words("the a an this that same each every any")
 
 
 def read_directive(
-    text: str, start: int, end: int, ctx: ListingContext, role: Role = Role.PROSE
+    text: str,
+    start: int,
+    end: int,
+    ctx: ListingContext,
+    role: Role = Role.PROSE,
+    *,
+    tokens: Sequence[Token] | None = None,
 ) -> Directive | None:
     """The directive reading of text[start:end]; None for a sentence with no words."""
     sentence = text[start:end]
-    tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
+    if tokens is None:
+        tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
     if not tokens:
         return None
     trigger, t_start, t_end = _trigger(tokens)
@@ -593,8 +601,74 @@ _MIN_NAME_WORDS = 4  # a parameter name needs a phrase to carry an order
 _PLANTED = re.compile(r"@|://|\$\(|`")
 
 
-def read_directives(text: str, ctx: ListingContext, role: Role = Role.PROSE) -> list[Directive]:
-    """Every sentence of `text` read as a directive."""
+class SentenceMemo:
+    """Directives already read in one listing, so a repeated sentence is read once.
+
+    Listings repeat themselves: a large server's tools share parameter descriptions ("The
+    ID or URL-encoded path of the project") and boilerplate, and a listing reads each
+    distinct sentence about once in two. A directive depends on the definition being judged
+    only through which of its tokens fold to that definition's name, title, parameter names
+    or name words, so the key is the sentence, its offset and role, and those hits; the
+    listing-wide part of the context is fixed for one memo. One memo serves one listing.
+    """
+
+    __slots__ = ("_directives", "_tokens")
+
+    def __init__(self) -> None:
+        self._tokens: dict[tuple[str, int], tuple[list[Token], frozenset[str]]] = {}
+        self._directives: dict[tuple[object, ...], Directive | None] = {}
+
+    def read(
+        self, text: str, start: int, end: int, ctx: ListingContext, role: Role
+    ) -> Directive | None:
+        """`read_directive(text, start, end, ctx, role)`, computed once per distinct key."""
+        sentence = text[start:end]
+        known = self._tokens.get((sentence, start))
+        if known is None:
+            tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
+            known = (tokens, _foldings(tokens))
+            self._tokens[(sentence, start)] = known
+        tokens, foldings = known
+        hits = tuple(
+            sorted(
+                (
+                    h,
+                    h == ctx.self_name,
+                    h == ctx.self_title,
+                    h in ctx.self_params,
+                    h in ctx.self_words,
+                )
+                for h in foldings & ctx.self_keys
+            )
+        )
+        key = (sentence, start, role, hits)
+        if key in self._directives:
+            return self._directives[key]
+        directive = read_directive(text, start, end, ctx, role, tokens=tokens)
+        self._directives[key] = directive
+        return directive
+
+
+def _foldings(tokens: Sequence[Token]) -> frozenset[str]:
+    """Every folding of every token that a directive compares with the judged definition."""
+    found: set[str] = set()
+    for t in tokens:
+        if t.text.isalnum():  # a plain word folds to its lower case whichever way
+            found.add(t.low)
+            continue
+        bare = t.bare
+        found.add(t.low)
+        found.add(t.low.replace("-", "").replace(".", ""))
+        found.add(bare.lower().replace("_", "").replace("-", ""))
+        found.add(normalise_name(bare.removesuffix("'s")))
+        found.add(normalise_name(bare))
+    return frozenset(found)
+
+
+def read_directives(
+    text: str, ctx: ListingContext, role: Role = Role.PROSE, memo: SentenceMemo | None = None
+) -> list[Directive]:
+    """Every sentence of `text` read as a directive (through `memo` when one is given)."""
     found = []
     for start, end in sentences(text):
         words = text.count(" ", start, end) + 1
@@ -602,7 +676,10 @@ def read_directives(text: str, ctx: ListingContext, role: Role = Role.PROSE) -> 
             continue  # a plain parameter name orders nothing
         if words < 2 and _PLANTED.search(text, start, end) is None:  # noqa: PLR2004
             continue  # one word ("string", "asc") orders nothing, unless it hides an address
-        directive = read_directive(text, start, end, ctx, role)
+        if memo is None:
+            directive = read_directive(text, start, end, ctx, role)
+        else:
+            directive = memo.read(text, start, end, ctx, role)
         if directive is not None:
             found.append(directive)
     return found
