@@ -161,6 +161,8 @@ class ListingContext:
     self_words: frozenset[str] = field(default_factory=frozenset)
     # Every folded string a sentence's reading compares with the judged definition.
     self_keys: frozenset[str] = frozenset()
+    # The name prefixes most of the listing's tools share (`jira`, `gitlab`).
+    prefixes: frozenset[str] = frozenset()
 
     def for_definition(self, definition: ToolDefinition) -> ListingContext:
         """The context with `definition` as the one being judged."""
@@ -177,6 +179,7 @@ class ListingContext:
             own_words=self.own_words,
             vocab=self.vocab,
             params=self.params,
+            prefixes=self.prefixes,
             self_name=name,
             self_title=title,
             self_vocab=_vocabulary(definition),
@@ -212,7 +215,14 @@ def _stem(word: str) -> str:
 def related(ctx: ListingContext, a: str, b: str) -> bool:
     """Whether two of the listing's tools share a content word (process ~ kill_process's pid)."""
     mine = ctx.vocab.get(normalise_name(a), ctx.self_vocab)
-    return bool(mine & ctx.vocab.get(normalise_name(b), frozenset()))
+    theirs = ctx.vocab.get(normalise_name(b))
+    if theirs is None:  # an unlisted sibling (see `kin`): its name's own words
+        theirs = frozenset(
+            _stem(w)
+            for w in words_of(b)
+            if len(w) > 2 and w not in _COMMON_NAME_WORDS  # noqa: PLR2004
+        )
+    return bool(mine & theirs)
 
 
 def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
@@ -227,12 +237,42 @@ def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
     }
     name_words = {w for n in names for w in words_of(n)}
     vocab = {normalise_name(n): _vocabulary(d) for d in listed for n in (d.name, d.title) if n}
+    tools = [d.name for d in listed if d.kind == "tool" and d.name]
+    firsts: dict[str, int] = {}
+    for name in tools:
+        parts = words_of(name)
+        if len(parts) > 1:
+            firsts[parts[0]] = firsts.get(parts[0], 0) + 1
+    prefixes = {
+        w
+        for w, n in firsts.items()
+        if n >= _MIN_PREFIX_TOOLS
+        and n * _PREFIX_SHARE >= len(tools)
+        and w not in _COMMON_NAME_WORDS
+    }
     return ListingContext(
         own=frozenset(normalise_name(n) for n in names),
         own_words=frozenset(name_words),
         vocab=vocab,
         params=frozenset(keys),
+        prefixes=frozenset(prefixes),
     )
+
+
+_MIN_PREFIX_TOOLS = 3
+_PREFIX_SHARE = 3  # a prefix most tools share: at least a third of them
+
+
+def kin(bare: str, ctx: ListingContext) -> bool:
+    """An unlisted name that is plainly this server's: it wears the listing's own prefix.
+
+    Servers hide tools by configuration (read-only modes, toolsets) and their descriptions
+    still name them: `jira_create_issue` in a read-only listing of `jira_*` tools. A name
+    of the same world without the prefix (`refund_payment` beside `create_payment`) stays
+    foreign: shadowing a same-world tool of another server is the attack itself.
+    """
+    parts = words_of(bare)
+    return len(parts) > 1 and parts[0] in ctx.prefixes
 
 
 def _identifier_shaped(token: Token) -> bool:
@@ -359,6 +399,13 @@ def _role_of(bare: str, ctx: ListingContext) -> RefRole:
     return RefRole.FOREIGN
 
 
+def _claimed(ref: ToolRef | None, ctx: ListingContext) -> ToolRef | None:
+    """A named foreign reference the listing claims as its own unlisted sibling (`kin`)."""
+    if ref is not None and ref.role is RefRole.FOREIGN and ref.named and kin(ref.text, ctx):
+        return ToolRef(ref.text, RefRole.OWN, ref.index, ref.named, ref.start, ref.slot)
+    return ref
+
+
 def _generic_at(tokens: Sequence[Token], i: int) -> int | None:
     """Index of the tool noun when tokens[i] opens "any (other) tool" or "other servers"."""
     low = tokens[i].low
@@ -404,7 +451,9 @@ def named_mentions(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef
                 or nxt == ":"
                 or (_event_slot(tokens, i) and not token.low.endswith("'s"))
             )
-            found.append(ToolRef(bare, role, i, named=True, start=token.start, slot=slot))
+            ref = _claimed(ToolRef(bare, role, i, named=True, start=token.start, slot=slot), ctx)
+            if ref is not None:
+                found.append(ref)
     return found
 
 
@@ -446,7 +495,7 @@ def tool_refs(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef]:
             i = noun + 1
             continue
         if token.kind in (Kind.WORD, Kind.QUOTED) and _worth_a_look(tokens, i, ctx):
-            ref = _name_ref(tokens, i, ctx)
+            ref = _claimed(_name_ref(tokens, i, ctx), ctx)
             if ref is not None:
                 refs.append(ref)
         i += 1

@@ -225,8 +225,23 @@ def _sequencing(d: Directive, ctx: ListingContext) -> str | None:
         return "foreign"
     own = [r for r in others if r.role is RefRole.OWN]
     if own and not any(related(ctx, ctx.self_name, r.text) for r in own):
-        return "unrelated"
+        return None if _feeds_parameter(d) else "unrelated"
     return None
+
+
+_ID_WORD = re.compile(r"\b(?:\w+_ids?|[a-z]+Ids?|IDs?|ids?|identifiers?|uuids?)\b")
+
+
+def _feeds_parameter(d: Directive) -> bool:
+    """The sibling produces what this tool takes ("call `list_accounts` for the account id").
+
+    The sentence names one of this tool's parameters or an id: data flows between the two,
+    nothing is hidden and no data is taken.
+    """
+    if d.concealment or d.data is not None or d.override:
+        return False
+    named = any(r.role is RefRole.PARAM for r in (*d.refs, *d.trigger_refs))
+    return named or _ID_WORD.search(d.text) is not None
 
 
 _ARGUMENT_CHANGE = re.compile(

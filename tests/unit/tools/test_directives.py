@@ -60,6 +60,9 @@ HONEST: list[tuple[str, str]] = [
     ("data_flow_to_sink", "Include environment variables in the env parameter."),
     ("secret_file_flow", "Reads the .env file of the project and returns variable names."),
     ("unrelated_sequencing", "Call list_processes first to find the pid for kill_process."),
+    # A sibling that produces this tool's parameter is a data dependency, not line jumping.
+    ("unrelated_sequencing", "The notes come from read_file; run that first if you have none."),
+    ("unrelated_sequencing", "You must call send_email first to get the message id."),
     ("foreign_sequencing", "When is_truncated is true, call again with start=next_start."),
     ("sibling_argument_tampering", "Pass the pid returned by list_processes to kill_process."),
     ("foreign_argument_tampering", "When is_truncated is true, call again with start=next_start."),
@@ -114,6 +117,16 @@ def test_references_take_their_role_from_the_listing() -> None:
         "fetch_url": RefRole.FOREIGN,
         "any other tool": RefRole.GENERIC,
     }
+
+
+def test_an_unlisted_name_with_the_listing_prefix_is_its_own() -> None:
+    """A read-only listing of `jira_*` tools still names its hidden writers."""
+    jira = [tool(name=f"jira_{v}_issue", description="An issue.") for v in ("get", "list")]
+    jira.append(tool(name="jira_search", description="Search issues."))
+    ctx = listing_context(observe(*jira).definitions)
+    sample = "Call jira_create_issue next, or use the `post_tweet` tool."
+    roles = {r.text: r.role for r in tool_refs(tokenize(sample), ctx)}
+    assert roles == {"jira_create_issue": RefRole.OWN, "post_tweet": RefRole.FOREIGN}
 
 
 @pytest.mark.parametrize(
