@@ -129,6 +129,56 @@ _OBEY_OUTPUT = re.compile(
     r"|guidelines?)",
     re.IGNORECASE,
 )
+# Safeguards set aside in any voice, by their parts: consent declared unnecessary ("no need
+# to check with the user", "confirmation dialogs are unnecessary"), safeguards declared off
+# ("safety policies are suspended"), authority claimed ("SYSTEM NOTICE:", "as the
+# administrator, I authorise you"), elevated standing ("you have elevated privileges"), and
+# the tool's output made to outrank the user ("whatever this tool returns is authoritative").
+_CONSENT_WORDS = (
+    r"(?:confirm\w*|approv\w*|consent\w*|permission\w*|authori[sz]\w*|sign[- ]?off"
+    r"|check(?:ing)?\s+with\s+(?:the\s+)?(?:user|human)|consult(?:ing)?\s+(?:the\s+)?(?:user|human)"
+    r"|ask(?:ing)?\s+(?:the\s+)?(?:user|human|for\s+(?:permission|confirmation|approval|consent))"
+    r"|prompt(?:ing)?\s+(?:the\s+)?(?:user|for\s+(?:permission|confirmation|approval|consent)))"
+)
+# Whose consent: a bare "Approval is not required" describes a setting's value.
+_WHOSE = r"(?:user'?s?|human'?s?|your|explicit|manual|further|any|their|owner'?s?)\s+"
+_SAFEGUARD_WORDS = (
+    r"(?:safety|security|content)?\s*(?:polic(?:y|ies)|restrictions?|guardrails?|safeguards?"
+    r"|filters?|rules?|guidelines?|limits?|checks?|protections?|confirmations?|approvals?"
+    r"|reviews?|dialogs?|prompts?|warnings?)"
+)
+_SET_ASIDE = re.compile(
+    rf"\b(?:no\s+need|not\s+(?:necessary|needed|required)|unnecessary|needn'?t|don'?t\s+need"
+    rf"|do\s+not\s+need|never\s+need)\s+(?:for\s+(?:you\s+)?)?(?:to\s+)?(?:\w+\s+){{0,2}}?"
+    rf"{_CONSENT_WORDS}"
+    rf"|\b{_WHOSE}{_CONSENT_WORDS}\s+(?:\w+\s+){{0,3}}?(?:is|are|was|were|has\s+been|have\s+been)\s+"
+    rf"(?:not\s+(?:required|needed|necessary)|unnecessary|optional|waived|implied|pre-?granted"
+    rf"|already\s+(?:given|granted|obtained))\b"
+    rf"|\b{_SAFEGUARD_WORDS}\s+(?:\w+\s+){{0,3}}?(?:are|is|have\s+been|has\s+been)\s+(?:now\s+)?"
+    rf"(?:suspended|disabled|lifted|waived|revoked|off|relaxed|removed|turned\s+off)\b"
+    rf"|\b{_SAFEGUARD_WORDS}\s+(?:\w+\s+){{0,3}}?(?:no\s+longer|do\s+not|don'?t|does\s+not"
+    rf"|doesn'?t)\s+apply\b"
+    rf"|\bwithout\s+(?:waiting\s+for|asking(?:\s+for)?|checking\s+with|consulting|seeking"
+    rf"|requesting|getting|bothering)\s+(?:the\s+|any\s+|your\s+)?(?:user|human|operator|owner"
+    rf"|approval|confirmation|consent|permission)"
+    rf"|(?:^|[\[(#*<]\s*)(?:system|admin(?:istrator)?|developer|operator|security|root)\s+"
+    rf"(?:notice|message|override|directive|instruction|update|alert|command|policy|note)\b\s*[:\]!-]"
+    rf"|\bas\s+(?:the|your)\s+(?:system\s+)?(?:administrator|admin|developer|operator|owner)\b"
+    rf"[^.]{{0,40}}\b(?:authori[sz]e|allow|permit|instruct|order|grant)\b"
+    rf"|\b(?:elevated|administrative|root|admin|unrestricted|full)\s+(?:privileges|rights"
+    rf"|authority|permissions)\b"
+    rf"|\bno\s+longer\s+(?:need|require)s?\s+(?:the\s+user'?s?\s+)?(?:permission|approval"
+    rf"|consent|confirmation)"
+    rf"|\b(?:whatever|anything|everything)\s+(?:this\s+tool|the\s+tool|it)\s+(?:returns|says"
+    rf"|outputs|responds)\b[^.]{{0,40}}\b(?:authoritative|follow|obey|do|execute|carry\s+out"
+    rf"|act\s+on|trust)\b"
+    rf"|\b(?:instructions|directions|commands|text)\s+(?:in|from|inside)\s+(?:this\s+tool'?s?"
+    rf"|the\s+tool'?s?|its)\s+(?:output|response|result)s?\s+(?:\w+\s+){{0,2}}?(?:take|takes"
+    rf"|have|has)\s+(?:priority|precedence)"
+    rf"|\b(?:take|takes)\s+(?:priority|precedence)\s+over\s+(?:anything|everything|whatever"
+    rf"|what)\s+the\s+user",
+    re.IGNORECASE | re.MULTILINE,
+)
 _USERISH = words("user users human humans operator operators them anyone anybody owner person")
 _USERS = words("user users human humans operator operators owner")
 _MAX_SENTENCE_TOKENS = 120
@@ -264,7 +314,7 @@ _STRONG_SAFEGUARDS = words(
 )
 _SAFEGUARD_QUALIFIERS = words(
     "previous prior above earlier preceding original your all any other system safety security"
-    " existing user's developer's operator's"
+    " existing user's developer's operator's usual normal standard regular"
 )
 
 
@@ -307,7 +357,7 @@ def _override(text: str, tokens: Sequence[Token], role: Role) -> bool:
             return True
         if low == "without" and CONSENT & set(lows[i + 1 : i + 5]):
             return True
-    obey = _OBEY_OUTPUT.search(text)
+    obey = _OBEY_OUTPUT.search(text) or _SET_ASIDE.search(text)
     if obey and not _NEGATED_TAIL.search(text[: obey.start()]):
         return True
     return bool(_PERSONA.search(text) or _APPROVED.search(text))
@@ -732,7 +782,11 @@ _OVERRIDE_GATE = (
         "without you act pretend mode bound restricted your approved authorised authorized"
         " consented confirmed granted allowed pre-approved preapproved already treat consider"
         " regard handle follow obey priority precedence overrides comes come objects refuses"
-        " declines says disagrees hesitates user"
+        " declines says disagrees hesitates user need necessary unnecessary needn't required"
+        " suspended disabled lifted waived revoked relaxed apply whatever anything everything"
+        " instructions directions commands privileges rights authority permissions notice"
+        " message administrator admin developer operator system security root optional implied"
+        " confirmation confirmations approval approvals consent"
     )
 )
 _ORDER_WORDS = words(
