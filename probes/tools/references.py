@@ -163,6 +163,8 @@ class ListingContext:
     self_keys: frozenset[str] = frozenset()
     # The name prefixes most of the listing's tools share (`jira`, `gitlab`).
     prefixes: frozenset[str] = frozenset()
+    # Each listed tool's folded parameter names, by its folded name.
+    tool_params: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def for_definition(self, definition: ToolDefinition) -> ListingContext:
         """The context with `definition` as the one being judged."""
@@ -180,6 +182,7 @@ class ListingContext:
             vocab=self.vocab,
             params=self.params,
             prefixes=self.prefixes,
+            tool_params=self.tool_params,
             self_name=name,
             self_title=title,
             self_vocab=_vocabulary(definition),
@@ -196,9 +199,15 @@ _COMMON_NAME_WORDS = words(
 )
 
 
+_MAX_TITLE_WORDS = 6
+
+
 def _vocabulary(definition: ToolDefinition) -> frozenset[str]:
     """Content words of a tool's name, title and parameter names: what it is about."""
-    found = set(words_of(definition.name or "")) | set(words_of(definition.title or ""))
+    title = definition.title or ""
+    # A title is a name ("Move File"); a sentence there is text to judge, not what it is about.
+    short_title = len(title.split()) <= _MAX_TITLE_WORDS and not any(c in title for c in ".,;:")
+    found = set(words_of(definition.name or "")) | set(words_of(title if short_title else ""))
     for f in definition.fields:
         if f.role is Role.NAME and f.path.startswith("inputSchema"):
             found |= set(words_of(f.text))
@@ -256,6 +265,15 @@ def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
         vocab=vocab,
         params=frozenset(keys),
         prefixes=frozenset(prefixes),
+        tool_params={
+            normalise_name(d.name): frozenset(
+                normalise_name(f.text)
+                for f in d.fields
+                if f.role is Role.NAME and f.path.startswith("inputSchema")
+            )
+            for d in listed
+            if d.kind == "tool" and d.name
+        },
     )
 
 
