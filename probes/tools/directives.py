@@ -81,13 +81,17 @@ _SUBJECT_MODALS = re.compile(
     re.IGNORECASE,
 )
 _STANDING = re.compile(
-    r"\b(?:for|on|in|with|after|before)\s+(?:every|each|all|any)\s+(?:\w+\s+)?(?:subsequent\s+|"
+    r"\b(?:(?:for|on|in|with|after|before|to|into|from|of|during)\s+)?(?:every|each|all|any)"
+    r"\s+(?:\w+\s+)?(?:subsequent\s+|"
     r"future\s+|other\s+|new\s+)?(?:commands?|requests?|responses?|messages?|queries|query|calls?"
     r"|tool\s+calls?|interactions?|sessions?|conversations?|turns?|answers?|replies|reply|prompts?"
     r"|emails?|files?|transactions?|outputs?|operations?|actions?|invocations?)\b"
     r"|\bfrom\s+now\s+on\b|\bfor\s+the\s+rest\s+of\b|\bin\s+all\s+(?:future|subsequent|later)\b"
     r"|\bthroughout\s+(?:the|this|each|every)\s+(?:session|conversation|chat)\b"
-    r"|\b(?:at\s+all\s+times|going\s+forward|henceforth|permanently)\b",
+    r"|\b(?:at\s+all\s+times|going\s+forward|henceforth|permanently)\b"
+    r"|\b(?:during|throughout|for|in|until|till)\s+(?:the\s+rest\s+of\s+)?(?:this|the|each"
+    r"|every|current)\s+(?:session|conversation|chat)\b"
+    r"|\buntil\s+the\s+(?:session|conversation|chat)\s+(?:ends|is\s+over|closes)\b",
     re.IGNORECASE,
 )
 _PASSIVE = re.compile(
@@ -631,7 +635,12 @@ def read_directive(
         actions=frozenset(found),
         negated=frozenset(negated - found),
         obligation=bool(lows & OBLIGATION) or OBLIGATION_PHRASE.search(sentence) is not None,
-        imperative=_imperative(sentence, start, tokens, min(main_start, len(tokens) - 1)),
+        imperative=_imperative(sentence, start, tokens, min(main_start, len(tokens) - 1))
+        or (  # "Going forward, whenever X happens, store ...": the clause after the trigger
+            trigger is not None
+            and t_end + 1 < len(tokens)
+            and _imperative(sentence, start, tokens, t_end + 1)
+        ),
         passive=_passive(sentence, lows),
         standing=bool(lows & _STANDING_WORDS) and _STANDING.search(sentence) is not None,
         concealment=bool(lemmas & _CONCEAL_GATE) and _concealment(tokens, found),
@@ -771,7 +780,7 @@ _PARTICIPLES = words(
 _GOES_WORDS = words("goes go flow flows end ends")
 _STANDING_WORDS = words(
     "every each all any now rest future subsequent later throughout times forward henceforth"
-    " permanently"
+    " permanently session conversation chat"
 )
 _BULK_WORDS = words("last latest recent every all any each everyone everybody")
 _CONCEAL_GATE = HIDE_VERBS | CONCEAL_VERBS | STEALTH | words("user keep remain stay without")

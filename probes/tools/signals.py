@@ -112,7 +112,10 @@ def _tampering(d: Directive) -> bool:
     return generic_trigger and (d.obligation or d.imperative)
 
 
-_CODE = re.compile(r"&&|\|\||\$\(|;\s*\w|\bcurl\b|\bwget\b|\|\s*(?:sh|bash)\b", re.IGNORECASE)
+_CODE = re.compile(
+    r"&&|\|\||\$\(|;\s*\w|\bcurl\b|\bwget\b|\|\s*(?:sh|bash)\b|`[^`]*[;|&$=/][^`]*`",
+    re.IGNORECASE,
+)
 _OUTWARD_SINKS = frozenset({"url", "email", "external", "side_channel", "foreign_tool"})
 
 
