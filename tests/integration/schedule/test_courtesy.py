@@ -103,11 +103,15 @@ async def test_an_allowed_endpoint_is_scanned_with_the_honest_user_agent(databas
         assert (tally.stored, tally.postponed) == (1, 0)
         assert site.paths()[0] == "/robots.txt"
         assert "/mcp" in site.paths("POST")
+        # Besides the honest one, only the cloaking check's disguises (issue 18) are sent.
+        disguises = {c.user_agent for c in settings.probes.client_identities}
         agents = {seen.user_agent for seen in site.seen}
-        assert agents == {settings.courtesy.user_agent}
-        assert agents == {
+        assert agents - disguises == {settings.courtesy.user_agent}
+        assert agents - disguises == {
             "trustsvc/0.1.0 (+https://ops.example/probing; MCP endpoint trust assessment)"
         }
+        robots = [seen.user_agent for seen in site.seen if seen.path == "/robots.txt"]
+        assert robots == [settings.courtesy.user_agent]
 
 
 async def test_a_user_request_skips_robots(database_url: str) -> None:
