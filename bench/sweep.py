@@ -271,6 +271,7 @@ class Audit:
     duplicates: int
     not_completed: int
     failed_attempts: int
+    failed_by: tuple[tuple[str, str, int], ...] = ()  # (family, reason, count), most first
 
 
 async def audit(
@@ -291,18 +292,24 @@ async def audit(
         not_completed = await session.scalar(
             select(func.count()).where(ScanRow.status != "completed", ScanRow.requested_at >= since)
         )
-        failed_attempts = await session.scalar(
-            select(func.count())
-            .select_from(AttemptRow)
-            .join(ScanRow, ScanRow.id == AttemptRow.scan_id)
-            .where(ScanRow.requested_at >= since, AttemptRow.status != "completed")
+        failed = (
+            await session.execute(
+                select(AttemptRow.family, AttemptRow.reason, func.count())
+                .join(ScanRow, ScanRow.id == AttemptRow.scan_id)
+                .where(ScanRow.requested_at >= since, AttemptRow.status != "completed")
+                .group_by(AttemptRow.family, AttemptRow.reason)
+            )
+        ).all()
+        failed_by = tuple(
+            sorted(((str(f), str(r), int(n)) for f, r, n in failed), key=lambda t: -t[2])
         )
     return Audit(
         scanned=len(per_endpoint),
         missing=sum(1 for endpoint_id in ids if endpoint_id not in per_endpoint),
         duplicates=sum(n - 1 for n in per_endpoint.values()),
         not_completed=int(not_completed or 0),
-        failed_attempts=int(failed_attempts or 0),
+        failed_attempts=sum(n for _, _, n in failed_by),
+        failed_by=failed_by,
     )
 
 
@@ -586,6 +593,7 @@ def print_round(r: Round) -> None:
         ("scans: missing", str(a.missing)),
         ("scans not completed", str(a.not_completed)),
         ("family attempts failed", str(a.failed_attempts)),
+        *((f"  {family}: {reason}", str(n)) for family, reason, n in a.failed_by),
         ("MCP POSTs / endpoint", f"{r.mcp_posts / scanned:.1f}"),
         ("peak RSS MiB / worker", f"{rss} (goal < {r.rss_goal_mib:.0f})"),
         (

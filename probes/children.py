@@ -50,11 +50,17 @@ class ChildPool:
     """At most `size` children; a call waits for a free one, and a call that overruns is killed.
 
     Children start lazily, on the first calls that need them, so a process that never scans
-    never spawns one. `close()` ends them all.
+    never spawns one. A child that is killed or worn out is replaced at once, importing
+    `preload` and the modules of the functions called so far before it is needed, so a
+    fresh child costs no call its budget. `close()` ends them all.
     """
 
     def __init__(
-        self, size: int = DEFAULT_CHILDREN, max_tasks_per_child: int = DEFAULT_TASKS_PER_CHILD
+        self,
+        size: int = DEFAULT_CHILDREN,
+        max_tasks_per_child: int = DEFAULT_TASKS_PER_CHILD,
+        *,
+        preload: tuple[str, ...] = (),
     ) -> None:
         if size < 1 or max_tasks_per_child < 1:
             raise ValueError("a child pool needs at least one child and one task per child")
@@ -66,6 +72,7 @@ class ChildPool:
         self._slots = 0  # children alive or about to be spawned, at most `size`
         self._waiters: deque[Future[ChildHandle | None]] = deque()
         self._closed = False
+        self._preload: dict[str, None] = dict.fromkeys(preload)  # ordered, no repeats
         # One waiter thread per busy child, plus room for killed ones still draining EOF.
         self._threads = ThreadPoolExecutor(max_workers=2 * size, thread_name_prefix="child-wait")
 
@@ -91,6 +98,8 @@ class ChildPool:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
+        with self._lock:
+            self._preload.setdefault(fn.__module__, None)
         try:
             async with asyncio.timeout_at(deadline):
                 child = await self._checkout()
@@ -133,7 +142,7 @@ class ChildPool:
         return value
 
     async def warm(self, timeout_s: float = 60.0) -> tuple[int, ...]:
-        """Start every child now and wait until each answers; their process ids.
+        """Start every child now and wait until each answers (its preloads imported); pids.
 
         `size` concurrent calls each hold a different child, so all of them spawn.
         """
@@ -191,10 +200,34 @@ class ChildPool:
     def _spawn(self) -> ChildHandle:
         """Start a child in a slot already counted (quick: the child imports on its own)."""
         try:
-            child = ChildHandle.start()
+            return self._spawn_in_slot()
         except BaseException:
             self._pass_on(None)
             raise
+
+    def _discard(self, child: ChildHandle, *, kill: bool = True) -> None:
+        """End a child (killed, died or worn out) and start its replacement in its slot."""
+        if kill:
+            child.kill()
+        child.retire()
+        with self._lock:
+            self._children.discard(child)
+            closed = self._closed
+        fresh = None
+        if not closed:
+            with contextlib.suppress(OSError, ProbeError):  # else a later call spawns one
+                fresh = self._spawn_in_slot()
+        self._pass_on(fresh)
+        with contextlib.suppress(RuntimeError):  # the pool closed: close() reaped it
+            self._threads.submit(child.reap)
+
+    def _modules(self) -> tuple[str, ...]:
+        with self._lock:
+            return tuple(m for m in self._preload if m not in {"builtins", "posix", "__main__"})
+
+    def _spawn_in_slot(self) -> ChildHandle:
+        """A child in a slot already counted; on failure the caller frees the slot."""
+        child = ChildHandle.start(self._modules())
         with self._lock:
             if not self._closed:
                 self._children.add(child)
@@ -202,17 +235,6 @@ class ChildPool:
         child.kill()
         child.reap()
         raise ProbeError("the child pool is closed")
-
-    def _discard(self, child: ChildHandle, *, kill: bool = True) -> None:
-        """End a child (killed, died or worn out) and free its slot for a fresh one."""
-        if kill:
-            child.kill()
-        child.retire()
-        with self._lock:
-            self._children.discard(child)
-        self._pass_on(None)
-        with contextlib.suppress(RuntimeError):  # the pool closed: close() reaped it
-            self._threads.submit(child.reap)
 
     def _release(self, child: ChildHandle) -> None:
         self._pass_on(child)

@@ -110,6 +110,7 @@ async def test_an_overrun_kills_its_child_and_spares_the_others(listener: socket
         with pytest.raises(ProbeTimeout, match="killed"):
             await stuck
         assert await closed_by_peer(conn)  # killed: the kernel closed its socket
+        assert pool.spawned == 2  # its replacement started at once, before any call needs it
         # A fresh child took the killed one's place; the spared one goes on.
         pids = await asyncio.gather(*(pool.run(os.getpid, timeout_s=GENEROUS_S) for _ in "ab"))
         assert other in pids

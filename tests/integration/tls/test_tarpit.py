@@ -20,6 +20,7 @@ from probes.model import AttemptStatus, ErrorReason, Outcome
 from probes.netpolicy import NetworkPolicy
 from probes.runner import RunResult, run_families
 from probes.target import Target, parse_endpoint_url
+from probes.tls import scan as tls_scan
 from probes.tls.family import TLS_FAMILY
 from tests.servers.pki import LabPki
 from tests.servers.tls import LabTlsConfig, LabTlsServer, Tarpit, tarpit_server
@@ -42,12 +43,12 @@ def lab_target(port: int) -> Target:
 
 @pytest.fixture
 def ctx(lab_pki: LabPki) -> Iterator[ProbeContext]:
-    """Two children, started before the clock matters (a child's imports take a while)."""
+    """Two children with sslyze imported before the clock matters (that takes a while)."""
     context = ProbeContext(
         policy=NetworkPolicy(allow_private=True),
         limits=LIMITS,
         ca_file=lab_pki.ca_cert,
-        children=ChildPool(size=2),
+        children=ChildPool(size=2, preload=(tls_scan.__name__,)),
     )
     asyncio.run(context.children.warm())  # the pool serves any loop: this one is short-lived
     yield context
