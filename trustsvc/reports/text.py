@@ -26,13 +26,28 @@ def assurance_level(report: ScanReport) -> str:
     return level or "-"
 
 
-def summary_table(reports: Sequence[ScanReport], catalogue: Mapping[str, ProbeSpec]) -> str:
+def summary_table(
+    reports: Sequence[ScanReport],
+    catalogue: Mapping[str, ProbeSpec],
+    *,
+    labels: Sequence[str] | None = None,
+) -> str:
     """One line per report: URL, score, grade, verdict, confidence, TLS, CoSAI, top findings.
 
-    COSAI is the highest assurance level the measured posture could serve.
+    COSAI is the highest assurance level the measured posture could serve. `labels` (one a
+    report) adds a first ENDPOINT column saying what each one is, as the demo's lab does.
     """
-    header = ("URL", "SCORE", "GRADE", "VERDICT", "CONF", "TLS", "COSAI", "TOP FINDINGS")
-    rows = [
+    header: tuple[str, ...] = (
+        "URL",
+        "SCORE",
+        "GRADE",
+        "VERDICT",
+        "CONF",
+        "TLS",
+        "COSAI",
+        "TOP FINDINGS",
+    )
+    rows: list[tuple[str, ...]] = [
         (
             r.url,
             str(r.score),
@@ -47,6 +62,9 @@ def summary_table(reports: Sequence[ScanReport], catalogue: Mapping[str, ProbeSp
         )
         for r in reports
     ]
+    if labels is not None:
+        header = ("ENDPOINT", *header)
+        rows = [(label, *row) for label, row in zip(labels, rows, strict=True)]
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header) - 1)]
 
     def line(row: Sequence[str]) -> str:
