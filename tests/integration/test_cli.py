@@ -108,7 +108,7 @@ def test_assess_sarif_and_fail_on_gate_ci(expired: str, pki: LabPki) -> None:
         (("assess", "https://example.com/", "--format", "xml"), "error: argument --format"),
         (("assess", "https://example.com/", "--ca-file", "/nonexistent"), "is not a readable file"),
         (("assess", "https://example.com/", "--timeout", "-1"), "--timeout must be positive"),
-        (("frobnicate",), "error: argument command"),
+        (("frobnicate",), "error: argument COMMAND"),
         ((), "error: the following arguments are required"),
     ],
 )
@@ -134,11 +134,11 @@ def test_demo_assesses_four_lab_endpoints_and_stores_them(tmp_path: Path) -> Non
     good, expired, legacy, poisoned = rows
     assert (expired[2], expired[3], expired[5]) == ("F", "block", "T")
     assert legacy[5] == "B"
-    assert "tls_1_0_offered" in lines[3]
+    assert "TLS 1.0 offered" in lines[3]
     assert good[5] == poisoned[5] == "A+"
     assert (good[2], good[3]) == ("B", "allow"), "open, but read-only tools over good TLS"
     assert (poisoned[2], poisoned[3]) == ("F", "block")
-    assert "tool_definition_contains_hidden_instructions" in lines[4]
+    assert "tool definition contains hidden instructions" in lines[4]
     assert database.exists()
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))

@@ -12,7 +12,7 @@ import msgspec
 from probes.model import ProbeSpec
 from probes.target import EndpointUrl, Target
 from trustsvc.commands.errors import EXIT_OK, EXIT_VERDICT
-from trustsvc.commands.progress import Progress
+from trustsvc.commands.progress import Progress, terminal_width
 from trustsvc.config.settings import Settings
 from trustsvc.reports.build import to_json
 from trustsvc.reports.findings import could_not_assess
@@ -71,5 +71,5 @@ def _print_report(report: ScanReport, fmt: str, specs: Mapping[str, ProbeSpec]) 
     elif fmt == "sarif":
         text = json.dumps(to_sarif(report, specs), indent=2)
     else:
-        text = report_text(report, specs)
+        text = report_text(report, specs, width=terminal_width())
     print(text)  # noqa: T201 - CLI output

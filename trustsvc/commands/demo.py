@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from trustsvc.commands.listen import listening_socket
-from trustsvc.commands.progress import Progress
+from trustsvc.commands.progress import Progress, terminal_width
 from trustsvc.config.settings import Settings
 from trustsvc.lab.mcp import HONEST_TOOLS, POISONED_TOOLS
 from trustsvc.lab.pki import LabPki, mint_lab_pki
@@ -103,7 +103,9 @@ async def run_demo(
         urls = {label: server.url(host="127.0.0.1") for label, server in servers.items()}
         async with open_services(settings) as services:
             reports = await _assess_lab(services, urls, progress)
-            table = summary_table(reports, services.scans.catalogue, labels=list(urls))
+            table = summary_table(
+                reports, services.scans.catalogue, labels=list(urls), width=terminal_width()
+            )
             print(table)  # noqa: T201 - CLI output
             print(f"\nstored in {settings.database_url}")  # noqa: T201 - CLI output
         if sock is not None:

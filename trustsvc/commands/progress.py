@@ -7,6 +7,7 @@ stay clean; `--quiet` (or a stderr that is a file or a pipe) turns them off.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -17,6 +18,16 @@ if TYPE_CHECKING:
     from probes.context import ProbeContext
     from probes.family import Collect, FamilySpec
     from probes.target import Target
+
+
+def terminal_width() -> int | None:
+    """Columns to wrap stdout's text to when it is a terminal; None for a pipe or a file.
+
+    A pipe keeps one table row a line (for grep), whatever COLUMNS says.
+    """
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 class Progress:
