@@ -108,7 +108,7 @@ def test_assess_sarif_and_fail_on_gate_ci(expired: str, pki: LabPki) -> None:
         (("assess", "https://example.com/", "--format", "xml"), "error: argument --format"),
         (("assess", "https://example.com/", "--ca-file", "/nonexistent"), "is not a readable file"),
         (("assess", "https://example.com/", "--timeout", "-1"), "--timeout must be positive"),
-        (("frobnicate",), "error: argument COMMAND"),
+        (("frobnicate",), "error: argument COMMAND: invalid choice"),
         ((), "error: the following arguments are required"),
     ],
 )

@@ -120,6 +120,19 @@ class Liveness(msgspec.Struct, kw_only=True):
     status: str
 
 
+class Readiness(msgspec.Struct, kw_only=True):
+    """Ready for traffic (Kubernetes' `readyz`): what was checked, each answer `ok` or why.
+
+    `scheduler` is `running` when this process runs the job table, `elsewhere` when
+    `trustsvc worker` processes do (TRUSTSVC_SCHEDULER=off).
+    """
+
+    status: str
+    database: str
+    schema: str
+    scheduler: str
+
+
 class Health(msgspec.Struct, kw_only=True):
     """Liveness and the versions a client may want to log."""
 

@@ -55,7 +55,7 @@ async def _assess(args: argparse.Namespace, settings: Settings, prepared: Prepar
             report = await service.assess(prepared)
             catalogue = service.catalogue
         finally:
-            ctx.executor.shutdown(wait=False, cancel_futures=True)
+            ctx.close()
     progress.line(f"assessed: {report.grade} {report.verdict}")
     _print_report(report, args.format, catalogue)
     if args.fail_on and (

@@ -128,6 +128,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             facts = asyncio.run(network_facts(args.name, sources, ctx))
         finally:
-            ctx.executor.shutdown(wait=False, cancel_futures=True)
+            ctx.close()
     print(render(verdict, args.format, facts))  # noqa: T201 - CLI output
     return EXIT_OK

@@ -27,6 +27,7 @@ from trustsvc.commands.errors import EXIT_OK, UsageError
 from trustsvc.commands.listen import listening_socket
 from trustsvc.config.access import AuthMode
 from trustsvc.config.settings import Settings
+from trustsvc.jobs.table import describe_schedule
 from trustsvc.observability.logs import configure_logging
 from trustsvc.store.file_check import check_sqlite_file
 from trustsvc.store.migrate import schema_checked_sessions
@@ -57,6 +58,8 @@ def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
 def serve(settings: Settings, *, host: str, port: int, sock: socket.socket) -> None:
     """Serve on the bound `sock` until interrupted."""
     print(f"trustsvc API on http://{host}:{port} (docs at /schema)")  # noqa: T201 - CLI output
+    jobs = describe_schedule(settings, runs_here=settings.schedule.in_api)
+    print(jobs, flush=True)  # noqa: T201 - CLI output
     server(settings, host=host, port=port).run(sockets=[sock])
 
 

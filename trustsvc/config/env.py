@@ -27,6 +27,14 @@ def number(env: Mapping[str, str], name: str, default: float, *, allow_zero: boo
     return value
 
 
+def count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 1 (processes, threads); the default when unset."""
+    value = number(env, name, default)
+    if value != int(value):
+        raise SettingsError(f"{name} must be a whole number, got {env[name]!r}")
+    return int(value)
+
+
 def flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     """on/off, yes/no, true/false or 1/0; the default when unset or empty."""
     raw = env.get(name, "").strip().lower()

@@ -194,6 +194,13 @@ _TOOLS_GATES = (
         cap="F",
         verdict=Verdict.BLOCK,
     ),
+    GateRule(
+        id="tools.cloaking",
+        summary="the server lists other tools to widely used clients than to the scanner",
+        probe_ids=frozenset({"tools_differ_by_client"}),
+        cap="F",
+        verdict=Verdict.BLOCK,
+    ),
 )
 
 # Domain signals alone never block, except a malware or phishing listing (issue 4).
