@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, r
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from probes.tls.observation import CertificateInfo, ChainCertificate
+from probes.tls.verify_errors import plain_verification_error
 
 _MAX_ERROR_CHARS = 300
 
@@ -143,13 +144,15 @@ def validate_trust(
         return (), "the leaf certificate names no host (no usable subjectAltName)"
     trusted_by: list[str] = []
     errors: list[str] = []
+    self_signed = is_self_signed(chain[0])
     for name, path in stores:
         store, _ = _load_store(path)
         try:
             verifier = PolicyBuilder().store(store).time(at).build_server_verifier(subject)
             verifier.verify(chain[0], list(chain[1:]))
         except (VerificationError, ValueError) as exc:
-            errors.append(f"{name}: {str(exc)[:_MAX_ERROR_CHARS]}")
+            plain = plain_verification_error(str(exc), chain, leaf_self_signed=self_signed)
+            errors.append(f"{name}: {plain[:_MAX_ERROR_CHARS]}")
         else:
             trusted_by.append(name)
     if trusted_by:

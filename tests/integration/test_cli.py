@@ -127,16 +127,18 @@ def test_demo_assesses_four_lab_endpoints_and_stores_them(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].split()[:5] == ["URL", "SCORE", "GRADE", "VERDICT", "CONF"]
-    rows = [line.split() for line in lines[1:5]]
+    assert lines[0].split()[:6] == ["ENDPOINT", "URL", "SCORE", "GRADE", "VERDICT", "CONF"]
+    labels = ("good", "expired certificate", "TLS 1.0", "poisoned tool")
+    assert all(line.startswith(label) for label, line in zip(labels, lines[1:5], strict=True))
+    rows = [line[len(label) :].split() for label, line in zip(labels, lines[1:5], strict=True)]
     good, expired, legacy, poisoned = rows
     assert (expired[2], expired[3], expired[5]) == ("F", "block", "T")
     assert legacy[5] == "B"
-    assert "tls_1_0_offered" in lines[3]
+    assert "TLS 1.0 offered" in lines[3]
     assert good[5] == poisoned[5] == "A+"
     assert (good[2], good[3]) == ("B", "allow"), "open, but read-only tools over good TLS"
     assert (poisoned[2], poisoned[3]) == ("F", "block")
-    assert "tool_definition_contains_hidden_instructions" in lines[4]
+    assert "tool definition contains hidden instructions" in lines[4]
     assert database.exists()
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))

@@ -301,3 +301,42 @@ async def test_lookup_cache_is_bounded() -> None:
         "https://n4.example/",
     ]
     await engine.dispose()
+
+
+async def test_lookup_from_the_database_says_when_nothing_could_be_assessed(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The cold path reads the stored evidence.none gate, as the cache's own path does."""
+    unmeasured = SPEC.finding(
+        Outcome.NOT_AVAILABLE,
+        "Not measured: tls collection failed (unreachable): connection refused",
+    )
+    attempt = Attempt(
+        family=Family.TLS,
+        status=AttemptStatus.ERROR,
+        reason=ErrorReason.UNREACHABLE,
+        detail="connection refused",
+        elapsed_ms=3,
+    )
+    async with sessions.begin() as session:
+        url = parse_endpoint_url("https://down.example/mcp")
+        endpoint = await EndpointRepository(session).get_or_create(url, T0)
+        scans = ScanRepository(session)
+        scan = await scans.start(endpoint, reason="test", now=T0)
+        await scans.complete(
+            scan,
+            assessed_at=T0,
+            attempts=[attempt],
+            findings=[unmeasured],
+            score=score_findings([unmeasured], CATALOGUE),
+        )
+    await store_scan(sessions, "https://up.example/mcp", T0, expired=False)
+    lookup = LookupService(engine_of(sessions), poll_s=0)
+    down = await lookup.latest("https://down.example/mcp")
+    up = await lookup.latest("https://up.example/mcp")
+    assert down is not None
+    assert up is not None
+    assert down.could_not_assess == (
+        "could not assess: the endpoint could not be reached (connection refused)"
+    )
+    assert up.could_not_assess is None

@@ -12,7 +12,7 @@ import json
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -59,9 +59,15 @@ class ImportSummary:
 
 
 async def import_source(
-    sessions: async_sessionmaker[AsyncSession], source: str, *, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    source: str,
+    *,
+    now: datetime,
+    on_batch: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:
     """Import every record of `source` (zip, folder, .json file, or http(s) URL of either).
+
+    `on_batch` sees the running summary after each stored batch (the CLI's progress).
 
     Raises:
         AdvisorySourceError: the source cannot be read as a whole.
@@ -71,14 +77,18 @@ async def import_source(
         with tempfile.TemporaryDirectory() as work:
             name = source.rsplit("/", 1)[-1].split("?", 1)[0] or "download.zip"
             path = await _download(source, Path(work) / name)
-            await _import_path(sessions, path, summary, now)
+            await _import_path(sessions, path, summary, now, on_batch)
     else:
-        await _import_path(sessions, Path(source), summary, now)
+        await _import_path(sessions, Path(source), summary, now, on_batch)
     return summary
 
 
 async def _import_path(
-    sessions: async_sessionmaker[AsyncSession], path: Path, summary: ImportSummary, now: datetime
+    sessions: async_sessionmaker[AsyncSession],
+    path: Path,
+    summary: ImportSummary,
+    now: datetime,
+    on_batch: Callable[[ImportSummary], None] | None,
 ) -> None:
     batch: list[Advisory] = []
     for raw in _documents(path):
@@ -91,6 +101,8 @@ async def _import_path(
         if len(batch) >= BATCH:
             await _store(sessions, batch, summary, source=summary.source, now=now)
             batch = []
+            if on_batch is not None:
+                on_batch(summary)
     if batch:
         await _store(sessions, batch, summary, source=summary.source, now=now)
 

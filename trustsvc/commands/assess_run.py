@@ -12,6 +12,7 @@ import msgspec
 from probes.model import ProbeSpec
 from probes.target import EndpointUrl, Target
 from trustsvc.commands.errors import EXIT_OK, EXIT_VERDICT
+from trustsvc.commands.progress import Progress, terminal_width
 from trustsvc.config.settings import Settings
 from trustsvc.reports.build import to_json
 from trustsvc.reports.findings import could_not_assess
@@ -38,13 +39,16 @@ def assess(
 
 
 async def _assess(args: argparse.Namespace, settings: Settings, prepared: PreparedTarget) -> int:
+    progress = Progress.for_terminal(quiet=args.quiet)
+    progress.line(f"assessing {prepared.endpoint.url}")
     if args.store:
         async with open_services(settings) as services:
+            services.scans.families = progress.watch_families(services.scans.families)
             scan_id = await services.scans.start(prepared, reason="cli")
             report = await services.scans.finish(scan_id, prepared)
             catalogue = services.scans.catalogue
     else:
-        families = probe_families(settings)
+        families = progress.watch_families(probe_families(settings))
         ctx = probe_context(settings)
         try:
             service = ScanService(ctx=ctx, families=families)
@@ -52,6 +56,7 @@ async def _assess(args: argparse.Namespace, settings: Settings, prepared: Prepar
             catalogue = service.catalogue
         finally:
             ctx.close()
+    progress.line(f"assessed: {report.grade} {report.verdict}")
     _print_report(report, args.format, catalogue)
     if args.fail_on and (
         VERDICT_RANK[report.verdict] >= VERDICT_RANK[args.fail_on] or could_not_assess(report)
@@ -66,5 +71,5 @@ def _print_report(report: ScanReport, fmt: str, specs: Mapping[str, ProbeSpec]) 
     elif fmt == "sarif":
         text = json.dumps(to_sarif(report, specs), indent=2)
     else:
-        text = report_text(report, specs)
+        text = report_text(report, specs, width=terminal_width())
     print(text)  # noqa: T201 - CLI output

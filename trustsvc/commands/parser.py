@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from trustsvc.commands.errors import UsageError
-from trustsvc.commands.parser_admin import add_admin_commands, examples, format_option
+from trustsvc.commands.parser_admin import (
+    add_admin_commands,
+    examples,
+    format_option,
+    quiet_option,
+)
 from trustsvc.config.env import MAX_PORT, shown
 
 Commands = argparse._SubParsersAction  # noqa: SLF001 - argparse exposes no public name
@@ -117,6 +122,7 @@ def _add_serving(commands: Commands[_Parser]) -> None:
     )
     _add_bind(demo)
     demo.add_argument("--no-serve", action="store_true", help="print the table and exit")
+    quiet_option(demo)
     worker = commands.add_parser(
         "worker",
         help="run the periodic jobs: re-probe due endpoints, webhooks, registry sync",
@@ -152,6 +158,7 @@ def _add_assess(commands: Commands[_Parser]) -> None:
     )
     assess.add_argument("url", help="the endpoint URL, as an MCP client would connect to it")
     format_option(assess, "table", "json", "sarif")
+    quiet_option(assess)
     assess.add_argument(
         "--allow-private",
         action="store_true",

@@ -20,6 +20,15 @@ def examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+def quiet_option(parser: argparse.ArgumentParser) -> None:
+    """`--quiet`: no progress lines (they go to stderr, and only when it is a terminal)."""
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress lines on stderr (shown only when stderr is a terminal)",
+    )
+
+
 def format_option(parser: argparse.ArgumentParser, *choices: str) -> None:
     """`--format` with these choices, the first the default."""
     parser.add_argument(
@@ -59,6 +68,7 @@ def _add_data_commands(commands: Commands[Any], parser_class: ParserClass) -> No
         help="upstream base URL (replaces TRUSTSVC_REGISTRY_URL; default: that setting, "
         "else the official registry)",
     )
+    quiet_option(sync)
     sync.add_argument(
         "--full",
         action="store_true",
@@ -80,6 +90,7 @@ def _add_data_commands(commands: Commands[Any], parser_class: ParserClass) -> No
             "trustsvc advisories import ./osv-records/ GHSA-xxxx.json",
         ),
     )
+    quiet_option(advisory_import)
     advisory_import.add_argument(
         "sources",
         nargs="+",

@@ -61,8 +61,13 @@ def unmeasured_reason(findings: Sequence[Finding]) -> str:
     for finding in findings:
         if match := _FAILED.match(finding.message):
             plain = _PLAIN.get(match["reason"], f"{match['family']} collection failed")
-            detail = _CLASS_NAME.sub("", finding.message[match.end() :]).strip().rstrip(".")
+            detail = plain_detail(finding.message[match.end() :]).rstrip(".")
             if len(detail) > MAX_DETAIL:
                 detail = detail[:MAX_DETAIL] + "..."
             return f"{plain} ({detail})" if detail else plain
     return "none of the endpoint's probes gave an answer"
+
+
+def plain_detail(text: str) -> str:
+    """A collector's detail without the library class names it quotes."""
+    return _CLASS_NAME.sub("", text).strip()
