@@ -38,6 +38,10 @@ class LookupResult(msgspec.Struct, kw_only=True):
     policy_version: str
     assessed_at: datetime
     age_s: int
+    stale: bool = False
+    """True while the database is unreachable: this is the last result the service held,
+    and a newer scan may exist (the `Age` header says for how many seconds it could not
+    check)."""
 
 
 class LatestSummary(msgspec.Struct, kw_only=True):
