@@ -30,7 +30,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from probes.target import parse_endpoint_url
+from probes.target import parse_submitted_url
 from trustsvc.observers import ScanObserver
 from trustsvc.reports.schema import ScanReport
 from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
@@ -48,9 +48,9 @@ MAX_CHANGES_PER_POLL = 10_000
 def canonical_url(raw: str) -> str:
     """The canonical form of a submitted URL, memoised: agents look up the same URLs again.
 
-    Raises TargetRejected like parse_endpoint_url (failures are not memoised).
+    Raises TargetRejected like parse_submitted_url (failures are not memoised).
     """
-    return parse_endpoint_url(raw).url
+    return parse_submitted_url(raw).url
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

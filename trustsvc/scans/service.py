@@ -27,7 +27,7 @@ from probes.model import AttemptStatus, ProbeSpec
 from probes.netpolicy import Resolver, resolve_target, system_resolver
 from probes.registry import FAMILIES, catalogue
 from probes.runner import RunResult, run_families, unreachable_result
-from probes.target import EndpointUrl, Target, parse_endpoint_url
+from probes.target import EndpointUrl, Target, parse_submitted_url
 from trustsvc.clock import utc_now
 from trustsvc.drift.recorder import record_drift
 from trustsvc.drift.repository import event_doc
@@ -42,6 +42,7 @@ from trustsvc.observers import (
 from trustsvc.reports.build import build_report
 from trustsvc.reports.schema import ScanReport
 from trustsvc.scans.lease import DEFAULT_SCAN_LEASE_S, lease_until, renewed
+from trustsvc.scans.scrub import Scrubber, secrets_of
 from trustsvc.schedule.freshness import FreshnessPolicy, next_due
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.scoring.aggregate import score_findings
@@ -88,6 +89,8 @@ class ScanService:
     ) -> None:
         self.ctx = ctx
         self.lease_s = lease_s
+        # What the endpoint sends back never keeps the operator's header values (scrub.py).
+        self.scrubber = Scrubber(secrets_of(ctx.extra_headers))
         self.sessions = sessions
         self.families = tuple(families)
         self.catalogue: Mapping[str, ProbeSpec] = catalogue(self.families)
@@ -99,7 +102,7 @@ class ScanService:
 
     async def prepare(self, raw_url: str) -> PreparedTarget:
         """Normalise and policy-check a URL; raises TargetRejected before anything is stored."""
-        endpoint = parse_endpoint_url(raw_url)
+        endpoint = parse_submitted_url(raw_url)
         try:
             target = await resolve_target(endpoint, self.ctx.policy, self.resolver)
         except Unreachable as exc:
@@ -308,7 +311,8 @@ class ScanService:
         if prepared.target is None:
             detail = prepared.unresolved_detail or "the host did not resolve"
             return unreachable_result(self.families, detail)
-        return await run_families(prepared.target, self.ctx, self.families)
+        run = await run_families(prepared.target, self.ctx, self.families)
+        return self.scrubber.run(run)
 
     def _report(
         self, url: str, run: RunResult, score: TrustScore, *, assessed_at: datetime
