@@ -65,8 +65,7 @@ class Scrubber:
             changes = {
                 field.name: new
                 for field in dataclasses.fields(value)
-                if field.init
-                and (new := self.value(old := getattr(value, field.name))) is not old
+                if field.init and (new := self.value(old := getattr(value, field.name))) is not old
             }
             return dataclasses.replace(value, **changes) if changes else value
         return value
