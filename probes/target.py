@@ -18,6 +18,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 import idna
 
 from probes.errors import TargetRejected
+from probes.query_secrets import HINT, credential_parameters
 
 if TYPE_CHECKING:
     import tldextract
@@ -116,6 +117,19 @@ def parse_endpoint_url(raw: str) -> EndpointUrl:
     return EndpointUrl(
         url=url, scheme=scheme, host=host, port=effective_port, path=path, host_is_ip=host_is_ip
     )
+
+
+def parse_submitted_url(raw: str) -> EndpointUrl:
+    """Normalise a URL someone submits to be stored (a scan, a lookup), refusing secrets in it.
+
+    Only here, not in parse_endpoint_url: a redirect or an endpoint a server names may carry
+    a token legitimately, and is followed, not stored as the endpoint's identity.
+    """
+    endpoint = parse_endpoint_url(raw)
+    if secrets := credential_parameters(urlsplit(endpoint.url).query):
+        named = ", ".join(repr(name[:64]) for name in secrets[:5])
+        raise TargetRejected(f"URL query parameter {named} looks like a credential: {HINT}")
+    return endpoint
 
 
 def _normalise_host(parts: SplitResult) -> tuple[str, bool]:

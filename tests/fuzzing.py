@@ -7,12 +7,14 @@ no 5xx, and every status code, content type, header and body as documented.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import schemathesis
+from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 from schemathesis.core.failures import Failure
@@ -46,6 +48,25 @@ SEED_REQUESTS: tuple[tuple[str, dict[str, object]], ...] = (
     ),
     ("/v1/webhooks", {"url": "http://127.0.0.1:9/hook", "min_severity": "info"}),
 )
+
+
+def _timestamps() -> st.SearchStrategy[str]:
+    """`date-time` values as clients send them: with `Z`, with an offset, and without one.
+
+    Schemathesis generates only valid RFC 3339 (always with an offset), so a naive timestamp,
+    which was a 500 on every `since`/`until` (issue 16), was never sent; now one in five is.
+    """
+    # A day inside either end of the calendar, so no offset moves the instant out of it.
+    first, last = dt.datetime(1, 1, 2), dt.datetime(9999, 12, 30)  # noqa: DTZ001 - wall times
+    moments = st.datetimes(min_value=first, max_value=last)
+    offsets = st.sampled_from(("", "Z", "+00:00", "-05:30", "+14:00"))
+    separators = st.sampled_from(("T", " "))
+    return st.builds(
+        lambda moment, sep, offset: moment.isoformat(sep) + offset, moments, separators, offsets
+    )
+
+
+schemathesis.openapi.format("date-time", _timestamps())
 
 
 @dataclass

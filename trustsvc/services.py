@@ -34,6 +34,7 @@ from trustsvc.receipts.keys import KeyStore
 from trustsvc.receipts.service import ReceiptService
 from trustsvc.registry.context import registry_lookup
 from trustsvc.scans.families import probe_context, probe_families
+from trustsvc.scans.lease import sweep_interrupted
 from trustsvc.scans.reprobe import Reprober
 from trustsvc.scans.service import ScanService
 from trustsvc.store.db import make_engine, make_sessionmaker
@@ -131,6 +132,7 @@ async def open_services(
         resolver=resolver,
         clock=clock,
         observers=observers,
+        lease_s=settings.schedule.scan_lease_s,
     )
     app = AppServices(
         sessions=sessions,
@@ -169,6 +171,8 @@ async def open_services(
     )
     try:
         await ensure_schema(engine, auto_migrate=settings.auto_migrate)
+        # Scans a killed process left running end now, not at the first periodic sweep.
+        await sweep_interrupted(sessions, now=clock())
         await lookup.start()
         yield app
     finally:

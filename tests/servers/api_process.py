@@ -85,6 +85,12 @@ class ApiProcess:
                 await asyncio.sleep(0.05)
         raise RuntimeError(f"trustsvc serve did not become healthy:\n{self.log_tail()}")
 
+    async def kill(self) -> None:
+        """SIGKILL the child, as an OOM killer or a lost host would: no shutdown runs."""
+        if self._process is not None and self._process.returncode is None:
+            self._process.kill()
+            await self._process.wait()
+
     def log_tail(self, lines: int = 40) -> str:
         """The end of the child's output."""
         text = self._log_path.read_text(encoding="utf-8", errors="replace")

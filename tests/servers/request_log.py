@@ -61,6 +61,8 @@ class RequestLog:
         self._released: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._done = False
+        self.holding = threading.Event()
+        """Set once a request is being held (a scan is in flight, stalled here)."""
 
     def reset(self, *, answer: Mapping[str, int] | None = None, hold: str | None = None) -> None:
         """Release held requests, forget every request, and behave as configured from now on.
@@ -73,6 +75,7 @@ class RequestLog:
             self._answer = dict(answer or {})
             self._hold = hold
             self._released, self._loop, self._done = None, None, False
+            self.holding.clear()
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
         """The app behind this log."""
@@ -90,6 +93,7 @@ class RequestLog:
                 await _status(send, answer[seen.rpc_method])
                 return
             if seen.rpc_method is not None and seen.rpc_method == hold:
+                self.holding.set()
                 await self._wait_for_release()
                 await _status(send, 503)
                 return

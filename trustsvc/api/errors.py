@@ -19,10 +19,12 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 from litestar.types import ExceptionHandlersMap
 
 from probes.errors import TargetRejected
+from trustsvc.store.outage import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +154,21 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Probl
     )
 
 
+# Long enough for a failover or a restart, short enough that a client retries soon after.
+OUTAGE_RETRY_AFTER_S = 5
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
+    if database_unavailable(exc):
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return _respond(
+            request,
+            HTTP_503_SERVICE_UNAVAILABLE,
+            "database-unavailable",
+            "Database unavailable",
+            "the service cannot reach its database; retry after the delay given",
+            headers={"Retry-After": str(OUTAGE_RETRY_AFTER_S)},
+        )
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _respond(
         request,

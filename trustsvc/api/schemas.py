@@ -41,6 +41,10 @@ class LookupResult(msgspec.Struct, kw_only=True):
     # "could not assess: <why>" when nothing about the endpoint was measured (the
     # evidence.none gate): the grade is "?" and no threshold should pass it.
     could_not_assess: str | None = None
+    stale: bool = False
+    """True while the database is unreachable: this is the last result the service held,
+    and a newer scan may exist (the `Age` header says for how many seconds it could not
+    check)."""
 
 
 class LatestSummary(msgspec.Struct, kw_only=True):

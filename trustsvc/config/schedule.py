@@ -56,6 +56,9 @@ class ScheduleSettings:
         drift_report_s, report_dir: write a drift report (JSON and CSV) there each period.
         rescan_cooldown_s: a rescan request for one endpoint is refused this soon after the
             previous one (scoring.md 8.8, after Observatory).
+        scan_lease_s: how long an API scan's `running` row lasts without renewal (renewed
+            every third of it while it probes); past it, a sweep (at start-up and every
+            half lease) marks it failed, `interrupted`, and its endpoint due again.
     """
 
     in_api: bool = False
@@ -69,6 +72,7 @@ class ScheduleSettings:
     drift_report_s: float = 24 * HOUR_S
     report_dir: Path | None = None
     rescan_cooldown_s: float = 60.0
+    scan_lease_s: float = 60.0
 
 
 def load_schedule_settings(env: Mapping[str, str], *, embedded: bool) -> ScheduleSettings:
@@ -94,6 +98,7 @@ def load_schedule_settings(env: Mapping[str, str], *, embedded: bool) -> Schedul
         drift_report_s=number(env, "TRUSTSVC_DRIFT_REPORT_S", 24 * HOUR_S),
         report_dir=Path(report_dir) if report_dir else None,
         rescan_cooldown_s=number(env, "TRUSTSVC_RESCAN_COOLDOWN_S", 60.0, allow_zero=True),
+        scan_lease_s=number(env, "TRUSTSVC_SCAN_LEASE_S", 60.0),
     )
 
 

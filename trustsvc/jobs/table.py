@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from trustsvc.config.settings import Settings
 from trustsvc.reports.drift import drift_csv, drift_json
+from trustsvc.scans.lease import sweep_interrupted
 from trustsvc.schedule.registry_queue import drain_registry_queue
 from trustsvc.services import AppServices
 
@@ -47,6 +48,12 @@ def job_table(
     jobs = (
         JobSpec(
             name="reprobe_due", every_s=schedule.sweep_s, exclusive=False, run=lambda: sweep(app)
+        ),
+        JobSpec(
+            name="fail_interrupted_scans",
+            every_s=schedule.scan_lease_s / 2,
+            exclusive=False,  # one idempotent UPDATE; any process may run it
+            run=lambda: fail_interrupted(app),
         ),
         JobSpec(
             name="deliver_webhooks",
@@ -131,6 +138,12 @@ async def sweep(app: AppServices) -> str:
         f"{tally.claimed} claimed, {tally.stored} stored, {tally.deferred} deferred, "
         f"{tally.lease_lost} lease(s) lost, {tally.postponed} postponed"
     )
+
+
+async def fail_interrupted(app: AppServices) -> str:
+    """Fail running scans whose process stopped renewing their lease; their endpoints due."""
+    count = await sweep_interrupted(app.sessions, now=app.clock())
+    return f"{count} interrupted scan(s) failed"
 
 
 async def deliver(app: AppServices) -> str:

@@ -11,6 +11,12 @@ CPU on the API's loop, a stall that lands straight in the lookups' p99. Refresh 
 one query per poll however many endpoints are cached, and a scan stored by any process
 shows within `poll_s` (a scan completed in this process shows at once). Misses are cached
 the same way, so a flood of lookups for unknown URLs cannot hammer the database.
+
+When a poll fails (the database is away) the cache keeps what it holds and says so:
+`stale_s` is how long since the last poll that succeeded, which the lookup route returns as
+`stale: true` and an `Age` header. An agent is better served by the last verdict, marked,
+than by a 503 for every endpoint at once; what the cache does not hold fails as the
+database does. The next poll that succeeds drops whatever was scored meanwhile.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +33,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from probes.target import parse_endpoint_url
+from probes.target import parse_submitted_url
 from trustsvc.observers import ScanObserver
 from trustsvc.reports.findings import could_not_assess
 from trustsvc.reports.schema import ScanReport
@@ -47,9 +54,9 @@ MAX_CHANGES_PER_POLL = 10_000
 def canonical_url(raw: str) -> str:
     """The canonical form of a submitted URL, memoised: agents look up the same URLs again.
 
-    Raises TargetRejected like parse_endpoint_url (failures are not memoised).
+    Raises TargetRejected like parse_submitted_url (failures are not memoised).
     """
-    return parse_endpoint_url(raw).url
+    return parse_submitted_url(raw).url
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,6 +117,15 @@ class LookupService(ScanObserver):
         self._seen_score_id = 0
         self._gaps: set[int] = set()
         self._poller: asyncio.Task[None] | None = None
+        self._stale_since: float | None = None  # set while polls fail: the last good one
+        self._last_good = time.monotonic()
+
+    @property
+    def stale_s(self) -> float | None:
+        """Seconds since the last successful poll while polls fail; None while they work."""
+        if self._stale_since is None:
+            return None
+        return time.monotonic() - self._stale_since
 
     @property
     def caching(self) -> bool:
@@ -184,6 +200,10 @@ class LookupService(ScanObserver):
             start = max(self._seen_score_id + 1, highest - ID_OVERLAP + 1)
             self._gaps |= set(range(start, highest)) - read
             self._seen_score_id = highest
+        if self._stale_since is not None:
+            log.warning("lookup cache poll works again; entries are fresh")
+        self._stale_since = None
+        self._last_good = time.monotonic()
         return len(rows)
 
     async def _poll_forever(self) -> None:
@@ -191,10 +211,10 @@ class LookupService(ScanObserver):
             await asyncio.sleep(self.poll_s)
             try:
                 await self.poll_once()
-            except Exception:
-                # Without the tail we cannot vouch for any entry: serve from the database.
-                log.exception("lookup cache poll failed; clearing the cache")
-                self._cache.clear()
+            except Exception as exc:  # noqa: BLE001 - logged; the cache serves on, marked stale
+                if self._stale_since is None:
+                    log.warning("lookup cache poll failed; serving entries as stale: %s", exc)
+                    self._stale_since = self._last_good
 
     def _remember(self, url: str, record: LookupRecord | None) -> None:
         if not self.caching:

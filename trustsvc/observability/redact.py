@@ -19,6 +19,11 @@ _SECRET_HEADER = re.compile(
     r"(?i)((?:proxy-)?authorization|x-api-key|cookie|set-cookie)"
     r"""(["']?\s*[:=]\s*["']?)([^"',\r\n}]+)"""
 )
+_SECRET_KEYVALUE = re.compile(
+    r"(?i)\b(client[_-]?secret|(?:access|refresh|id)[_-]?token)"
+    r"""(["']?\s*[:=]\s*["']?)([^"',&;\s}]+)"""
+)
+"""An OAuth credential field and its value: `client_secret=v`, `"access_token": "v"`."""
 _CREDENTIAL = re.compile(
     r"\b((?i:bearer)(?!\s+tokens?\b)|Basic(?=\s+[A-Za-z0-9+/]{8,}))(\s+)[A-Za-z0-9._~+/=-]+"
 )
@@ -27,16 +32,20 @@ _API_KEY = re.compile(r"tsk_(?![0-9a-f]{12}_\[)([A-Za-z0-9_-]+)")  # not yet mas
 _KEY_ID = re.compile(r"([0-9a-f]{12})_.")
 """Our key format is `tsk_<id>_<secret>`: the id is public and helps correlate, so it stays."""
 _SECRET_PARAM = re.compile(
-    r"(?i)([?&;](?:api[_-]?key|access[_-]?token|auth[_-]?token|token|secret|password|key)=)"
+    r"(?i)([?&;](?:api[_-]?key|(?:access|refresh|id|auth)[_-]?token|token|client[_-]?secret"
+    r"|secret|password|key|sig|signature)=)"
     r"[^&;#\s\"']+"
 )
+_WEBHOOK_SECRET = re.compile(r"whsec_(?!\[)[A-Za-z0-9_-]+")
+"""Our webhook signing secrets (`whsec_...`), wherever they appear."""
 _SECRET_FIELD = re.compile(
     r"(?i)^((?:proxy-)?authorization|x-api-key|api[_-]?key|cookie|set-cookie|password|secret"
-    r"|token|access[_-]?token)$"
+    r"|token|(?:access|refresh|id)[_-]?token|client[_-]?secret)$"
 )
 
 _MAYBE_SECRET = re.compile(
-    r"(?i)authorization|api[_-]?key|cookie|bearer|basic|tsk_|token|secret|password|key="
+    r"(?i)authorization|api[_-]?key|cookie|bearer|basic|tsk_|whsec_|token|secret|password"
+    r"|key=|sig"
 )
 """A cheap first look: text without any of these words has nothing the patterns would mask,
 and that is most of it (paths, methods, routes), so the request log skips four searches."""
@@ -54,8 +63,10 @@ def redact(text: str) -> str:
     if not text or not _MAYBE_SECRET.search(text):
         return text
     text = _SECRET_HEADER.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
+    text = _SECRET_KEYVALUE.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
     text = _CREDENTIAL.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
     text = _API_KEY.sub(_mask_key, text)
+    text = _WEBHOOK_SECRET.sub(f"whsec_{REDACTED}", text)
     return _SECRET_PARAM.sub(lambda m: f"{m[1]}{REDACTED}", text)
 
 

@@ -27,7 +27,7 @@ from probes.model import AttemptStatus, ProbeSpec
 from probes.netpolicy import Resolver, resolve_target, system_resolver
 from probes.registry import FAMILIES, catalogue
 from probes.runner import RunResult, run_families, unreachable_result
-from probes.target import EndpointUrl, Target, parse_endpoint_url
+from probes.target import EndpointUrl, Target, parse_submitted_url
 from trustsvc.clock import utc_now
 from trustsvc.drift.recorder import record_drift
 from trustsvc.drift.repository import event_doc
@@ -41,13 +41,15 @@ from trustsvc.observers import (
 )
 from trustsvc.reports.build import build_report
 from trustsvc.reports.schema import ScanReport
+from trustsvc.scans.lease import DEFAULT_SCAN_LEASE_S, lease_until, renewed
+from trustsvc.scans.scrub import Scrubber, secrets_of
 from trustsvc.schedule.freshness import FreshnessPolicy, next_due
 from trustsvc.schedule.repository import ScheduleRepository
 from trustsvc.scoring.aggregate import score_findings
 from trustsvc.scoring.policy import POLICY, ScoringPolicy
 from trustsvc.scoring.types import TrustScore
 from trustsvc.store.models import ScanRow
-from trustsvc.store.repositories import EndpointRepository, ScanRepository
+from trustsvc.store.repositories import SCAN_RUNNING, EndpointRepository, ScanRepository
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,10 @@ class LeaseLostError(Exception):
     """The worker no longer holds the endpoint's lease; its scan was rolled back."""
 
 
+class ScanInterruptedError(Exception):
+    """The scan's lease ran out and the sweep failed it; its results were not stored."""
+
+
 class ScanService:
     """Validate, probe, score and (when given a database) persist assessments."""
 
@@ -79,8 +85,12 @@ class ScanService:
         clock: Callable[[], datetime] = utc_now,
         freshness: FreshnessPolicy | None = None,
         observers: Sequence[ScanObserver] = (),
+        lease_s: float = DEFAULT_SCAN_LEASE_S,
     ) -> None:
         self.ctx = ctx
+        self.lease_s = lease_s
+        # What the endpoint sends back never keeps the operator's header values (scrub.py).
+        self.scrubber = Scrubber(secrets_of(ctx.extra_headers))
         self.sessions = sessions
         self.families = tuple(families)
         self.catalogue: Mapping[str, ProbeSpec] = catalogue(self.families)
@@ -92,7 +102,7 @@ class ScanService:
 
     async def prepare(self, raw_url: str) -> PreparedTarget:
         """Normalise and policy-check a URL; raises TargetRejected before anything is stored."""
-        endpoint = parse_endpoint_url(raw_url)
+        endpoint = parse_submitted_url(raw_url)
         try:
             target = await resolve_target(endpoint, self.ctx.policy, self.resolver)
         except Unreachable as exc:
@@ -112,18 +122,30 @@ class ScanService:
             endpoint = await EndpointRepository(session).get_or_create(
                 prepared.endpoint, self.clock()
             )
-            scan = await ScanRepository(session).start(endpoint, reason=reason, now=self.clock())
+            now = self.clock()
+            scan = await ScanRepository(session).start(
+                endpoint, reason=reason, now=now, lease_expires_at=lease_until(now, self.lease_s)
+            )
             return scan.id
 
     async def finish(self, scan_id: str, prepared: PreparedTarget) -> ScanReport:
-        """Probe, score and commit the results of a started scan in one transaction."""
+        """Probe, score and commit the results of a started scan in one transaction.
+
+        The scan's lease is renewed while it probes and records. If the sweep failed it
+        meanwhile (the lease ran out: the loop was stalled or the database away for a whole
+        lease), the results are not stored, since a scan's status moves once.
+
+        Raises:
+            ScanInterruptedError: the scan was no longer running when its results were ready.
+        """
         sessions = self._require_sessions()
         started = time.perf_counter()
         try:
-            run = await self._probe(prepared)
-            async with sessions.begin() as session:
-                scan = await ScanRepository(session).require(scan_id)
-                report = await self._record(session, scan, prepared, run, owner=None)
+            async with renewed(sessions, scan_id, lease_s=self.lease_s, clock=self.clock):
+                run = await self._probe(prepared)
+                async with sessions.begin() as session:
+                    scan = await _still_running(session, scan_id)
+                    report = await self._record(session, scan, prepared, run, owner=None)
         except BaseException as exc:
             reason = await self._mark_failed(scan_id, exc)
             self._failed(prepared, reason or "unknown", started, exc)
@@ -289,7 +311,8 @@ class ScanService:
         if prepared.target is None:
             detail = prepared.unresolved_detail or "the host did not resolve"
             return unreachable_result(self.families, detail)
-        return await run_families(prepared.target, self.ctx, self.families)
+        run = await run_families(prepared.target, self.ctx, self.families)
+        return self.scrubber.run(run)
 
     def _report(
         self, url: str, run: RunResult, score: TrustScore, *, assessed_at: datetime
@@ -309,10 +332,12 @@ class ScanService:
         try:
             async with sessions.begin() as session:
                 scans = ScanRepository(session)
-                stored = await scans.get(scan_id)
-                if stored is not None:
-                    await scans.fail(stored.scan, error=detail)
-                    return stored.scan.reason
+                scan = await session.get(ScanRow, scan_id)
+                if scan is None:
+                    return None
+                if scan.status == SCAN_RUNNING:  # the sweep may have failed it already
+                    await scans.fail(scan, error=detail)
+                return scan.reason
         except Exception:
             log.exception("could not mark scan %s as failed", scan_id)
         return None
@@ -321,3 +346,15 @@ class ScanService:
         if self.sessions is None:
             raise RuntimeError("this ScanService has no database")
         return self.sessions
+
+
+async def _still_running(session: AsyncSession, scan_id: str) -> ScanRow:
+    """The started scan, unless the sweep failed it meanwhile.
+
+    Raises:
+        ScanInterruptedError: it is no longer running; its results must not be stored.
+    """
+    scan = await ScanRepository(session).require(scan_id)
+    if scan.status != SCAN_RUNNING:
+        raise ScanInterruptedError(f"scan {scan_id} is {scan.status} already")
+    return scan

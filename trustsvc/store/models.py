@@ -35,7 +35,10 @@ class ScanRow(Base):
     """One assessment of one endpoint; `status` moves running -> completed or failed once."""
 
     __tablename__ = "scans"
-    __table_args__ = (Index("ix_scans_endpoint_latest", "endpoint_id", "status", "assessed_at"),)
+    __table_args__ = (
+        Index("ix_scans_endpoint_latest", "endpoint_id", "status", "assessed_at"),
+        Index("ix_scans_status_lease", "status", "lease_expires_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     endpoint_id: Mapped[str] = mapped_column(ForeignKey("endpoints.id", ondelete="CASCADE"))
@@ -44,6 +47,9 @@ class ScanRow(Base):
     requested_at: Mapped[datetime]
     assessed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(SafeText)
+    # While running: the process probing it renews this; past it, nobody will finish the
+    # scan (its process died) and the sweep marks it failed, `interrupted`. NULL otherwise.
+    lease_expires_at: Mapped[datetime | None]
 
     # Loaded only where asked for (ScanRepository.get): lookups must not pay for a join.
     endpoint: Mapped[EndpointRow] = relationship(lazy="raise")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +20,7 @@ from trustsvc.store.rows import attempt_values, dimension_values, finding_values
 SCAN_RUNNING = "running"
 SCAN_COMPLETED = "completed"
 SCAN_FAILED = "failed"
+SCAN_INTERRUPTED = "interrupted"  # the error of a scan whose process died mid-scan
 FINDING_BATCH = 500
 
 
@@ -79,8 +80,19 @@ class ScanRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def start(self, endpoint: EndpointRow, *, reason: str, now: datetime) -> ScanRow:
-        """Record that a scan was requested, before any probing happens."""
+    async def start(
+        self,
+        endpoint: EndpointRow,
+        *,
+        reason: str,
+        now: datetime,
+        lease_expires_at: datetime | None = None,
+    ) -> ScanRow:
+        """Record that a scan was requested, before any probing happens.
+
+        A scan left running between transactions (the API's) carries a lease, which its
+        process renews; one completed in the transaction that starts it needs none.
+        """
         scan = ScanRow(
             id=str(uuid.uuid4()),
             endpoint_id=endpoint.id,
@@ -89,6 +101,7 @@ class ScanRepository:
             requested_at=now,
             assessed_at=None,
             error=None,
+            lease_expires_at=lease_expires_at,
         )
         self.session.add(scan)
         await self.session.flush()
@@ -106,6 +119,7 @@ class ScanRepository:
         """Write a scan's results; the caller commits them together or not at all."""
         scan.status = SCAN_COMPLETED
         scan.assessed_at = assessed_at
+        scan.lease_expires_at = None
         self.session.add_all(AttemptRow(scan_id=scan.id, **attempt_values(a)) for a in attempts)
         self.session.add(score_row(scan.id, score, scored_at=assessed_at))
         await self.session.flush()
@@ -120,7 +134,34 @@ class ScanRepository:
         """Mark a scan that could not run (kept so a 202 Location never dangles)."""
         scan.status = SCAN_FAILED
         scan.error = error
+        scan.lease_expires_at = None
         await self.session.flush()
+
+    async def renew_lease(self, scan_id: str, *, until: datetime) -> bool:
+        """Extend a running scan's lease; False if it is no longer running (swept, ended)."""
+        result = await self.session.execute(
+            update(ScanRow)
+            .where(ScanRow.id == scan_id, ScanRow.status == SCAN_RUNNING)
+            .values(lease_expires_at=until)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def fail_interrupted(self, *, now: datetime) -> list[str]:
+        """Mark every running scan whose lease expired failed; their endpoints' ids.
+
+        A running scan without a lease was started before leases existed (migration
+        0007), by a process that has long since stopped renewing anything: it is failed too.
+        """
+        expired = (ScanRow.status == SCAN_RUNNING) & (
+            ScanRow.lease_expires_at.is_(None) | (ScanRow.lease_expires_at <= now)
+        )
+        result = await self.session.execute(
+            update(ScanRow)
+            .where(expired)
+            .values(status=SCAN_FAILED, error=SCAN_INTERRUPTED, lease_expires_at=None)
+            .returning(ScanRow.endpoint_id)
+        )
+        return sorted(set(result.scalars().all()))
 
     async def require(self, scan_id: str) -> ScanRow:
         """The scan row, which the caller knows exists (it started it)."""
@@ -176,6 +217,12 @@ class ScanRepository:
         if before is not None:
             query = query.where(ScanRow.requested_at < before)
         return [(scan, score) for scan, score in (await self.session.execute(query)).all()]
+
+
+def lease_lapsed(scan: ScanRow, now: datetime) -> bool:
+    """A running scan nobody is renewing: it will never finish (the sweep will fail it)."""
+    expires = scan.lease_expires_at
+    return scan.status == SCAN_RUNNING and (expires is None or expires <= now)
 
 
 def score_row(scan_id: str, score: TrustScore, *, scored_at: datetime) -> ScoreRow:

@@ -31,6 +31,7 @@ async def test_every_job_is_declared_once_with_no_overlap_and_no_pile_up(tmp_pat
             name: (job.every_s, job.exclusive, job.at_start) for name, job in table.items()
         } == {
             "reprobe_due": (5.0, False, True),
+            "fail_interrupted_scans": (30.0, False, True),  # half the 60 s scan lease
             "deliver_webhooks": (10.0, False, True),
             "drain_registry_queue": (30.0, True, True),
             "sync_registry": (3600.0, True, True),

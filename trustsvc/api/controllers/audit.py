@@ -11,7 +11,7 @@ from litestar.params import QueryParameter
 
 from trustsvc.api.audit_schemas import AuditPage, AuditRecord
 from trustsvc.api.errors import PROBLEM_RESPONSE
-from trustsvc.api.params import MAX_ROW_ID, NO_NUL
+from trustsvc.api.params import MAX_ROW_ID, NO_NUL, TIME_WITH_OFFSET, with_offset
 from trustsvc.api.state import services
 from trustsvc.audit import repository
 from trustsvc.audit.models import AuditRow
@@ -46,9 +46,11 @@ class AuditController(Controller):
         ] = None,
         outcome: Annotated[AuditOutcome | None, QueryParameter()] = None,
         since: Annotated[
-            datetime | None, QueryParameter(description="At or after (RFC 3339).")
+            datetime | None, QueryParameter(description=f"At or after; {TIME_WITH_OFFSET}.")
         ] = None,
-        until: Annotated[datetime | None, QueryParameter(description="Before (RFC 3339).")] = None,
+        until: Annotated[
+            datetime | None, QueryParameter(description=f"Before; {TIME_WITH_OFFSET}.")
+        ] = None,
         cursor: Annotated[
             int | None,
             QueryParameter(ge=1, le=MAX_ROW_ID, description="`next_cursor` of the previous page."),
@@ -60,8 +62,8 @@ class AuditController(Controller):
             actor=actor,
             action=action,
             outcome=outcome,
-            since=since,
-            until=until,
+            since=with_offset("since", since),
+            until=with_offset("until", until),
         )
         async with services(state).sessions() as session:
             rows = await repository.page(session, where, before_id=cursor, limit=limit + 1)

@@ -34,7 +34,7 @@ from trustsvc.api.errors import (
     ProblemError,
     not_found,
 )
-from trustsvc.api.params import MAX_ROW_ID, PathKey
+from trustsvc.api.params import MAX_ROW_ID, TIME_WITH_OFFSET, PathKey, with_offset
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope, actor_name
 from trustsvc.drift.repository import event_doc
@@ -74,7 +74,8 @@ MinSeverity = Annotated[
     Severity, QueryParameter(description="Only events at or above this severity.")
 ]
 Since = Annotated[
-    datetime | None, QueryParameter(description="Only events observed at or after (RFC 3339).")
+    datetime | None,
+    QueryParameter(description=f"Only events observed at or after; {TIME_WITH_OFFSET}."),
 ]
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size.")]
 EventCursor = Annotated[
@@ -106,6 +107,7 @@ class DriftController(Controller):
     ) -> DriftPage:
         """Changes against the previous scan and against the pinned baseline."""
         app = services(state)
+        since = with_offset("since", since)
         await _require_endpoint(app, endpoint_id)
         rows = await app.drift.events(
             endpoint_id=endpoint_id,
@@ -143,7 +145,7 @@ class DriftController(Controller):
         """Newest first; `since` defaults to the last 24 hours."""
         app = services(state)
         now = app.clock()
-        start = since or now - timedelta(days=1)
+        start = with_offset("since", since) or now - timedelta(days=1)
         events = await app.drift.report(since=start, min_severity=severity.value, limit=limit)
         if report_format is ReportFormat.CSV:
             return Response(drift_csv(events), media_type=CSV_MEDIA_TYPE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import Controller, Response, get
 from litestar.datastructures import State
 from litestar.params import QueryParameter
 
@@ -28,7 +28,9 @@ class LookupController(Controller):
         summary="The latest stored result for an endpoint URL",
         description=(
             "Normalises the URL the same way scans do and returns the newest stored result. "
-            "Never probes: 404 when the endpoint was never assessed."
+            "Never probes: 404 when the endpoint was never assessed. While the database is "
+            "unreachable, a result held in memory is still served, with `stale: true` and an "
+            "`Age` header (seconds since the service last could check for newer scans)."
         ),
         responses={400: PROBLEM_RESPONSE, 404: PROBLEM_RESPONSE, 422: PROBLEM_RESPONSE},
     )
@@ -38,7 +40,7 @@ class LookupController(Controller):
         url: Annotated[
             str, QueryParameter(description="The endpoint URL, as an agent would connect to it.")
         ],
-    ) -> LookupResult:
+    ) -> Response[LookupResult]:
         """Serve the newest completed scan's headline figures."""
         app = services(state)
         canonical = canonical_url(url)
@@ -46,7 +48,8 @@ class LookupController(Controller):
         if latest is None:
             raise not_found(f"assessment of {canonical}")
         age = app.scans.clock() - latest.assessed_at
-        return LookupResult(
+        stale_s = app.lookup.stale_s
+        result = LookupResult(
             url=latest.url,
             endpoint_id=latest.endpoint_id,
             scan_id=latest.scan_id,
@@ -58,4 +61,7 @@ class LookupController(Controller):
             assessed_at=latest.assessed_at,
             age_s=max(0, int(age.total_seconds())),
             could_not_assess=latest.could_not_assess,
+            stale=stale_s is not None,
         )
+        headers = {} if stale_s is None else {"Age": str(int(stale_s))}
+        return Response(result, headers=headers)

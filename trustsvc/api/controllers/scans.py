@@ -22,7 +22,14 @@ from trustsvc.reports.schema import ScanReport
 from trustsvc.reports.stored import report_from_stored
 from trustsvc.scans.service import PreparedTarget
 from trustsvc.services import AppServices
-from trustsvc.store.repositories import SCAN_COMPLETED, SCAN_RUNNING, ScanRepository, StoredScan
+from trustsvc.store.repositories import (
+    SCAN_COMPLETED,
+    SCAN_INTERRUPTED,
+    SCAN_RUNNING,
+    ScanRepository,
+    StoredScan,
+    lease_lapsed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +95,10 @@ class ScansController(Controller):
         "/{scan_id:str}",
         operation_id="GetScan",
         summary="A scan's report",
-        description="200 with the report when complete; 202 with the status while running.",
+        description=(
+            "200 with the report when complete; 202 with the status while running; 409 when "
+            "the scan failed, including `interrupted` (the process running it stopped)."
+        ),
         responses={
             200: ResponseSpec(ScanReport, description="The report, as it was scored"),
             202: ResponseSpec(ScanStatus, description="Still running"),
@@ -98,8 +108,15 @@ class ScansController(Controller):
         },
     )
     async def get_scan(self, state: State, scan_id: PathKey) -> Response[ScanReport | ScanStatus]:
-        """Serve the stored report, exactly as it was scored."""
-        stored = await _stored(services(state), scan_id)
+        """Serve the stored report, exactly as it was scored.
+
+        A running scan whose lease lapsed will never finish (its process died): it is
+        answered as the failed scan the next sweep will record, never with another 202.
+        """
+        app = services(state)
+        stored = await _stored(app, scan_id)
+        if lease_lapsed(stored.scan, app.clock()):
+            raise scan_failed(scan_id, SCAN_INTERRUPTED)
         if stored.scan.status == SCAN_RUNNING:
             body = ScanStatus(
                 scan_id=scan_id,
