@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 _INVALID = re.compile("[\x00\ud800-\udfff]")
 ESCAPE_PATTERN = re.compile(r"\\u(?:0000|d[89a-f][0-9a-f]{2})")
@@ -78,13 +79,15 @@ def _items(source: object) -> list[object] | tuple[object, ...]:
     return source if isinstance(source, list | tuple) else []
 
 
-def decode_json(payload: bytes | str) -> object:
+def decode_json(
+    payload: bytes | str, *, parse_constant: Callable[[str], object] | None = None
+) -> object:
     r"""`json.loads`, then `visible_json` when the text has a `\u` escape at all.
 
     Valid UTF-8 cannot hold a surrogate and JSON forbids a raw NUL in strings, so without
     a `\u` escape there is nothing to repair and a megabyte listing is not walked twice.
     """
-    document: object = json.loads(payload)
+    document: object = json.loads(payload, parse_constant=parse_constant)
     if isinstance(payload, str):
         repair = "\\u" in payload or has_invalid(payload)
     else:
