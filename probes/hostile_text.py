@@ -17,8 +17,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 _INVALID = re.compile("[\x00\ud800-\udfff]")
+# A JSON escape that decodes to NUL or a surrogate (JSON allows upper-case hex digits).
+_RISKY = r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})"
+_RISKY_ESCAPE = re.compile(_RISKY)
+_RISKY_ESCAPE_BYTES = re.compile(_RISKY.encode())
 ESCAPE_PATTERN = re.compile(r"\\u(?:0000|d[89a-f][0-9a-f]{2})")
 
 
@@ -78,15 +83,18 @@ def _items(source: object) -> list[object] | tuple[object, ...]:
     return source if isinstance(source, list | tuple) else []
 
 
-def decode_json(payload: bytes | str) -> object:
-    r"""`json.loads`, then `visible_json` when the text has a `\u` escape at all.
+def decode_json(
+    payload: bytes | str, *, parse_constant: Callable[[str], object] | None = None
+) -> object:
+    r"""`json.loads`, then `visible_json` when the text has a NUL or surrogate escape at all.
 
-    Valid UTF-8 cannot hold a surrogate and JSON forbids a raw NUL in strings, so without
-    a `\u` escape there is nothing to repair and a megabyte listing is not walked twice.
+    Valid UTF-8 cannot hold a surrogate and JSON forbids a raw NUL in strings, so only a
+    `\u0000` or `\udXXX` escape can bring one in; without one (most listings, even those
+    with `\u00e9`-style escapes) the document is not walked a second time.
     """
-    document: object = json.loads(payload)
+    document: object = json.loads(payload, parse_constant=parse_constant)
     if isinstance(payload, str):
-        repair = "\\u" in payload or has_invalid(payload)
+        repair = _RISKY_ESCAPE.search(payload) is not None or has_invalid(payload)
     else:
-        repair = b"\\u" in payload
+        repair = b"\\u" in payload and _RISKY_ESCAPE_BYTES.search(payload) is not None
     return visible_json(document) if repair else document

@@ -2,7 +2,8 @@
 
 One canonical form per endpoint matters twice: it is the storage key (so `HTTPS://Example.COM:443`
 and `https://example.com/` are one endpoint) and it is what the SSRF policy judges, so every
-legacy IPv4 spelling (`2130706433`, `0x7f.1`, `017700000001`) is reduced to dotted form first.
+legacy IPv4 spelling (`2130706433`, `0x7f.1`, `017700000001`, `0x7f。1`, fullwidth digits) is
+reduced to dotted form first (probes/hosts.py: the WHATWG host parser's order).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
-import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -18,6 +18,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 import idna
 
 from probes.errors import TargetRejected
+from probes.hosts import ends_in_a_number, mapped_host, parse_ipv4
 from probes.query_secrets import HINT, credential_parameters
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 MAX_URL_LENGTH = 2048
 DEFAULT_PORTS = {"https": 443, "http": 80}
-_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
 # An ASCII letter-digit-hyphen label needs no IDNA mapping beyond lowercasing; "xn--" and any
 # label with "--" in positions 3-4 still go through the idna package, which validates them.
@@ -138,11 +138,10 @@ def _normalise_host(parts: SplitResult) -> tuple[str, bool]:
         raise TargetRejected("URL has no host")
     if "[" in parts.netloc:
         return _normalise_ipv6(raw_host), True
-    host = raw_host.rstrip(".").lower()
-    if not host:
-        raise TargetRejected("URL has no host")
-    if _NUMERIC_LABEL.match(host.rsplit(".", 1)[-1]):
-        return _normalise_ipv4(host), True
+    # UTS #46 before the number check, as the WHATWG host parser does: `0x7f。1` is 127.0.0.1.
+    host = mapped_host(raw_host)
+    if ends_in_a_number(host):
+        return parse_ipv4(host), True
     ascii_host = host if all(map(_LDH_LABEL.match, host.split("."))) else _idna(host)
     if len(ascii_host) > 253:  # noqa: PLR2004 - RFC 1035 name length
         raise TargetRejected("host name is longer than 253 characters")
@@ -154,15 +153,6 @@ def _idna(host: str) -> str:
         return idna.encode(host, uts46=True).decode("ascii")
     except idna.IDNAError as exc:
         raise TargetRejected(f"host {host!r} is not a valid domain name: {exc}") from exc
-
-
-def _normalise_ipv4(host: str) -> str:
-    # A last label that is a number makes the host an IPv4 address (WHATWG URL "ends in a
-    # number"); glibc's inet_aton accepts the same legacy forms a client library would.
-    try:
-        return socket.inet_ntoa(socket.inet_aton(host))
-    except OSError as exc:
-        raise TargetRejected(f"host {host!r} is not a valid IPv4 address") from exc
 
 
 def _normalise_ipv6(host: str) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from probes.hostile_text import decode_json
 from probes.model import Finding, ProbeSpec
 from probes.tools.family import TOOLS_PROBES, judge_definitions
 from probes.tools.judging import SET_FINGERPRINT
@@ -48,7 +49,7 @@ def catalogue() -> Mapping[str, ProbeSpec]:
 def parse_tool_list(text: str, *, observed_at: dt.datetime | None = None) -> ToolsObservation:
     """A ToolsObservation from the text of a tools/list result or an array of definitions."""
     try:
-        document = json.loads(text)
+        document = decode_json(text)
     except json.JSONDecodeError as exc:
         raise ToolsInputError(
             f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

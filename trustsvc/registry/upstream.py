@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import email.utils
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -20,6 +19,7 @@ from typing import Self
 
 import aiohttp
 
+from probes.hostile_text import decode_json
 from trustsvc import __version__
 from trustsvc.registry.records import Rejection, ServerRecord, UpstreamPage
 from trustsvc.registry.validate import validate_entry
@@ -192,7 +192,7 @@ def format_rfc3339(when: dt.datetime) -> str:
 
 def _parse_page(body: bytes, date: dt.datetime | None, sent_cursor: str | None) -> UpstreamPage:
     try:
-        document = json.loads(body, parse_constant=_reject_constant)
+        document = decode_json(body, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         raise UpstreamError(f"response is not JSON: {str(exc)[:200]}") from exc
     if not isinstance(document, dict):

@@ -278,7 +278,8 @@ _REGISTRY_GATES = (
 POLICY = ScoringPolicy(
     # The tools model's version is part of the policy: a retrained model is a new policy.
     # 2026.12.2: the evidence.none gate (nothing about the endpoint measured).
-    # 2026.12.3: the tools.cloaking gate, and invalid characters in tool text.
+    # 2026.12.3: the tools.cloaking gate, and tool_definition_contains_invalid_characters
+    # joins the tools.poisoning gate.
     version=f"2026.12.3+{MODEL_VERSION}",
     weights=MappingProxyType(
         {
