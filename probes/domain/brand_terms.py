@@ -209,7 +209,9 @@ GENERIC_WORDS = frozenset(
         "ru",
     ]
 )
-_GENERIC = GENERIC_WORDS | {ascii_skeleton(word) for word in GENERIC_WORDS}
+# Shapes of short words collide with ordinary endings (`ai` shapes to `al`: `notional`), so
+# only words of three letters or more are also matched by shape.
+_GENERIC = GENERIC_WORDS | {ascii_skeleton(word) for word in GENERIC_WORDS if len(word) >= 3}  # noqa: PLR2004
 _MAX_WORD = max(map(len, _GENERIC))
 
 
@@ -229,16 +231,20 @@ def _brand_shapes(trusted: TrustedList) -> tuple[tuple[str, str], ...]:
 def _brand_forms(trusted: TrustedList) -> tuple[tuple[tuple[str, str], ...], ...]:
     """Per form of `_FORMS`: (trusted domain, its label in that form)."""
     domains = trusted.fuzzy()
-    return tuple(tuple((d, form(label_of(d))) for d in domains) for form in _FORMS)
+    # Without hyphens, since the candidate's words are glued: `example-corp` as `examplecorp`.
+    return tuple(tuple((d, form(label_of(d).replace("-", ""))) for d in domains) for form in _FORMS)
 
 
 def shape_match(registrable: str, trusted: TrustedList) -> str | None:
     """The label's ASCII shape equals a brand's on any suffix, or is one edit from a long one."""
     label = unicode_label(registrable)
     shape = ascii_skeleton(label)
-    for domain, brand in _brand_shapes(trusted):
-        same_suffix = suffix_of(domain) == suffix_of(registrable)
-        if shape == brand and (same_suffix or _deliberate(label, label_of(domain))):
+    shapes = _brand_shapes(trusted)
+    for domain, brand in shapes:  # the same suffix first: daude.com is claude.com's
+        if shape == brand and suffix_of(domain) == suffix_of(registrable):
+            return domain
+    for domain, brand in shapes:  # the very label on another suffix is tld_swap's to judge
+        if shape == brand and label != label_of(domain) and _deliberate(label, label_of(domain)):
             return domain
     for domain, brand in _brand_shapes(trusted):
         if (
@@ -255,7 +261,9 @@ def brand_term(registrable: str, trusted: TrustedList, *, whole: bool = False) -
 
     As whole hyphen-separated words (`chat-gpt-x`), or glued to generic words only
     (`chatgptlogin`, `freeclaudeai`). A label that is only the brand is shape_match's and
-    tld_swap's to judge, unless `whole` (a subdomain label, where the brand alone is the trick).
+    tld_swap's to judge, unless `whole` (a subdomain label, where the brand alone is the trick;
+    there other words must be generic too, as hosts such as `github-runner.corp.example` are
+    an organisation's own).
     """
     plain = [token for token in unicode_label(registrable).lower().split("-") if token]
     for form, brands in zip(_FORMS, _brand_forms(trusted), strict=True):
@@ -264,7 +272,7 @@ def brand_term(registrable: str, trusted: TrustedList, *, whole: bool = False) -
         for domain, brand in brands:
             if len(brand) < MIN_TOKEN or brand not in glued or (brand == glued and not whole):
                 continue
-            if _spans_tokens(tokens, brand):
+            if not whole and _spans_tokens(tokens, brand):
                 return domain
             if len(brand) >= MIN_CONTAINED and _rest_is_generic(glued, brand):
                 return domain

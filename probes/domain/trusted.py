@@ -69,12 +69,12 @@ class TrustedList:
     def owns(self, host: str, registrable: str) -> bool:
         """Whether a trusted brand owns this other domain (brand_domains.txt).
 
-        Listed: the host or a parent of it (some, like googleapis.com, are public suffixes
-        themselves); or a regional storefront: the brand's label under a country-code suffix
-        whose last label has two letters and is not a vanity ccTLD (.ai, .io, .co).
+        Listed: the host or its registrable domain (an entry may be a public suffix itself,
+        like googleapis.com); or a regional storefront: the brand's label under a country-code
+        suffix whose last label has two letters and is not a vanity ccTLD (.ai, .io, .co).
         """
-        labels = host.split(".")
-        if any(".".join(labels[i:]) in self.owned for i in range(len(labels) - 1)):
+        # Not a parent of the host: under an owned platform suffix (vercel.app) live strangers.
+        if host in self.owned or registrable in self.owned:
             return True
         country = suffix_of(registrable).rsplit(".", 1)[-1]
         regional = len(country) == 2 and country not in VANITY_CCTLDS  # noqa: PLR2004
