@@ -12,7 +12,8 @@ Both are split by a hash (by brand for impersonations): the `heldout` part is no
 while the detector is tuned. A hit is any trusted match ("right brand" also counts whether it
 was the brand the name was generated from, or one sharing its label). `--baseline REF` also
 scores the detector as it was at a git revision (exported to a temporary directory, imported
-in a child process), so before/after figures come from the same run.
+in a child process), so before/after figures, and the time per check as a ratio, come from
+the same run.
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data" / "lookalikes"
+TIMING_ROUNDS = 3
 
 
 def rows(name: str) -> list[list[str]]:
@@ -34,16 +38,27 @@ def rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
 
 
-def judge(hosts: list[str]) -> dict[str, str | None]:
-    """host -> trusted domain matched (None: not a lookalike), with the code on sys.path."""
-    from probes.domain.lookalike import detect_lookalike  # noqa: PLC0415 - path set by caller
+def judge(hosts: list[str]) -> dict[str, Any]:
+    """{"verdicts": host -> trusted domain or None, "us": best microseconds per check}.
+
+    With the code on sys.path; the index is built first, so the time is the check alone.
+    """
+    from probes.domain.lookalike import detect_lookalike, permutation_index  # noqa: PLC0415
     from probes.domain.trusted import default_trusted  # noqa: PLC0415
 
     trusted = default_trusted()
-    return {host: detect_lookalike(host, trusted).lookalike_of for host in hosts}
+    permutation_index(trusted)
+    verdicts = {host: detect_lookalike(host, trusted).lookalike_of for host in hosts}
+    best = float("inf")
+    for _ in range(TIMING_ROUNDS):
+        started = time.perf_counter()
+        for host in hosts:
+            detect_lookalike(host, trusted)
+        best = min(best, (time.perf_counter() - started) / len(hosts) * 1e6)
+    return {"verdicts": verdicts, "us": best}
 
 
-def judged_at(ref: str, hosts: list[str]) -> dict[str, str | None]:
+def judged_at(ref: str, hosts: list[str]) -> dict[str, Any]:
     """The verdicts of the code at git revision `ref`, in a child process."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
@@ -61,7 +76,7 @@ def judged_at(ref: str, hosts: list[str]) -> dict[str, str | None]:
             text=True,
             check=True,
         )
-    result: dict[str, str | None] = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
@@ -107,10 +122,16 @@ def main() -> int:
     parser.add_argument("--show", choices=("dev",), help="list the misses and false alarms")
     args = parser.parse_args()
     hosts = [r[0] for r in rows("impersonations.tsv")] + [r[0] for r in rows("legitimate.tsv")]
-    if args.baseline:
-        report(f"baseline {args.baseline}", judged_at(args.baseline, hosts), None)
+    base = judged_at(args.baseline, hosts) if args.baseline else None
+    if base is not None:
+        report(f"baseline {args.baseline}", base["verdicts"], None)
     sys.path.insert(0, str(ROOT))
-    report("this tree", judge(hosts), args.show)
+    mine = judge(hosts)
+    report("this tree", mine["verdicts"], args.show)
+    print(f"check time: {mine['us']:.0f} us per name", end="")
+    if base is not None:
+        print(f" vs {base['us']:.0f} at {args.baseline} (ratio {mine['us'] / base['us']:.2f})")
+    print()
     return 0
 
 
