@@ -73,6 +73,14 @@ def detect_lookalike(host_or_url: str, trusted: TrustedList) -> LookalikeVerdict
     endpoint = endpoint_of(host_or_url)
     host, registrable = endpoint.host, endpoint.registrable_domain
     if endpoint.host_is_ip or registrable is None:
+        # An apex the public suffix list does not know (`claude.ai.zzz`, a private zone) has no
+        # domain facts, but a trusted name followed by more labels is still the trick.
+        of = None if endpoint.host_is_ip else lexical.subdomain_trick(host, host, trusted)
+        if of is not None:
+            reason = f"subdomain-trick of {of} (under a suffix the public suffix list lacks)"
+            return _verdict(
+                host, None, of=of, technique="subdomain-trick", engine=ENGINE_LEXICAL, reason=reason
+            )
         why = "an IP literal" if endpoint.host_is_ip else "a name without a registrable domain"
         return _verdict(host, registrable, applicable=False, reason=f"{why} has no domain facts")
     if registrable in trusted:

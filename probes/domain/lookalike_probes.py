@@ -42,6 +42,27 @@ LOOKALIKE = domain_spec(
 def domain_is_lookalike_of_trusted_domain(observation: LookalikeObservation) -> list[Finding]:
     """TRUE when a trusted domain was matched; not applicable without a registrable domain."""
     registrable = observation.registrable_domain
+    if registrable is None and observation.lookalike_of is not None:
+        # A trusted name left of an apex the public suffix list lacks (`claude.ai.zzz`).
+        message = (
+            f"{observation.domain} carries the trusted domain {observation.lookalike_of} "
+            f"left of a suffix the public suffix list does not know ({observation.technique})."
+        )
+        evidence = {
+            REGISTRABLE_DOMAIN: None,
+            LOOKALIKE_OF: observation.lookalike_of,
+            TECHNIQUE: observation.technique,
+            ENGINE: observation.engine,
+            TRUSTED_COUNT: observation.trusted_count,
+        }
+        return [
+            LOOKALIKE.judged(
+                True,  # noqa: FBT003 - judged(bad, ...) as below
+                message,
+                subject=f"domain:{observation.domain}",
+                evidence=evidence,
+            )
+        ]
     if registrable is None:
         message = "The host is an IP literal or has no registrable domain: no domain to compare."
         return [LOOKALIKE.finding(Outcome.NOT_APPLICABLE, message, subject=observation.domain)]
