@@ -20,8 +20,9 @@ TRUSTED_COUNT = "trusted_domains"
 LOOKALIKE = domain_spec(
     "domain_is_lookalike_of_trusted_domain",
     question=(
-        "Is the endpoint's registrable domain a typo, homoglyph, TLD swap, added-word or "
-        "subdomain-trick permutation of a trusted domain, without being that domain?"
+        "Is the endpoint's registrable domain a typo, homoglyph (Unicode or ASCII look-alikes "
+        "such as rn for m), TLD swap, brand-plus-generic-words or subdomain-trick permutation "
+        "of a trusted domain, without being that domain or one of its brand's own?"
     ),
     rationale=(
         "Squatters register permutations of well-known names (npnjs.com, pypj.org, "
