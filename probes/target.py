@@ -163,3 +163,11 @@ def _normalise_ipv6(host: str) -> str:
     except ValueError as exc:
         raise TargetRejected(f"host [{host}] is not a valid IPv6 address") from exc
     return address.compressed
+
+
+def suffix_is_private(host: str) -> bool:
+    """Whether the host's public suffix is a private one (github.io, vercel.app).
+
+    A label there is an account name on a platform rather than a registration at a registry.
+    """
+    return bool(_extractor()(host).is_private)

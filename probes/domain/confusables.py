@@ -71,3 +71,24 @@ def skeleton(label: str) -> str:
     for sequence, glyph in sequences:
         mapped = mapped.replace(sequence, table.get(glyph, glyph))
     return mapped
+
+
+# ASCII look-alikes a reader confuses in most fonts (dnstwist's ASCII glyph table, less the
+# pairs only a few fonts share): single glyphs, then sequences (`c1` reads `cl`, so `d`).
+# Applied to both sides of a comparison, so `c1aude`, `cIaude` and `daude` share a skeleton
+# with `claude`, and `rnicr0soft` with `microsoft`.
+_ASCII_SEQUENCES = (("rn", "m"), ("vv", "w"), ("cl", "d"))
+_ASCII_GLYPHS = str.maketrans({"1": "l", "i": "l", "0": "o", "q": "g", "u": "v"})
+
+
+def ascii_glyphs(label: str) -> str:
+    """The label (after `skeleton`) with single ASCII look-alikes folded: q=g, 1=i=l, 0=o, u=v."""
+    return skeleton(label).translate(_ASCII_GLYPHS)
+
+
+def ascii_skeleton(label: str) -> str:
+    """The ASCII look-alike shape of a label: `ascii_glyphs`, then rn=m, cl=d, vv=w."""
+    shape = ascii_glyphs(label)
+    for sequence, glyph in _ASCII_SEQUENCES:
+        shape = shape.replace(sequence, glyph)
+    return shape

@@ -19,13 +19,15 @@ _WORD_SEPARATOR = re.compile(r"[-.]")
 
 
 def subdomain_trick(host: str, registrable: str, trusted: TrustedList) -> str | None:
-    """A trusted domain in the labels left of another registrable domain (`github.com.evil.io`)."""
-    if host == registrable or not host.endswith(f".{registrable}"):
-        return None
-    prefix = host[: -len(registrable) - 1]
+    """A trusted domain followed by more of the host, so it is not the registrable domain.
+
+    `github.com.evil.io`, `claude.ai.cx` (whose registrable domain is `ai.cx`),
+    `openai.com-login.top`.
+    """
+    del registrable  # the trusted name may straddle it: `claude.ai.cx` registers `ai.cx`
     for domain in sorted(trusted.domains):
         # The trusted name must stand whole: `login-anthropic.com.x.net`, not `notgithub.com.x`.
-        if re.search(rf"(^|[.-]){re.escape(domain)}($|[.-])", prefix):
+        if re.search(rf"(^|[.-]){re.escape(domain)}[.-]", host):
             return domain
     return None
 

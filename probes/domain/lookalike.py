@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from probes.domain import lexical
+from probes.domain import brand_terms, lexical
 from probes.domain.permutations import permutations
 from probes.domain.trusted import TrustedList
-from probes.target import EndpointUrl, parse_endpoint_url
+from probes.target import EndpointUrl, parse_endpoint_url, suffix_is_private
 
 ENGINE_DNSTWIST = "dnstwist"
 ENGINE_LEXICAL = "trustsvc"
@@ -73,10 +73,20 @@ def detect_lookalike(host_or_url: str, trusted: TrustedList) -> LookalikeVerdict
     endpoint = endpoint_of(host_or_url)
     host, registrable = endpoint.host, endpoint.registrable_domain
     if endpoint.host_is_ip or registrable is None:
+        # An apex the public suffix list does not know (`claude.ai.zzz`, a private zone) has no
+        # domain facts, but a trusted name followed by more labels is still the trick.
+        of = None if endpoint.host_is_ip else lexical.subdomain_trick(host, host, trusted)
+        if of is not None:
+            reason = f"subdomain-trick of {of} (under a suffix the public suffix list lacks)"
+            return _verdict(
+                host, None, of=of, technique="subdomain-trick", engine=ENGINE_LEXICAL, reason=reason
+            )
         why = "an IP literal" if endpoint.host_is_ip else "a name without a registrable domain"
         return _verdict(host, registrable, applicable=False, reason=f"{why} has no domain facts")
     if registrable in trusted:
         return _verdict(host, registrable, reason="a trusted domain or one of its subdomains")
+    if trusted.owns(host, registrable):
+        return _verdict(host, registrable, reason="a trusted brand's own other domain")
     match = _match(host, registrable, trusted)
     if match is None:
         return _verdict(host, registrable, reason="no trusted domain matched")
@@ -91,11 +101,18 @@ _LEXICAL: tuple[tuple[str, _LexicalCheck], ...] = (
     ("homoglyph", lexical.homograph),
     ("tld-swap", lexical.tld_swap),
     ("added-word", lexical.added_word),
+    ("ascii-homoglyph", brand_terms.shape_match),
+    ("brand-term", brand_terms.brand_term),
 )
+# Under a private suffix (github.io, vercel.app) the label is an account on a platform: the
+# brand's own name there (`openai.github.io`) is its account, not a TLD swap.
+_ACCOUNT_SAFE = frozenset({"tld-swap"})
 
 
 def _match(host: str, registrable: str, trusted: TrustedList) -> tuple[str, str, str] | None:
     of = lexical.subdomain_trick(host, registrable, trusted)
+    if of is None:
+        of = brand_terms.brand_label_subdomain(host, registrable, trusted)
     if of is not None:
         return of, "subdomain-trick", ENGINE_LEXICAL
     index = permutation_index(trusted).entries
@@ -104,7 +121,10 @@ def _match(host: str, registrable: str, trusted: TrustedList) -> tuple[str, str,
         if name in index:
             of, technique = index[name]
             return of, technique, ENGINE_DNSTWIST
+    private = suffix_is_private(registrable)
     for technique, check in _LEXICAL:
+        if private and technique in _ACCOUNT_SAFE:
+            continue
         of = check(registrable, trusted)
         if of is not None:
             return of, technique, ENGINE_LEXICAL

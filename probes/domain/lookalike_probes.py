@@ -20,8 +20,9 @@ TRUSTED_COUNT = "trusted_domains"
 LOOKALIKE = domain_spec(
     "domain_is_lookalike_of_trusted_domain",
     question=(
-        "Is the endpoint's registrable domain a typo, homoglyph, TLD swap, added-word or "
-        "subdomain-trick permutation of a trusted domain, without being that domain?"
+        "Is the endpoint's registrable domain a typo, homoglyph (Unicode or ASCII look-alikes "
+        "such as rn for m), TLD swap, brand-plus-generic-words or subdomain-trick permutation "
+        "of a trusted domain, without being that domain or one of its brand's own?"
     ),
     rationale=(
         "Squatters register permutations of well-known names (npnjs.com, pypj.org, "
@@ -42,6 +43,27 @@ LOOKALIKE = domain_spec(
 def domain_is_lookalike_of_trusted_domain(observation: LookalikeObservation) -> list[Finding]:
     """TRUE when a trusted domain was matched; not applicable without a registrable domain."""
     registrable = observation.registrable_domain
+    if registrable is None and observation.lookalike_of is not None:
+        # A trusted name left of an apex the public suffix list lacks (`claude.ai.zzz`).
+        message = (
+            f"{observation.domain} carries the trusted domain {observation.lookalike_of} "
+            f"left of a suffix the public suffix list does not know ({observation.technique})."
+        )
+        evidence = {
+            REGISTRABLE_DOMAIN: None,
+            LOOKALIKE_OF: observation.lookalike_of,
+            TECHNIQUE: observation.technique,
+            ENGINE: observation.engine,
+            TRUSTED_COUNT: observation.trusted_count,
+        }
+        return [
+            LOOKALIKE.judged(
+                True,  # noqa: FBT003 - judged(bad, ...) as below
+                message,
+                subject=f"domain:{observation.domain}",
+                evidence=evidence,
+            )
+        ]
     if registrable is None:
         message = "The host is an IP literal or has no registrable domain: no domain to compare."
         return [LOOKALIKE.finding(Outcome.NOT_APPLICABLE, message, subject=observation.domain)]

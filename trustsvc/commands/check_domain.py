@@ -4,6 +4,11 @@ The lexical lookalike verdict always comes first and needs no network. Unless `-
 is given, the same collector a scan uses then asks the configured sources (RDAP or WHOIS,
 the resolver, blocklists and feeds) and the document adds their facts and the domain
 probes' findings. Nothing is stored and the endpoint itself is never contacted.
+
+Several names (or `-`, one a line on stdin) give one entry per name in input order: a JSON
+list (one name keeps the single object), or table blocks separated by a blank line. A name
+that is not a usable host in a batch gets an entry with its `error` and the exit code is 2,
+so one bad line of a list neither hides the others nor passes unnoticed.
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ import dataclasses
 import datetime as dt
 import enum
 import json
-from typing import TYPE_CHECKING, Any
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TextIO
 
 from probes.domain.lookalike import LookalikeVerdict, detect_lookalike, endpoint_of
 from probes.domain.trusted import TrustedList, default_trusted
 from probes.errors import TargetRejected
-from trustsvc.commands.errors import EXIT_OK, UsageError
+from trustsvc.commands.errors import EXIT_OK, EXIT_USAGE, UsageError
 from trustsvc.config.domain import domain_sources, trusted_list
 from trustsvc.config.settings import Settings
 
@@ -66,9 +73,12 @@ async def network_facts(name: str, sources: DomainSources, ctx: ProbeContext) ->
     }
 
 
-def as_document(verdict: LookalikeVerdict, facts: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON document `--format json` prints; `facts` None means offline."""
+def as_document(
+    verdict: LookalikeVerdict, facts: dict[str, Any] | None = None, name: str | None = None
+) -> dict[str, Any]:
+    """The JSON document `--format json` prints for one name; `facts` None means offline."""
     return {
+        "input": verdict.domain if name is None else name,
         "domain": verdict.domain,
         "registrable_domain": verdict.registrable_domain,
         "lookalike_of": verdict.lookalike_of,
@@ -86,6 +96,31 @@ def render(verdict: LookalikeVerdict, fmt: str, facts: dict[str, Any] | None = N
     document = as_document(verdict, facts)
     if fmt == "json":
         return json.dumps(document, indent=2)
+    return _table(document)
+
+
+def unusable(name: str, detail: str) -> dict[str, Any]:
+    """The batch entry of a name that is not a usable host or URL."""
+    return {"input": name, "error": f"not a usable host or URL: {detail}", "applicable": False}
+
+
+def read_names(names: Iterable[str], stdin: TextIO) -> tuple[list[str], bool]:
+    """(the names in order, `-` expanded from stdin; whether the output is a batch)."""
+    out: list[str] = []
+    batch = False
+    given = list(names)
+    for name in given:
+        if name != "-":
+            out.append(name)
+            continue
+        batch = True
+        lines = (line.split("#", 1)[0].strip() for line in stdin)
+        out += [line for line in lines if line]
+    return out, batch or len(given) > 1
+
+
+def _table(document: dict[str, Any]) -> str:
+    facts = document.get("network_facts")
     head = {key: value for key, value in document.items() if key != "network_facts"}
     width = max(map(len, head))
     lines = [f"{key:<{width}}  {'-' if value is None else value}" for key, value in head.items()]
@@ -113,21 +148,56 @@ def _plain(value: object) -> Any:  # noqa: ANN401 - JSON-shaped, whatever the da
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Print what the domain family sees for `args.name`."""
+    """Print what the domain family sees for each of `args.names`, in order."""
+    names, batch = read_names(args.names, sys.stdin)
+    if not names:
+        raise UsageError("no names given: pass host names or URLs, or `-` with one a line")
     sources = None if args.offline else domain_sources(settings.domain)
     trusted = trusted_list(settings.domain) if sources is None else sources.trusted
-    try:
-        verdict = check_domain(args.name, trusted)
-    except TargetRejected as exc:
-        raise UsageError(f"{args.name!r} is not a usable host or URL: {exc.detail}") from exc
-    facts = None
-    if sources is not None:
-        from trustsvc.scans.families import probe_context  # noqa: PLC0415 - network only
-
-        ctx = probe_context(settings)
+    verdicts: list[LookalikeVerdict | str] = []
+    for name in names:
         try:
-            facts = asyncio.run(network_facts(args.name, sources, ctx))
-        finally:
-            ctx.close()
-    print(render(verdict, args.format, facts))  # noqa: T201 - CLI output
+            verdicts.append(check_domain(name, trusted))
+        except TargetRejected as exc:
+            if not batch:
+                raise UsageError(f"{name!r} is not a usable host or URL: {exc.detail}") from exc
+            verdicts.append(exc.detail)
+    documents = _documents(names, verdicts, sources, settings)
+    if args.format == "json":
+        print(json.dumps(documents if batch else documents[0], indent=2))  # noqa: T201 - CLI
+    else:
+        print("\n\n".join(map(_table, documents)))  # noqa: T201 - CLI output
+    bad = sum(isinstance(v, str) for v in verdicts)
+    if bad:
+        note = f"error: {bad} of {len(names)} names are not usable hosts or URLs (see entries)"
+        print(note, file=sys.stderr)  # noqa: T201 - the one line a failed batch gets
+        return EXIT_USAGE
     return EXIT_OK
+
+
+def _documents(
+    names: list[str],
+    verdicts: list[LookalikeVerdict | str],
+    sources: DomainSources | None,
+    settings: Settings,
+) -> list[dict[str, Any]]:
+    """One document per name; the network facts (unless offline) share one probe context."""
+    if sources is None:
+        return [
+            unusable(n, v) if isinstance(v, str) else as_document(v, None, n)
+            for n, v in zip(names, verdicts, strict=True)
+        ]
+    from trustsvc.scans.families import probe_context  # noqa: PLC0415 - network only
+
+    ctx = probe_context(settings)
+    documents = []
+    try:
+        for name, verdict in zip(names, verdicts, strict=True):
+            if isinstance(verdict, str):
+                documents.append(unusable(name, verdict))
+                continue
+            facts = asyncio.run(network_facts(name, sources, ctx))
+            documents.append(as_document(verdict, facts, name))
+    finally:
+        ctx.close()
+    return documents

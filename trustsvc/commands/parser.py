@@ -225,9 +225,17 @@ def _add_offline_checks(commands: Commands[_Parser]) -> None:
         epilog=examples(
             "trustsvc check-domain --offline anthrop1c.com",
             "trustsvc check-domain https://mcp.example.com/mcp --format json",
+            "trustsvc check-domain --offline --format json claude.ai.cx chat-gpt-pro.top",
+            "trustsvc check-domain --offline - < hosts.txt",
         ),
     )
-    domain.add_argument("name", help="a host name or URL")
+    domain.add_argument(
+        "names",
+        nargs="+",
+        metavar="NAME",
+        help="host names or URLs; `-` reads one a line from stdin (blank lines and # comments "
+        "skipped). JSON is one object for one NAME, a list in input order for several or `-`",
+    )
     format_option(domain, "table", "json")
     domain.add_argument(
         "--offline",

@@ -71,9 +71,9 @@ def test_unusable_input_is_rejected(host: str) -> None:
 
 
 def test_operator_extension_makes_a_neighbour_trusted() -> None:
-    assert detect_lookalike("stripe.dev", TRUSTED).lookalike_of == "stripe.com"
-    extended = with_extra(["Stripe.dev."])
-    assert detect_lookalike("stripe.dev", extended).lookalike_of is None
+    assert detect_lookalike("stripe.shop", TRUSTED).lookalike_of == "stripe.com"
+    extended = with_extra(["Stripe.shop."])
+    assert detect_lookalike("stripe.shop", extended).lookalike_of is None
 
 
 def test_extension_rejects_non_registrable_entries() -> None:

@@ -35,3 +35,16 @@ def test_bad_finding_carries_the_match_as_evidence() -> None:
     assert finding.subject == "domain:anthropic-mcp.com"
     assert finding.evidence[LOOKALIKE_OF] == "anthropic.com"
     assert finding.evidence[TECHNIQUE] == "dictionary"
+
+
+def test_a_trick_under_an_unknown_suffix_is_judged_true() -> None:
+    # claude.ai.zzz has no registrable domain (zzz is not in the public suffix list).
+    [finding] = domain_is_lookalike_of_trusted_domain(observe("claude.ai.zzz"))
+    assert finding.outcome is Outcome.TRUE
+    assert finding.subject == "domain:claude.ai.zzz"
+    assert finding.evidence[LOOKALIKE_OF] == "claude.ai"
+
+
+def test_an_unknown_suffix_without_a_trusted_name_stays_not_applicable() -> None:
+    [finding] = domain_is_lookalike_of_trusted_domain(observe("mcp.internal.zzz"))
+    assert finding.outcome is Outcome.NOT_APPLICABLE
