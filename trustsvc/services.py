@@ -131,6 +131,7 @@ async def open_services(
         resolver=resolver,
         clock=clock,
         observers=observers,
+        score_drop=settings.score_drop,
     )
     app = AppServices(
         sessions=sessions,

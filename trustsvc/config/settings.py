@@ -15,6 +15,7 @@ from probes.context import ProbeLimits
 from probes.netpolicy import IPNetwork, NetworkPolicy
 from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
+from trustsvc.config.drift import ScoreDropSettings, load_score_drop_settings
 from trustsvc.config.env import SettingsError, number
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 from trustsvc.config.receipts import ReceiptSettings, load_receipt_settings
@@ -65,6 +66,7 @@ class Settings:
         receipts: the signing key file and the public URL receipts point back to.
         serving: connection timeouts, the per-client connection cap and trusted proxies of
             `trustsvc serve`.
+        score_drop: how far and how long a score must fall to be a `score_dropped` event.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -79,6 +81,7 @@ class Settings:
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
     serving: ServingSettings = field(default_factory=ServingSettings)
+    score_drop: ScoreDropSettings = field(default_factory=ScoreDropSettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -109,6 +112,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         observability=load_observability_settings(env),
         receipts=load_receipt_settings(env),
         serving=load_serving_settings(env),
+        score_drop=load_score_drop_settings(env),
     )
 
 

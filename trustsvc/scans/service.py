@@ -29,7 +29,8 @@ from probes.registry import FAMILIES, catalogue
 from probes.runner import RunResult, run_families, unreachable_result
 from probes.target import EndpointUrl, Target, parse_endpoint_url
 from trustsvc.clock import utc_now
-from trustsvc.drift.recorder import record_drift
+from trustsvc.config.drift import ScoreDropSettings
+from trustsvc.drift.recorder import record_drift, record_score_drop
 from trustsvc.drift.repository import event_doc
 from trustsvc.drift.snapshot import snapshot_of
 from trustsvc.observers import (
@@ -79,8 +80,10 @@ class ScanService:
         clock: Callable[[], datetime] = utc_now,
         freshness: FreshnessPolicy | None = None,
         observers: Sequence[ScanObserver] = (),
+        score_drop: ScoreDropSettings | None = None,
     ) -> None:
         self.ctx = ctx
+        self.score_drop = score_drop or ScoreDropSettings()
         self.sessions = sessions
         self.families = tuple(families)
         self.catalogue: Mapping[str, ProbeSpec] = catalogue(self.families)
@@ -181,6 +184,15 @@ class ScanService:
             now=assessed_at,
         )
         score = score_findings(run.findings, self.catalogue, self.policy, drift=drift.standing)
+        dropped = await record_score_drop(
+            session,
+            endpoint_id=scan.endpoint_id,
+            scan_id=scan.id,
+            score=score,
+            rule=self.score_drop,
+            floors=self.policy.grade_floors,
+            now=assessed_at,
+        )
         await ScanRepository(session).complete(
             scan,
             assessed_at=assessed_at,
@@ -192,7 +204,7 @@ class ScanService:
         report = self._report(prepared.endpoint.url, run, score, assessed_at=assessed_at)
         report.scan_id = scan.id
         report.endpoint_id = scan.endpoint_id
-        report.drift = [event_doc(event) for event in drift.events]
+        report.drift = [event_doc(event) for event in [*drift.events, *dropped]]
         if report.drift:
             for observer in self.observers:
                 await observer.drift_recorded(session, report)
