@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from probes.errors import TargetRejected
 from trustsvc.auth.principal import Scope
+from trustsvc.commands.digest_args import add_digest_parsers
 from trustsvc.commands.errors import EXIT_UNEXPECTED, EXIT_USAGE, UsageError
 from trustsvc.config.settings import Settings, SettingsError, load_settings
 
@@ -36,6 +37,8 @@ COMMANDS = {
     "verify": "verify",
     "signing-keys": "signing_keys",
     "db": "db",
+    "subscriptions": "subscriptions",
+    "report": "report",
 }
 
 
@@ -145,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_receipt_commands(commands)
 
     _add_db_commands(commands)
+    add_digest_parsers(commands, _Parser)
     return parser
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from probes.context import ProbeLimits
 from probes.netpolicy import IPNetwork, NetworkPolicy
 from trustsvc.config.access import AccessSettings, load_access_settings
+from trustsvc.config.digests import DigestSettings, load_digest_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
 from trustsvc.config.drift import ScoreDropSettings, load_score_drop_settings
 from trustsvc.config.env import SettingsError, number
@@ -67,6 +68,7 @@ class Settings:
         serving: connection timeouts, the per-client connection cap and trusted proxies of
             `trustsvc serve`.
         score_drop: how far and how long a score must fall to be a `score_dropped` event.
+        digests: scheduled drift digests: links, the due check, retries and SMTP.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -82,6 +84,7 @@ class Settings:
     receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
     serving: ServingSettings = field(default_factory=ServingSettings)
     score_drop: ScoreDropSettings = field(default_factory=ScoreDropSettings)
+    digests: DigestSettings = field(default_factory=DigestSettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -113,6 +116,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         receipts=load_receipt_settings(env),
         serving=load_serving_settings(env),
         score_drop=load_score_drop_settings(env),
+        digests=load_digest_settings(env),
     )
 
 

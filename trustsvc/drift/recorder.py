@@ -149,10 +149,18 @@ async def record_score_drop(
 
 
 async def score_history(
-    session: AsyncSession, endpoint_id: str, *, policy_version: str, limit: int
+    session: AsyncSession,
+    endpoint_id: str,
+    *,
+    policy_version: str,
+    limit: int,
+    before: datetime | None = None,
 ) -> list[ScorePoint]:
-    """The latest revision of each of the endpoint's last `limit` scored scans, oldest first."""
-    rows = await session.execute(
+    """The latest revision of each of the endpoint's last `limit` scored scans, oldest first.
+
+    `before` keeps only scans assessed before a time (a digest's period end).
+    """
+    query = (
         select(ScanRow.id, ScoreRow.score, ScoreRow.grade, ScoreRow.verdict, ScoreRow.revision)
         .join(ScoreRow, ScoreRow.scan_id == ScanRow.id)
         .where(
@@ -163,6 +171,9 @@ async def score_history(
         .order_by(ScanRow.assessed_at.desc(), ScanRow.id.desc(), ScoreRow.revision.desc())
         .limit(limit * 4)
     )
+    if before is not None:
+        query = query.where(ScanRow.assessed_at < before)
+    rows = await session.execute(query)
     points: dict[str, ScorePoint] = {}
     for scan, value, grade, verdict, _ in rows:
         if scan not in points and len(points) < limit:
