@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Sequence
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from probes.model import Severity
@@ -136,6 +136,7 @@ def test_bad_settings_are_one_line() -> None:
 
 
 @given(st.lists(st.integers(min_value=0, max_value=100), min_size=2, max_size=30))
+@settings(deadline=None)
 def test_a_drop_is_never_reported_on_consecutive_scans(scores: list[int]) -> None:
     history = points(*scores)
     fired = [int(s[1:]) for s in events(history)]
