@@ -13,8 +13,8 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from trustsvc.commands.errors import EXIT_OK, UsageError
-from trustsvc.commands.subscriptions import run_line
+from trustsvc.commands.errors import EXIT_OK, EXIT_UNEXPECTED, UsageError
+from trustsvc.commands.subscriptions import FAILED_MARK, run_line
 from trustsvc.config.settings import Settings
 from trustsvc.digests.models import SubscriptionRow
 from trustsvc.digests.repository import find_subscription
@@ -41,8 +41,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print or send the digest."""
     if args.send and not args.subscription:
         raise UsageError("--send needs --subscription: a digest is sent where a subscription says")
-    print(asyncio.run(_report(args, settings)))  # noqa: T201 - CLI output
-    return EXIT_OK
+    line = asyncio.run(_report(args, settings))
+    print(line)  # noqa: T201 - CLI output
+    return EXIT_UNEXPECTED if args.send and FAILED_MARK in line else EXIT_OK
 
 
 async def _report(args: argparse.Namespace, settings: Settings) -> str:

@@ -11,7 +11,7 @@ import asyncio
 import json
 from typing import Any
 
-from trustsvc.commands.errors import EXIT_OK, UsageError
+from trustsvc.commands.errors import EXIT_OK, EXIT_UNEXPECTED, UsageError
 from trustsvc.config.settings import Settings
 from trustsvc.digests.models import SubscriptionRow, SubscriptionRunRow
 from trustsvc.digests.repository import (
@@ -24,10 +24,11 @@ from trustsvc.services import open_services
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Dispatch to the sub-command."""
+    """Dispatch to the sub-command; a digest whose delivery failed for good exits 1."""
     action = {"add": add, "list": show, "remove": remove, "run": send_now}
-    print(asyncio.run(action[args.subscriptions_command](args, settings)))  # noqa: T201
-    return EXIT_OK
+    line = asyncio.run(action[args.subscriptions_command](args, settings))
+    print(line)  # noqa: T201 - CLI output
+    return EXIT_UNEXPECTED if line.endswith(FAILED_MARK) or FAILED_MARK + " (" in line else EXIT_OK
 
 
 async def add(args: argparse.Namespace, settings: Settings) -> str:
@@ -91,6 +92,9 @@ async def send_now(args: argparse.Namespace, settings: Settings) -> str:
     if run_row is None:
         raise UsageError(f"there is no subscription {args.subscription!r}")
     return run_line(run_row)
+
+
+FAILED_MARK = ": failed"
 
 
 def run_line(row: SubscriptionRunRow) -> str:

@@ -58,5 +58,13 @@ def test_add_list_report_and_remove(tmp_path: Path) -> None:
     assert report.returncode == 0, report.stderr
     assert "Nothing changed in this period." in report.stdout
     assert run("report", "drift", "--send", env=env).returncode == 2
+    mail = ("--format", "email", "--email", "sec@example.com")
+    assert (
+        run("subscriptions", "add", "--name", "m", "--schedule", "daily", *mail, env=env).returncode
+        == 0
+    )
+    sent = run("subscriptions", "run", "m", env=env)  # no TRUSTSVC_SMTP_HOST: failed for good
+    assert sent.returncode == 1
+    assert sent.stdout.strip().endswith("failed (e-mail is not configured: set TRUSTSVC_SMTP_HOST)")
     assert run("subscriptions", "remove", "weekly-sec", env=env).returncode == 0
     assert run("subscriptions", "remove", "weekly-sec", env=env).returncode == 2
