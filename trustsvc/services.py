@@ -26,6 +26,7 @@ from trustsvc.clock import utc_now
 from trustsvc.config.receipts import key_file_for
 from trustsvc.config.schedule import ScheduleSettings
 from trustsvc.config.settings import Settings
+from trustsvc.digests.service import DigestService
 from trustsvc.drift.service import DriftService
 from trustsvc.lookup.cache import LookupService
 from trustsvc.observability.metrics import Metrics
@@ -67,6 +68,7 @@ class AppServices:
     clock: Callable[[], datetime]
     build_families: Callable[[], tuple[FamilySpec[Any], ...]]
     receipts: ReceiptService
+    digests: DigestService
     metrics: Metrics = field(default_factory=Metrics)
     background: set[asyncio.Task[object]] = field(default_factory=set)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -125,6 +127,14 @@ async def open_services(
 
     ctx = probe_context(settings)
     observers = (lookup, WebhookOutbox(), ScanTelemetry(metrics))
+    deliverer = WebhookDeliverer(
+        sessions=sessions,
+        policy=settings.probes.policy,
+        resolver=resolver,
+        clock=clock,
+        ca_file=settings.probes.ca_file,
+        observe=metrics.deliveries,
+    )
     scans = ScanService(
         ctx=ctx,
         sessions=sessions,
@@ -133,6 +143,7 @@ async def open_services(
         clock=clock,
         observers=observers,
         lease_s=settings.schedule.scan_lease_s,
+        score_drop=settings.score_drop,
     )
     app = AppServices(
         sessions=sessions,
@@ -155,18 +166,19 @@ async def open_services(
         ),
         # Keys are checked on every request: from the small pool lookups use, not behind scans.
         keys=KeyCache(light_sessions, clock=clock, cache_s=settings.access.key_cache_s),
-        deliverer=WebhookDeliverer(
-            sessions=sessions,
-            policy=settings.probes.policy,
-            resolver=resolver,
-            clock=clock,
-            ca_file=settings.probes.ca_file,
-            observe=metrics.deliveries,
-        ),
+        deliverer=deliverer,
         schedule=settings.schedule,
         clock=clock,
         build_families=build_families,
         receipts=receipt_service(settings, sessions, scans.catalogue, clock),
+        digests=DigestService(
+            sessions=sessions,
+            deliverer=deliverer,
+            settings=settings.digests,
+            score_drop=settings.score_drop,
+            clock=clock,
+            ca_file=settings.probes.ca_file,
+        ),
         metrics=metrics,
     )
     try:

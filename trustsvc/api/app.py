@@ -31,6 +31,7 @@ from trustsvc.api.controllers.registry import (
     SyncRunsController,
 )
 from trustsvc.api.controllers.scans import ScansController
+from trustsvc.api.controllers.subscriptions import SubscriptionsController
 from trustsvc.api.controllers.system import SystemController
 from trustsvc.api.controllers.webhooks import WebhooksController
 from trustsvc.api.docs import DOCS_PATH, LocalSwagger, root
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             SyncRunsController,
             AdvisoriesController,
             WebhooksController,
+            SubscriptionsController,
             AuditController,
             MetricsController,
         ],

@@ -47,6 +47,8 @@ COMMANDS = {
     "verify": "verify",
     "signing-keys": "signing_keys",
     "db": "db",
+    "subscriptions": "subscriptions",
+    "report": "report",
 }
 
 

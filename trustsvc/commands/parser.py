@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from trustsvc.commands.digest_args import add_digest_parsers
 from trustsvc.commands.errors import UsageError
 from trustsvc.commands.parser_admin import (
     add_admin_commands,
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_assess(commands)
     _add_offline_checks(commands)
     add_admin_commands(commands, _Parser)
+    add_digest_parsers(commands, _Parser)
     return parser
 
 
@@ -224,7 +226,6 @@ def _add_offline_checks(commands: Commands[_Parser]) -> None:
         help="a host's lookalike verdict, registration, DNS and reputation facts",
         epilog=examples(
             "trustsvc check-domain --offline anthrop1c.com",
-            "trustsvc check-domain https://mcp.example.com/mcp --format json",
             "trustsvc check-domain --offline --format json claude.ai.cx chat-gpt-pro.top",
             "trustsvc check-domain --offline - < hosts.txt",
         ),

@@ -18,7 +18,9 @@ from probes.netpolicy import NetworkPolicy
 from probes.special_addresses import IPNetwork
 from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.courtesy import CourtesySettings, load_courtesy_settings
+from trustsvc.config.digests import DigestSettings, load_digest_settings
 from trustsvc.config.domain import DomainSettings, load_domain_settings
+from trustsvc.config.drift import ScoreDropSettings, load_score_drop_settings
 from trustsvc.config.env import SettingsError, count, number, shown
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 from trustsvc.config.receipts import ReceiptSettings, load_receipt_settings
@@ -76,6 +78,8 @@ class Settings:
         serving: connection timeouts, the per-client connection cap and trusted proxies of
             `trustsvc serve`.
         courtesy: pacing, the opt-out list and the User-Agent of unattended probing.
+        score_drop: how far and how long a score must fall to be a `score_dropped` event.
+        digests: scheduled drift digests: links, the due check, retries and SMTP.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -91,6 +95,8 @@ class Settings:
     receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
     serving: ServingSettings = field(default_factory=ServingSettings)
     courtesy: CourtesySettings = field(default_factory=CourtesySettings)
+    score_drop: ScoreDropSettings = field(default_factory=ScoreDropSettings)
+    digests: DigestSettings = field(default_factory=DigestSettings)
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -126,6 +132,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         receipts=load_receipt_settings(env),
         serving=load_serving_settings(env),
         courtesy=load_courtesy_settings(env),
+        score_drop=load_score_drop_settings(env),
+        digests=load_digest_settings(env),
     )
 
 

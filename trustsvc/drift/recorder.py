@@ -14,11 +14,15 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from trustsvc.config.drift import ScoreDropSettings
 from trustsvc.drift.diff import diff_snapshots
 from trustsvc.drift.models import DriftEventRow, SnapshotRow
 from trustsvc.drift.repository import DriftRepository, change_key, window_start
+from trustsvc.drift.score_drop import DERIVED_KINDS, Floors, ScorePoint, score_drop
 from trustsvc.drift.types import Basis, Snapshot
-from trustsvc.scoring.types import DriftStanding, OpenDrift
+from trustsvc.scoring.types import DriftStanding, OpenDrift, TrustScore
+from trustsvc.store.models import ScanRow, ScoreRow
+from trustsvc.store.repositories import SCAN_COMPLETED
 
 STABILITY_WINDOW_S = 30 * 24 * 3600.0
 
@@ -83,10 +87,15 @@ async def drift_standing(
     compared: bool,
     window_s: float = STABILITY_WINDOW_S,
 ) -> DriftStanding:
-    """The open events of the stability window, as scoring wants them."""
+    """The open events of the stability window, as scoring wants them.
+
+    Events derived from the score itself (`score_dropped`) are left out, so that a drop does
+    not lower the next score and report itself again.
+    """
     rows = await DriftRepository(session).open_events(
         endpoint_id, since=window_start(now, window_s)
     )
+    rows = [row for row in rows if row.kind not in DERIVED_KINDS]
     return DriftStanding(
         compared=compared,
         open_events=tuple(
@@ -108,3 +117,65 @@ async def has_history(session: AsyncSession, endpoint_id: str, scan_id: str) -> 
         exists().where(SnapshotRow.endpoint_id == endpoint_id, SnapshotRow.scan_id != scan_id)
     )
     return bool(await session.scalar(query))
+
+
+async def record_score_drop(
+    session: AsyncSession,
+    *,
+    endpoint_id: str,
+    scan_id: str,
+    score: TrustScore,
+    rule: ScoreDropSettings,
+    floors: Floors,
+    now: datetime,
+) -> list[DriftEventRow]:
+    """Store a `score_dropped` event when this scan's score settles a fall (see score_drop)."""
+    history = await score_history(
+        session, endpoint_id, policy_version=score.policy_version, limit=rule.history
+    )
+    current = ScorePoint(
+        scan_id=scan_id, score=score.score, grade=score.grade, verdict=score.verdict.value
+    )
+    change = score_drop([p for p in history if p.scan_id != scan_id], current, rule, floors)
+    if change is None:
+        return []
+    return await DriftRepository(session).add_events(
+        endpoint_id=endpoint_id,
+        scan_id=scan_id,
+        basis=Basis.PREVIOUS,
+        changes=[change],
+        observed_at=now,
+    )
+
+
+async def score_history(
+    session: AsyncSession,
+    endpoint_id: str,
+    *,
+    policy_version: str,
+    limit: int,
+    before: datetime | None = None,
+) -> list[ScorePoint]:
+    """The latest revision of each of the endpoint's last `limit` scored scans, oldest first.
+
+    `before` keeps only scans assessed before a time (a digest's period end).
+    """
+    query = (
+        select(ScanRow.id, ScoreRow.score, ScoreRow.grade, ScoreRow.verdict, ScoreRow.revision)
+        .join(ScoreRow, ScoreRow.scan_id == ScanRow.id)
+        .where(
+            ScanRow.endpoint_id == endpoint_id,
+            ScanRow.status == SCAN_COMPLETED,
+            ScoreRow.policy_version == policy_version,
+        )
+        .order_by(ScanRow.assessed_at.desc(), ScanRow.id.desc(), ScoreRow.revision.desc())
+        .limit(limit * 4)
+    )
+    if before is not None:
+        query = query.where(ScanRow.assessed_at < before)
+    rows = await session.execute(query)
+    points: dict[str, ScorePoint] = {}
+    for scan, value, grade, verdict, _ in rows:
+        if scan not in points and len(points) < limit:
+            points[scan] = ScorePoint(scan_id=scan, score=value, grade=grade, verdict=verdict)
+    return list(reversed(points.values()))

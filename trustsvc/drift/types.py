@@ -26,7 +26,11 @@ Json: TypeAlias = "bool | int | float | str | list[Json] | dict[str, Json] | Non
 
 
 class Surface(StrEnum):
-    """What part of an endpoint an item describes (one per probe family, DNS split out)."""
+    """What part of an endpoint an item describes (one per probe family, DNS split out).
+
+    `score` is no family's: it carries the events derived from the score (`score_dropped`),
+    which snapshots never hold.
+    """
 
     TOOLS = "tools"
     AUTH = "auth"
@@ -34,6 +38,7 @@ class Surface(StrEnum):
     DNS = "dns"
     REGISTRATION = "registration"
     REGISTRY = "registry"
+    SCORE = "score"
 
 
 class Basis(StrEnum):

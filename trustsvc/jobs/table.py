@@ -81,6 +81,12 @@ def job_table(
             at_start=False,  # they were just read
         ),
         JobSpec(
+            name="send_digests",
+            every_s=settings.digests.check_s,
+            exclusive=True,
+            run=lambda: send_digests(app),
+        ),
+        JobSpec(
             name="drift_report",
             every_s=schedule.drift_report_s if schedule.report_dir else 0.0,
             exclusive=True,
@@ -120,6 +126,11 @@ async def write_drift_report(app: AppServices, settings: Settings) -> str:
     (directory / f"drift-{stamp}.json").write_text(drift_json(events), encoding="utf-8")
     (directory / f"drift-{stamp}.csv").write_text(drift_csv(events), encoding="utf-8")
     return f"{len(events)} event(s) since {since:%Y-%m-%dT%H:%MZ} written to drift-{stamp}.*"
+
+
+async def send_digests(app: AppServices) -> str:
+    """Build every due subscription's digest once and deliver pending runs."""
+    return str(await app.digests.run_due())
 
 
 async def drain_queue(app: AppServices) -> str:

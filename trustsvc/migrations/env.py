@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from trustsvc.advisories import models as advisory_models  # noqa: F401 - the advisories'
 from trustsvc.audit import models as audit_models  # noqa: F401 - the audit log
 from trustsvc.auth import models as auth_models  # noqa: F401 - API keys
+from trustsvc.digests import models as digest_models  # noqa: F401 - digest subscriptions
 from trustsvc.drift import models as drift_models  # noqa: F401 - drift snapshots and events
 from trustsvc.registry import models as registry_models  # noqa: F401 - and the registry's
 from trustsvc.schedule import models as schedule_models  # noqa: F401 - the re-probe schedule

@@ -29,7 +29,8 @@ from probes.registry import FAMILIES, catalogue
 from probes.runner import RunResult, run_families, unreachable_result
 from probes.target import EndpointUrl, Target, parse_submitted_url
 from trustsvc.clock import utc_now
-from trustsvc.drift.recorder import record_drift
+from trustsvc.config.drift import ScoreDropSettings
+from trustsvc.drift.recorder import record_drift, record_score_drop
 from trustsvc.drift.repository import event_doc
 from trustsvc.drift.snapshot import snapshot_of
 from trustsvc.observers import (
@@ -86,11 +87,13 @@ class ScanService:
         freshness: FreshnessPolicy | None = None,
         observers: Sequence[ScanObserver] = (),
         lease_s: float = DEFAULT_SCAN_LEASE_S,
+        score_drop: ScoreDropSettings | None = None,
     ) -> None:
         self.ctx = ctx
         self.lease_s = lease_s
         # What the endpoint sends back never keeps the operator's header values (scrub.py).
         self.scrubber = Scrubber(secrets_of(ctx.extra_headers))
+        self.score_drop = score_drop or ScoreDropSettings()
         self.sessions = sessions
         self.families = tuple(families)
         self.catalogue: Mapping[str, ProbeSpec] = catalogue(self.families)
@@ -203,6 +206,15 @@ class ScanService:
             now=assessed_at,
         )
         score = score_findings(run.findings, self.catalogue, self.policy, drift=drift.standing)
+        dropped = await record_score_drop(
+            session,
+            endpoint_id=scan.endpoint_id,
+            scan_id=scan.id,
+            score=score,
+            rule=self.score_drop,
+            floors=self.policy.grade_floors,
+            now=assessed_at,
+        )
         await ScanRepository(session).complete(
             scan,
             assessed_at=assessed_at,
@@ -214,7 +226,7 @@ class ScanService:
         report = self._report(prepared.endpoint.url, run, score, assessed_at=assessed_at)
         report.scan_id = scan.id
         report.endpoint_id = scan.endpoint_id
-        report.drift = [event_doc(event) for event in drift.events]
+        report.drift = [event_doc(event) for event in [*drift.events, *dropped]]
         if report.drift:
             for observer in self.observers:
                 await observer.drift_recorded(session, report)

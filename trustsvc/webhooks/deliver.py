@@ -67,7 +67,9 @@ class DeliveryTally:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class _Outcome:
+class PostOutcome:
+    """How one post went: a 2xx, or an error (retry after a while, or never if permanent)."""
+
     status_code: int | None = None
     error: str | None = None
     retry_after_s: float | None = None
@@ -75,6 +77,7 @@ class _Outcome:
 
     @property
     def ok(self) -> bool:
+        """A 2xx answer and no error."""
         return self.error is None and self.status_code in _SUCCESS
 
 
@@ -174,7 +177,7 @@ class WebhookDeliverer:
                 return await self._run(rows, lambda row: self._post(http, target, row))
 
     async def _run(
-        self, rows: list[Claimed], attempt: Callable[[Claimed], Awaitable[_Outcome]]
+        self, rows: list[Claimed], attempt: Callable[[Claimed], Awaitable[PostOutcome]]
     ) -> list[str]:
         results: list[str] = []
         for index, row in enumerate(rows):
@@ -191,14 +194,41 @@ class WebhookDeliverer:
     async def _target(self, url: str) -> Target:
         return await resolve_target(parse_endpoint_url(url), self.ctx.policy, self.resolver)
 
-    async def _post(self, http: SafeHttp, target: Target, row: Claimed) -> _Outcome:
-        body = json.dumps(row.payload, separators=(",", ":")).encode()
+    async def post_once(
+        self, url: str, *, secret: str, payload: object, delivery: str, event: str
+    ) -> PostOutcome:
+        """Post one signed JSON body to a URL under the policy (digests use this); never raises."""
+        try:
+            target = await self._target(url)
+        except ProbeError as exc:
+            return _failure(exc)
+        async with SafeHttp(self.ctx, target, resolver=self.resolver) as http:
+            return await self._post_body(
+                http, target, payload, secret=secret, delivery=delivery, event=event
+            )
+
+    async def _post(self, http: SafeHttp, target: Target, row: Claimed) -> PostOutcome:
+        return await self._post_body(
+            http, target, row.payload, secret=row.secret, delivery=str(row.id), event=EVENT_TYPE
+        )
+
+    async def _post_body(
+        self,
+        http: SafeHttp,
+        target: Target,
+        payload: object,
+        *,
+        secret: str,
+        delivery: str,
+        event: str,
+    ) -> PostOutcome:
+        body = json.dumps(payload, separators=(",", ":")).encode()
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
-            "X-Trustsvc-Delivery": str(row.id),
-            "X-Trustsvc-Event": EVENT_TYPE,
-            SIGNATURE_HEADER: sign(row.secret, body, int(self.clock().timestamp())),
+            "X-Trustsvc-Delivery": delivery,
+            "X-Trustsvc-Event": event,
+            SIGNATURE_HEADER: sign(secret, body, int(self.clock().timestamp())),
         }
         status: int | None = None
         retry_after: str | None = None
@@ -219,16 +249,16 @@ class WebhookDeliverer:
                 return _failure(exc)
         except Exception as exc:  # a bug or an unclassified failure: retried, never raised
             if status is None:
-                log.exception("delivery %s to webhook %s: unexpected error", row.id, row.webhook_id)
-                return _Outcome(error=f"unexpected error: {type(exc).__name__}")
+                log.exception("delivery %s: unexpected error", delivery)
+                return PostOutcome(error=f"unexpected error: {type(exc).__name__}")
         if status not in _SUCCESS:
             wait = None
             if status in _RETRY_AFTER_STATUSES:
                 wait = _retry_after(retry_after, self.clock())
-            return _Outcome(status_code=status, error=f"HTTP {status}", retry_after_s=wait)
-        return _Outcome(status_code=status)
+            return PostOutcome(status_code=status, error=f"HTTP {status}", retry_after_s=wait)
+        return PostOutcome(status_code=status)
 
-    async def _settle(self, row: Claimed, outcome: _Outcome) -> Settled:
+    async def _settle(self, row: Claimed, outcome: PostOutcome) -> Settled:
         """Record an attempt: delivered, retried later, or failed for good."""
         now = self.clock()
         attempts = row.attempts + 1
@@ -279,17 +309,19 @@ class WebhookDeliverer:
 _KINDS = {DeliveryStatus.DELIVERED: "delivered", DeliveryStatus.FAILED: "failed"}
 
 
-async def _done(outcome: _Outcome) -> _Outcome:
+async def _done(outcome: PostOutcome) -> PostOutcome:
     return outcome
 
 
-def _failure(exc: ProbeError) -> _Outcome:
+def _failure(exc: ProbeError) -> PostOutcome:
     """A post that got no status: refused by policy (final) or a transport failure (retried)."""
     if isinstance(exc, TargetRejected):
-        return _Outcome(error=f"refused: {exc.detail}", permanent=True)
+        return PostOutcome(error=f"refused: {exc.detail}", permanent=True)
     if isinstance(exc, ProtocolViolation) and "redirect" in exc.detail:
-        return _Outcome(error="the receiver answered with a redirect; redirects are not followed")
-    return _Outcome(error=f"{type(exc).__name__}: {exc.detail}")
+        return PostOutcome(
+            error="the receiver answered with a redirect; redirects are not followed"
+        )
+    return PostOutcome(error=f"{type(exc).__name__}: {exc.detail}")
 
 
 def _retry_after(value: str | None, now: datetime) -> float | None:

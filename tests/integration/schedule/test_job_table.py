@@ -37,6 +37,7 @@ async def test_every_job_is_declared_once_with_no_overlap_and_no_pile_up(tmp_pat
             "sync_registry": (3600.0, True, True),
             "refresh_sources": (6 * 3600.0, False, False),
             "drift_report": (24 * 3600.0, True, False),
+            "send_digests": (60.0, True, True),
         }
         async with running_scheduler(app, settings) as runner:
             assert runner.scheduler is not None

@@ -1,0 +1,1 @@
+"""Drift digests: subscriptions, their schedule, the digest, its formats and delivery."""
