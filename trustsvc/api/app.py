@@ -37,6 +37,7 @@ from trustsvc.api.errors import EXCEPTION_HANDLERS
 from trustsvc.api.headers import security_headers
 from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
 from trustsvc.config.settings import Settings
+from trustsvc.dashboard.routes import dashboard_routes
 from trustsvc.jobs.beside import jobs_beside
 from trustsvc.observability.loop_lag import monitoring_lag
 from trustsvc.observability.metrics import Metrics
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             WebhooksController,
             AuditController,
             MetricsController,
+            *dashboard_routes(),
         ],
         lifespan=[lifespan],
         middleware=[AccessMiddleware(settings.access)],

@@ -1,0 +1,168 @@
+"""The dashboard's routes under /ui: pages read, sign-in posts set or clear the cookie.
+
+Pages read through the repositories and services only; every action a button takes is a
+call to the existing API (`/v1/...`) from static/dashboard.js, so the API's scopes, rate
+limits and audit log apply to the dashboard unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody, QueryParameter
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_204_NO_CONTENT, HTTP_401_UNAUTHORIZED
+from litestar.types import ControllerRouterHandler
+
+from trustsvc.auth.keys import parse_key
+from trustsvc.dashboard.charts import bar_chart
+from trustsvc.dashboard.index import FleetIndex
+from trustsvc.dashboard.pages import UI_PAGE, UI_PUBLIC, app_services, page
+from trustsvc.dashboard.session import (
+    UI_PREFIX,
+    clear_cookie_header,
+    set_cookie_header,
+)
+from trustsvc.dashboard.table import (
+    GRADES,
+    NEVER,
+    VERDICTS,
+    BadCursor,
+    Sort,
+    TableQuery,
+    table_page,
+)
+
+STATIC = Path(__file__).parent / "static"
+Text = Annotated[str, QueryParameter(max_length=200)]
+Choice = Annotated[str, QueryParameter(max_length=8)]
+
+
+class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """The key a person typed into the login form."""
+
+    key: Annotated[str, msgspec.Meta(max_length=200)]
+
+
+def _choice(value: str, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
+
+
+def fleet_index(state: State) -> FleetIndex:
+    """The process's fleet index, made on the first page that needs it."""
+    index = state.get("fleet_index")
+    if not isinstance(index, FleetIndex):
+        app = app_services(state)
+        index = FleetIndex(app.sessions, app.clock)
+        state.fleet_index = index
+    return index
+
+
+class DashboardController(Controller):
+    """The fleet overview, an endpoint, the registry and the drift report."""
+
+    path = UI_PREFIX
+    include_in_schema = False
+    opt = UI_PAGE
+
+    @get("/")
+    async def fleet(  # noqa: PLR0917 - Litestar passes query parameters by name
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        sort: Annotated[Sort, QueryParameter()] = Sort.URL,
+        order: Choice = "asc",
+        verdict: Choice = "",
+        grade: Choice = "",
+        q: Text = "",
+        cursor: Annotated[str | None, QueryParameter(max_length=2048)] = None,
+    ) -> Response[str]:
+        """The overview's figures and one page of the endpoints table."""
+        app = app_services(state)
+        table = TableQuery(
+            sort=sort,
+            descending=order == "desc",
+            verdict=_choice(verdict, (*VERDICTS, NEVER)),
+            grade=_choice(grade, (*GRADES, NEVER)),
+            text=q.strip(),
+            cursor=cursor,
+        )
+        params = {
+            "sort": sort.value,
+            "order": "desc" if table.descending else "asc",
+            "verdict": table.verdict,
+            "grade": table.grade,
+            "q": table.text,
+        }
+        async with app.sessions() as session:
+            figures = await fleet_index(state).overview(session)
+            try:
+                rows = await table_page(session, table)
+            except BadCursor as exc:
+                return page(request, "error.html", status=400, message=str(exc))
+        return page(
+            request,
+            "overview.html",
+            figures=figures,
+            grades=bar_chart(figures.by_grade, [*GRADES, "never assessed"]),
+            table=rows,
+            params=params,
+            first_page=cursor is None,
+            verdict_rows=[*VERDICTS, "never assessed"],
+            verdict_filters=[*VERDICTS, NEVER],
+            grade_filters=[*GRADES, NEVER],
+        )
+
+    @get("/login", opt=UI_PUBLIC)
+    async def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """The form that exchanges an API key for a session cookie."""
+        return page(request, "login.html")
+
+    @post("/login", opt=UI_PUBLIC, status_code=HTTP_204_NO_CONTENT)
+    async def login(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[LoginRequest]
+    ) -> Response[None]:
+        """204 with the cookie for a valid key; 401 for anything else."""
+        token = data.key.strip()
+        principal = await app_services(state).keys.verify(token) if parse_key(token) else None
+        if principal is None:
+            return Response(None, status_code=HTTP_401_UNAUTHORIZED)
+        secure = request.url.scheme == "https"
+        return Response(
+            None,
+            status_code=HTTP_204_NO_CONTENT,
+            headers={"Set-Cookie": set_cookie_header(token, secure=secure)},
+        )
+
+    @post("/logout", opt=UI_PUBLIC, status_code=HTTP_204_NO_CONTENT)
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+        """204 that clears the cookie."""
+        secure = request.url.scheme == "https"
+        return Response(
+            None,
+            status_code=HTTP_204_NO_CONTENT,
+            headers={"Set-Cookie": clear_cookie_header(secure=secure)},
+        )
+
+
+@get("/", include_in_schema=False, opt=UI_PUBLIC)
+async def root() -> Redirect:
+    """The service's front door is the dashboard."""
+    return Redirect(f"{UI_PREFIX}/")
+
+
+def dashboard_routes() -> list[ControllerRouterHandler]:
+    """Everything the app mounts for the dashboard."""
+    static = create_static_files_router(
+        path=f"{UI_PREFIX}/static",
+        directories=[STATIC],
+        opt=UI_PUBLIC,
+        include_in_schema=False,
+        send_as_attachment=False,
+    )
+    return [DashboardController, static, root]
