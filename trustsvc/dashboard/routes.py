@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_204_NO_CONTENT, HTTP_401_UNAUTHORIZED
@@ -21,6 +21,7 @@ from litestar.types import ControllerRouterHandler
 
 from trustsvc.auth.keys import parse_key
 from trustsvc.dashboard.charts import bar_chart
+from trustsvc.dashboard.endpoint import DRIFT_SHOWN, endpoint_view
 from trustsvc.dashboard.index import FleetIndex
 from trustsvc.dashboard.pages import UI_PAGE, UI_PUBLIC, app_services, page
 from trustsvc.dashboard.session import (
@@ -37,6 +38,7 @@ from trustsvc.dashboard.table import (
     TableQuery,
     table_page,
 )
+from trustsvc.store.repositories import EndpointRepository
 
 STATIC = Path(__file__).parent / "static"
 Text = Annotated[str, QueryParameter(max_length=200)]
@@ -117,6 +119,23 @@ class DashboardController(Controller):
             verdict_filters=[*VERDICTS, NEVER],
             grade_filters=[*GRADES, NEVER],
         )
+
+    @get("/endpoints/{endpoint_id:str}")
+    async def endpoint(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        endpoint_id: Annotated[str, PathParameter(max_length=64)],
+    ) -> Response[str]:
+        """One endpoint: its latest report, history, drift, tools and registry listings."""
+        app = app_services(state)
+        async with app.sessions() as session:
+            row = await EndpointRepository(session).get(endpoint_id)
+            if row is None:
+                return page(request, "error.html", status=404, message="No such endpoint.")
+            drift = await app.drift.events(endpoint_id=row.id, limit=DRIFT_SHOWN)
+            view = await endpoint_view(session, row, drift)
+        return page(request, "endpoint.html", view=view)
 
     @get("/login", opt=UI_PUBLIC)
     async def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
