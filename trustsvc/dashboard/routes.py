@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -21,9 +22,13 @@ from litestar.types import ControllerRouterHandler
 
 from trustsvc.auth.keys import parse_key
 from trustsvc.dashboard.charts import bar_chart
+from trustsvc.dashboard.drift_view import DAYS, since_of
+from trustsvc.dashboard.drift_view import LIMIT as DRIFT_LIMIT
+from trustsvc.dashboard.drift_view import SEVERITIES as DRIFT_SEVERITIES
 from trustsvc.dashboard.endpoint import DRIFT_SHOWN, endpoint_view
 from trustsvc.dashboard.index import FleetIndex
 from trustsvc.dashboard.pages import UI_PAGE, UI_PUBLIC, app_services, page
+from trustsvc.dashboard.registry_view import STATUSES, registry_view
 from trustsvc.dashboard.session import (
     UI_PREFIX,
     clear_cookie_header,
@@ -136,6 +141,54 @@ class DashboardController(Controller):
             drift = await app.drift.events(endpoint_id=row.id, limit=DRIFT_SHOWN)
             view = await endpoint_view(session, row, drift)
         return page(request, "endpoint.html", view=view)
+
+    @get("/registry")
+    async def registry(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        q: Text = "",
+        status: Choice = "",
+        after: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    ) -> Response[str]:
+        """Registry servers with their publishers' proof, remotes' verdicts and sync runs."""
+        app = app_services(state)
+        chosen = _choice(status, STATUSES)
+        async with app.sessions() as session:
+            view = await registry_view(
+                session, app.lookup.latest, after=after, search=q.strip() or None, status=chosen
+            )
+        params = {"q": q.strip(), "status": chosen}
+        return page(
+            request, "registry.html", view=view, params=params, statuses=STATUSES, first=not after
+        )
+
+    @get("/drift")
+    async def drift(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        severity: Annotated[str, QueryParameter(max_length=8)] = "info",
+        days: Annotated[int, QueryParameter(ge=1, le=90)] = 1,
+    ) -> Response[str]:
+        """Every endpoint's drift in a window, with links to the JSON and CSV exports."""
+        app = app_services(state)
+        chosen = severity if severity in DRIFT_SEVERITIES else "info"
+        since = since_of(app.clock(), days)
+        events = await app.drift.report(since=since, min_severity=chosen, limit=DRIFT_LIMIT)
+        export = urlencode({"since": since.isoformat(), "severity": chosen})
+        return page(
+            request,
+            "drift.html",
+            events=events,
+            severity=chosen,
+            days=days,
+            since=since,
+            export=export,
+            severities=DRIFT_SEVERITIES,
+            windows=DAYS,
+            limit=DRIFT_LIMIT,
+        )
 
     @get("/login", opt=UI_PUBLIC)
     async def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
