@@ -91,6 +91,7 @@ async def run_demo(settings: Settings, *, host: str, port: int, serve: bool) -> 
             from trustsvc.commands.serve import server  # noqa: PLC0415 - uvicorn only to serve
 
             print(  # noqa: T201 - CLI output
+                f"Dashboard on http://{host}:{port}/ui/\n"
                 f"API on http://{host}:{port}  (Ctrl-C to stop). Try:\n"
                 f"  curl 'http://{host}:{port}/v1/lookup?url={urls[0]}'\n"
                 f"  curl http://{host}:{port}/v1/endpoints"
