@@ -30,6 +30,9 @@ from trustsvc.store.repositories import SCAN_COMPLETED
 
 ID_OVERLAP = 1000
 BATCH = 20_000
+FIGURES_S = 60.0
+"""How long the in-memory figures are reused while no score arrives (the 24 h and 7 day
+windows move on by themselves, so they are recomputed at least this often)."""
 NEVER = "never assessed"
 
 
@@ -46,6 +49,17 @@ class Entry:
     verdict: str
     previous: str | None = None
     week: list[tuple[datetime, int, int]] = field(default_factory=list)  # (at, score id, score)
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """What the overview computes from the entries alone."""
+
+    assessed: int
+    by_verdict: Counter[str]
+    by_grade: Counter[str]
+    recent: list[Recent]
+    falls: list[Fall]
 
 
 _SCORES = (
@@ -85,6 +99,8 @@ class FleetIndex:
         self._applied: set[int] = set()
         self._polled_at = float("-inf")
         self._lock = asyncio.Lock()
+        self._changes = 0
+        self._figures: tuple[int, float, _Figures] | None = None
 
     async def refresh(self) -> None:
         """Read the scores stored since the last poll (all of them the first time)."""
@@ -104,6 +120,7 @@ class FleetIndex:
             if score_id in self._applied or at is None:
                 continue
             self._applied.add(score_id)
+            self._changes += 1
             self._seen = max(self._seen, score_id)
             self._apply(endpoint_id, Entry(url, scan_id, score_id, at, score, grade, verdict))
             week = self._entries[endpoint_id].week
@@ -125,16 +142,12 @@ class FleetIndex:
         self._entries[endpoint_id] = new
 
     async def overview(self, session: AsyncSession) -> Overview:
-        """The overview's figures, from memory but for two small counts."""
+        """The overview's figures: from memory, but for two small counts read each time."""
         await self.refresh()
-        now = self._clock()
+        figures = self._current_figures()
         total = int(await session.scalar(select(func.count()).select_from(EndpointRow)) or 0)
-        by_verdict: Counter[str] = Counter()
-        by_grade: Counter[str] = Counter()
-        for entry in self._entries.values():
-            by_verdict[entry.verdict] += 1
-            by_grade[entry.grade] += 1
-        never = max(0, total - len(self._entries))
+        by_verdict, by_grade = Counter(figures.by_verdict), Counter(figures.by_grade)
+        never = max(0, total - figures.assessed)
         if never:
             by_verdict[NEVER] = by_grade[NEVER] = never
         drift = await session.execute(
@@ -146,10 +159,33 @@ class FleetIndex:
             endpoints=total,
             by_verdict=by_verdict,
             by_grade=by_grade,
-            recent=self._recent(now),
+            recent=figures.recent,
             open_drift=Counter(dict(drift.all())),
+            falls=figures.falls,
+        )
+
+    def _current_figures(self) -> _Figures:
+        """The figures of the entries, recomputed when a score arrived or FIGURES_S passed."""
+        cached = self._figures
+        if cached is not None:
+            changes, at, figures = cached
+            if changes == self._changes and time.monotonic() - at < FIGURES_S:
+                return figures
+        now = self._clock()
+        by_verdict: Counter[str] = Counter()
+        by_grade: Counter[str] = Counter()
+        for entry in self._entries.values():
+            by_verdict[entry.verdict] += 1
+            by_grade[entry.grade] += 1
+        figures = _Figures(
+            assessed=len(self._entries),
+            by_verdict=by_verdict,
+            by_grade=by_grade,
+            recent=self._recent(now),
             falls=self._falls(now),
         )
+        self._figures = (self._changes, time.monotonic(), figures)
+        return figures
 
     def _recent(self, now: datetime) -> list[Recent]:
         since = now - RECENT
