@@ -47,15 +47,19 @@ class Entry:
     score: int
     grade: str
     verdict: str
+    confidence: float
     previous: str | None = None
     week: list[tuple[datetime, int, int]] = field(default_factory=list)  # (at, score id, score)
 
 
 @dataclass(frozen=True, slots=True)
-class _Figures:
+class Figures:
     """What the overview computes from the entries alone."""
 
     assessed: int
+    total: int
+    never: list[tuple[str, str]]  # (endpoint id, URL) of endpoints never assessed
+    open_drift: Counter[str]
     by_verdict: Counter[str]
     by_grade: Counter[str]
     recent: list[Recent]
@@ -72,6 +76,7 @@ _SCORES = (
         ScoreRow.score,
         ScoreRow.grade,
         ScoreRow.verdict,
+        ScoreRow.confidence,
     )
     .join(ScanRow, ScanRow.id == ScoreRow.scan_id)
     .join(EndpointRow, EndpointRow.id == ScanRow.endpoint_id)
@@ -100,7 +105,7 @@ class FleetIndex:
         self._polled_at = float("-inf")
         self._lock = asyncio.Lock()
         self._changes = 0
-        self._figures: tuple[int, float, _Figures] | None = None
+        self._figures: tuple[int, float, Figures] | None = None
 
     async def refresh(self) -> None:
         """Read the scores stored since the last poll (all of them the first time)."""
@@ -116,13 +121,14 @@ class FleetIndex:
         since = max(0, self._seen - ID_OVERLAP)
         rows = (await session.execute(_SCORES.where(ScoreRow.id > since))).all()
         horizon = self._clock() - WEEK - RECENT
-        for score_id, endpoint_id, url, scan_id, at, score, grade, verdict in rows:
+        for score_id, endpoint_id, url, scan_id, at, score, grade, verdict, confidence in rows:
             if score_id in self._applied or at is None:
                 continue
             self._applied.add(score_id)
             self._changes += 1
             self._seen = max(self._seen, score_id)
-            self._apply(endpoint_id, Entry(url, scan_id, score_id, at, score, grade, verdict))
+            entry = Entry(url, scan_id, score_id, at, score, grade, verdict, confidence)
+            self._apply(endpoint_id, entry)
             week = self._entries[endpoint_id].week
             if at >= horizon:
                 week.append((at, score_id, score))
@@ -142,49 +148,62 @@ class FleetIndex:
         self._entries[endpoint_id] = new
 
     async def overview(self, session: AsyncSession) -> Overview:
-        """The overview's figures: from memory, but for two small counts read each time."""
-        await self.refresh()
-        figures = self._current_figures()
-        total = int(await session.scalar(select(func.count()).select_from(EndpointRow)) or 0)
+        """The overview's figures (from memory; counts re-read when scores arrive)."""
+        figures = await self.figures(session)
         by_verdict, by_grade = Counter(figures.by_verdict), Counter(figures.by_grade)
-        never = max(0, total - figures.assessed)
-        if never:
-            by_verdict[NEVER] = by_grade[NEVER] = never
-        drift = await session.execute(
-            select(DriftEventRow.severity, func.count())
-            .where(DriftEventRow.acknowledged_at.is_(None))
-            .group_by(DriftEventRow.severity)
-        )
+        if figures.never:
+            by_verdict[NEVER] = by_grade[NEVER] = len(figures.never)
         return Overview(
-            endpoints=total,
+            endpoints=figures.total,
             by_verdict=by_verdict,
             by_grade=by_grade,
             recent=figures.recent,
-            open_drift=Counter(dict(drift.all())),
+            open_drift=figures.open_drift,
             falls=figures.falls,
         )
 
-    def _current_figures(self) -> _Figures:
-        """The figures of the entries, recomputed when a score arrived or FIGURES_S passed."""
+    async def entries(self, session: AsyncSession) -> tuple[dict[str, Entry], int, Figures]:
+        """The entries by endpoint id, a number that changes when they do, and the figures."""
+        figures = await self.figures(session)
+        return self._entries, self._changes, figures
+
+    async def figures(self, session: AsyncSession) -> Figures:
+        """The figures, recomputed when a score arrived or FIGURES_S passed.
+
+        A score arrives with every scan, acknowledgement and pinned baseline, so the drift
+        counts are as fresh as the scores; endpoints created without a scan yet (and so the
+        total) show within FIGURES_S.
+        """
+        await self.refresh()
         cached = self._figures
         if cached is not None:
             changes, at, figures = cached
             if changes == self._changes and time.monotonic() - at < FIGURES_S:
                 return figures
-        now = self._clock()
+        changes, now = self._changes, self._clock()
+        total = int(await session.scalar(select(func.count()).select_from(EndpointRow)) or 0)
+        never = [] if total <= len(self._entries) else await _never_assessed(session)
+        drift = await session.execute(
+            select(DriftEventRow.severity, func.count())
+            .where(DriftEventRow.acknowledged_at.is_(None))
+            .group_by(DriftEventRow.severity)
+        )
         by_verdict: Counter[str] = Counter()
         by_grade: Counter[str] = Counter()
         for entry in self._entries.values():
             by_verdict[entry.verdict] += 1
             by_grade[entry.grade] += 1
-        figures = _Figures(
+        figures = Figures(
             assessed=len(self._entries),
+            total=total,
+            never=never,
+            open_drift=Counter(dict(drift.all())),
             by_verdict=by_verdict,
             by_grade=by_grade,
             recent=self._recent(now),
             falls=self._falls(now),
         )
-        self._figures = (self._changes, time.monotonic(), figures)
+        self._figures = (changes, time.monotonic(), figures)
         return figures
 
     def _recent(self, now: datetime) -> list[Recent]:
@@ -211,3 +230,12 @@ class FleetIndex:
                     falls.append(Fall(eid, entry.url, first, entry.score))
         falls.sort(key=lambda f: (-f.drop, f.url))
         return falls[:LIST_LIMIT]
+
+
+async def _never_assessed(session: AsyncSession) -> list[tuple[str, str]]:
+    """Endpoints without a completed scan (one index seek each, done once per FIGURES_S)."""
+    completed = select(ScanRow.id).where(
+        ScanRow.endpoint_id == EndpointRow.id, ScanRow.status == SCAN_COMPLETED
+    )
+    rows = await session.execute(select(EndpointRow.id, EndpointRow.url).where(~completed.exists()))
+    return [(endpoint_id, url) for endpoint_id, url in rows.all()]

@@ -27,6 +27,7 @@ from trustsvc.dashboard.drift_view import LIMIT as DRIFT_LIMIT
 from trustsvc.dashboard.drift_view import SEVERITIES as DRIFT_SEVERITIES
 from trustsvc.dashboard.endpoint import DRIFT_SHOWN, endpoint_view
 from trustsvc.dashboard.index import FleetIndex
+from trustsvc.dashboard.memory_table import MemoryTable
 from trustsvc.dashboard.pages import UI_PAGE, UI_PUBLIC, app_services, page
 from trustsvc.dashboard.registry_view import STATUSES, registry_view
 from trustsvc.dashboard.session import (
@@ -70,6 +71,15 @@ def fleet_index(state: State) -> FleetIndex:
     return index
 
 
+def memory_table(state: State) -> MemoryTable:
+    """The process's sorted orders over the fleet index."""
+    table = state.get("fleet_table")
+    if not isinstance(table, MemoryTable):
+        table = MemoryTable(fleet_index(state))
+        state.fleet_table = table
+    return table
+
+
 class DashboardController(Controller):
     """The fleet overview, an endpoint, the registry and the drift report."""
 
@@ -109,7 +119,10 @@ class DashboardController(Controller):
         async with app.sessions() as session:
             figures = await fleet_index(state).overview(session)
             try:
-                rows = await table_page(session, table)
+                if table.sort is Sort.URL:  # the unique index serves it: keyset in SQL
+                    rows = await table_page(session, table)
+                else:
+                    rows = await memory_table(state).page(session, table)
             except BadCursor as exc:
                 return page(request, "error.html", status=400, message=str(exc))
         return page(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,11 @@ from litestar.testing import AsyncTestClient
 from tests.integration.dashboard.seed import Stored, store
 from trustsvc.api.app import create_app
 from trustsvc.config.settings import Settings
+from trustsvc.dashboard.index import FleetIndex
+from trustsvc.dashboard.memory_table import MemoryTable
+from trustsvc.dashboard.table import NEVER, Sort, TableQuery, table_page
+from trustsvc.store.db import make_engine, make_sessionmaker
+from trustsvc.store.migrate import upgrade
 
 Client = AsyncTestClient[Litestar]
 GRADES = [(93, "A", "allow"), (80, "B", "allow"), (62, "C", "warn"), (15, "F", "block")]
@@ -141,3 +148,34 @@ async def test_pages_carry_a_strict_csp(client: Client) -> None:
     assert "unsafe-inline" not in csp
     assert "<script>" not in response.text  # the one script is a file
     assert response.headers["x-frame-options"] == "DENY"
+
+
+FILTERS = [(None, None, ""), ("block", None, "mcp"), (NEVER, None, ""), (None, "C", "0")]
+
+
+@pytest.mark.parametrize("sort", [s for s in Sort if s is not Sort.URL])
+@pytest.mark.parametrize("order", ["asc", "desc"])
+@pytest.mark.parametrize(("verdict", "grade", "text"), FILTERS)
+async def test_the_memory_table_reads_the_pages_sql_reads(
+    tmp_path: Path, sort: Sort, order: str, verdict: str | None, grade: str | None, text: str
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'same.db'}"
+    engine = make_engine(url)
+    await upgrade(engine)
+    await store(url, fleet())
+    sessions = make_sessionmaker(engine)
+    memory = MemoryTable(FleetIndex(sessions, lambda: datetime.now(UTC)))
+    query = TableQuery(
+        sort=sort, descending=order == "desc", verdict=verdict, grade=grade, text=text, limit=7
+    )
+    try:
+        async with sessions() as session:
+            while True:
+                from_sql = await table_page(session, query)
+                from_memory = await memory.page(session, query)
+                assert from_memory == from_sql
+                if from_sql.next_cursor is None:
+                    break
+                query = dataclasses.replace(query, cursor=from_sql.next_cursor)
+    finally:
+        await engine.dispose()
