@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -66,6 +67,7 @@ class Figures:
     falls: list[Fall]
 
 
+_IDS = select(ScoreRow.id).order_by(ScoreRow.id).limit(BATCH)
 _SCORES = (
     select(
         ScoreRow.id,
@@ -82,7 +84,6 @@ _SCORES = (
     .join(EndpointRow, EndpointRow.id == ScanRow.endpoint_id)
     .where(ScanRow.status == SCAN_COMPLETED)
     .order_by(ScoreRow.id)
-    .limit(BATCH)
 )
 
 
@@ -118,8 +119,20 @@ class FleetIndex:
             self._polled_at = time.monotonic()
 
     async def _read_batch(self, session: AsyncSession) -> int:
+        """Apply the next batch of scores; returns how many ids it looked at."""
         since = max(0, self._seen - ID_OVERLAP)
-        rows = (await session.execute(_SCORES.where(ScoreRow.id > since))).all()
+        # Ids first (the primary key alone): an idle poll re-reads only the overlap's ids,
+        # and the rows are fetched for the ids not applied yet.
+        ids = (await session.scalars(_IDS.where(ScoreRow.id > since))).all()
+        fresh = [i for i in ids if i not in self._applied]
+        if fresh:
+            window = ScoreRow.id.between(min(fresh), max(fresh))
+            self._apply_rows((await session.execute(_SCORES.where(window))).all())
+        floor = self._seen - ID_OVERLAP
+        self._applied = {i for i in self._applied if i > floor}
+        return len(ids)  # a full batch: more may follow, read on from the new highest id
+
+    def _apply_rows(self, rows: Sequence[Any]) -> None:
         horizon = self._clock() - WEEK - RECENT
         for score_id, endpoint_id, url, scan_id, at, score, grade, verdict, confidence in rows:
             if score_id in self._applied or at is None:
@@ -132,9 +145,6 @@ class FleetIndex:
             week = self._entries[endpoint_id].week
             if at >= horizon:
                 week.append((at, score_id, score))
-        floor = self._seen - ID_OVERLAP
-        self._applied = {i for i in self._applied if i > floor}
-        return len(rows)  # a full batch: more may follow, read on from the new highest id
 
     def _apply(self, endpoint_id: str, new: Entry) -> None:
         old = self._entries.get(endpoint_id)

@@ -179,3 +179,34 @@ async def test_the_memory_table_reads_the_pages_sql_reads(
                 query = dataclasses.replace(query, cursor=from_sql.next_cursor)
     finally:
         await engine.dispose()
+
+
+async def test_the_index_follows_scores_stored_after_it_loaded(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'tail.db'}"
+    engine = make_engine(url)
+    await upgrade(engine)
+    await store(url, fleet())
+    sessions = make_sessionmaker(engine)
+    index = FleetIndex(sessions, lambda: datetime.now(UTC), poll_s=0)
+    try:
+        async with sessions() as session:
+            before = await index.overview(session)
+            await store(
+                url,
+                [
+                    Stored(
+                        url="https://late.fleet.test/mcp",
+                        scores=[(95, "A", "allow"), (5, "F", "block")],
+                    )
+                ],
+            )
+            after = await index.overview(session)
+    finally:
+        await engine.dispose()
+    assert after.endpoints == before.endpoints + 1
+    assert after.by_verdict["block"] == before.by_verdict["block"] + 1
+    assert after.falls[0].url == "https://late.fleet.test/mcp"
+    assert after.falls[0].drop == 90
+    assert any(
+        r.url == "https://late.fleet.test/mcp" and r.previous == "allow" for r in after.recent
+    )
