@@ -104,6 +104,25 @@ class StreamingResponse:
         self.bytes_read += len(body)
         return freeze(self._response, self.redirects, body, self._started)
 
+    async def read_prefix(self, limit: int) -> bytes:
+        """The first `limit` bytes of the body, or all of a shorter one; the rest is not read.
+
+        For documents whose readers must parse a prefix of any size (robots.txt, RFC 9309).
+        """
+        chunks: list[bytes] = []
+        total = 0
+        content = self._response.content.iter_chunked(_CHUNK_BYTES)
+        while total < limit:
+            try:
+                chunk = await guarded(anext(content))
+            except StopAsyncIteration:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        body = b"".join(chunks)[:limit]
+        self.bytes_read += len(body)
+        return body
+
     async def events(self) -> AsyncGenerator[SseEvent, None]:
         """Yield SSE events until the stream ends or a cap, the idle timeout or deadline hits.
 

@@ -12,12 +12,15 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import idna
-import tldextract
 
 from probes.errors import TargetRejected
+
+if TYPE_CHECKING:
+    import tldextract
 
 MAX_URL_LENGTH = 2048
 DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -72,6 +75,8 @@ class Target:
 
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
+    import tldextract  # noqa: PLC0415 - it imports requests; only a domain lookup needs it
+
     # suffix_list_urls=() keeps tldextract on its bundled snapshot: no hidden download.
     return tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
 

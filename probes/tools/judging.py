@@ -86,7 +86,11 @@ RISK_POINTS: dict[str, int] = {
 }
 SCHEMA_PROBLEM_POINTS = 5  # per problem, for tool_schema_is_loose
 # Points a bad set-level finding takes off the whole dimension.
-SET_RISK_POINTS: dict[str, int] = {"tool_names_collide": 10, "tool_set_exceeds_50_tools": 5}
+SET_RISK_POINTS: dict[str, int] = {
+    "tool_names_collide": 10,
+    "tool_set_exceeds_50_tools": 5,
+    "tools_differ_by_client": 100,
+}
 # A poisoned definition scores 0 and forces block (the `tools.poisoning` gate).
 POISONING_PROBES = frozenset(
     {

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 
+from trustsvc.store.file_check import check_sqlite_file
+
 # Stable constraint names: alembic needs them to alter SQLite tables in batch mode.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -63,11 +65,15 @@ class Base(DeclarativeBase):
 def make_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
     """Create the engine; SQLite gets a busy timeout so the API and a scan can share it.
 
+    An SQLite file is checked first (store/file_check.py): a missing directory, a file
+    that is not a database or a damaged one is one DatabaseFileError naming the file.
+
     `pool_size` bounds the connections kept (SQLAlchemy's default otherwise: 5, plus 10
     more under load).
     """
     sized: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size}
     if url.startswith("sqlite"):
+        check_sqlite_file(url)
         return create_async_engine(url, connect_args={"timeout": 30}, **sized)
     return create_async_engine(url, pool_pre_ping=True, **sized)
 

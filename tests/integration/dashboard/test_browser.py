@@ -267,12 +267,15 @@ def test_an_admin_acknowledges_drift_and_pins_a_baseline(watched: Watched, serve
     page.goto(f"{served.url}/ui/endpoints/{served.hostile_id}")
     open_before = page.locator("button.ack").count()
     assert open_before >= 1
-    page.locator("button.ack").first.click()
-    expect(page.locator("#status")).to_have_text("Acknowledged.")
+    # Each action reloads the page once it is done (the status line says so first).
+    with page.expect_navigation():
+        page.locator("button.ack").first.click()
+        expect(page.locator("#status")).to_have_text("Acknowledged.")
     expect(page.locator("button.ack")).to_have_count(open_before - 1)
     expect(page.locator("#drift .ack").first).to_contain_text("by admin")
-    page.click("#pin")
-    expect(page.locator("#status")).to_contain_text("Baseline pinned")
+    with page.expect_navigation():
+        page.click("#pin")
+        expect(page.locator("#status")).to_contain_text("Baseline pinned")
     expect(page.locator("button.ack")).to_have_count(0)
     page.click("#rescan")
     expect(page.locator("#status")).to_contain_text("Rescan requested")

@@ -24,9 +24,9 @@ def lab_pki(tmp_path_factory: pytest.TempPathFactory) -> LabPki:
 
 @pytest.fixture
 def hostile_context(lab_pki: LabPki) -> Iterator[ProbeContext]:
-    """A context with a small budget; its pool is drained after the test's servers stopped."""
+    """A context with a small budget; its pools end after the test (children are killed)."""
     ctx = ProbeContext(
         policy=NetworkPolicy(allow_private=True), limits=HOSTILE_LIMITS, ca_file=lab_pki.ca_cert
     )
     yield ctx
-    ctx.executor.shutdown(wait=True)
+    ctx.close()

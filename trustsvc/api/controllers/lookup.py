@@ -57,4 +57,5 @@ class LookupController(Controller):
             policy_version=latest.policy_version,
             assessed_at=latest.assessed_at,
             age_s=max(0, int(age.total_seconds())),
+            could_not_assess=latest.could_not_assess,
         )
