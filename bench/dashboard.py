@@ -6,7 +6,8 @@ What is measured: a fresh SQLite database is migrated and seeded with N endpoint
 for one endpoint in ten, so the week's falls have work to do) and one open drift event for
 one in twenty. The real app (create_app) is driven in-process through Litestar's test
 client, so the figures are the server's time: routing, access middleware, queries and
-rendering, without a socket. For each N: the median of R requests to
+rendering, without a socket. For each N: the median of R requests to each route, each one
+right after a lookup, and the median of the per-pair ratios, of
   - /v1/lookup?url= (the baseline: one cached read),
   - /ui/ (overview figures and table page 1, sorted by URL),
   - /ui/?cursor=... a page 90% of the way down the URL order (keyset, not OFFSET),
@@ -128,16 +129,30 @@ async def seed(database_url: str, count: int) -> None:
         await engine.dispose()
 
 
-async def median_ms(client: AsyncTestClient[Any], path: str, repeat: int) -> tuple[float, int]:
-    times, size = [], 0
+async def timed(client: AsyncTestClient[Any], path: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    response = await client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: {response.status_code} {response.text[:300]}")
+    return elapsed, len(response.content)
+
+
+async def interleaved(
+    client: AsyncTestClient[Any], path: str, baseline: str, repeat: int
+) -> tuple[float, float, int]:
+    """Median ms of the route, and the median of route/baseline over back-to-back pairs.
+
+    Pairs, because the box is shared: a baseline measured a minute earlier can be 10x off.
+    """
+    await timed(client, path)  # warm: the fleet index's first load, template compilation
+    times, ratios, size = [], [], 0
     for _ in range(repeat):
-        started = time.perf_counter()
-        response = await client.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{path}: {response.status_code} {response.text[:300]}")
-        size = len(response.content)
-    return statistics.median(times), size
+        base, _ = await timed(client, baseline)
+        ms, size = await timed(client, path)
+        times.append(ms)
+        ratios.append(ms / base)
+    return statistics.median(times), statistics.median(ratios), size
 
 
 async def measure(count: int, repeat: int) -> None:
@@ -156,14 +171,20 @@ async def measure(count: int, repeat: int) -> None:
             "filter verdict=block": "/ui/?verdict=block",
         }
         app = create_app(Settings(database_url=database_url, auto_migrate=True))
+        baseline = routes.pop("lookup (baseline)")
         async with AsyncTestClient(app=app) as client:
-            results = {name: await median_ms(client, path, repeat) for name, path in routes.items()}
+            started = time.perf_counter()
+            await timed(client, "/ui/")
+            print(f"  first fleet page (loads the index): {time.perf_counter() - started:.1f} s")
+            lookup = statistics.median([(await timed(client, baseline))[0] for _ in range(repeat)])
+            print(f"  {'lookup (baseline)':24} {lookup:8.1f} ms")
+            html = 0
+            for name, path in routes.items():
+                ms, ratio, size = await interleaved(client, path, baseline, repeat)
+                html = html or size
+                print(f"  {name:24} {ms:8.1f} ms  x{ratio:7.1f} of lookup  {size / 1024:6.1f} KB")
             css = len((await client.get("/ui/static/dashboard.css")).content)
             js = len((await client.get("/ui/static/dashboard.js")).content)
-        base = results["lookup (baseline)"][0]
-        for name, (ms, size) in results.items():
-            print(f"  {name:24} {ms:8.1f} ms  x{ms / base:7.1f} of lookup  {size / 1024:6.1f} KB")
-        html = results["fleet page 1"][1]
         print(f"  page weight: {(html + css + js) / 1024:.1f} KB (html {html}, css {css}, js {js})")
 
 
