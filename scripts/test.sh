@@ -34,6 +34,9 @@ command -v whois >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -
 if ! PATH="$PATH:/usr/sbin" command -v named >/dev/null 2>&1 || ! PATH="$PATH:/usr/sbin" command -v unbound >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bind9 bind9-utils unbound >/dev/null
 fi
+# The dashboard's browser tests drive Debian's Chromium through Playwright (executable_path):
+# no browser download, so nothing but the distribution's package is needed.
+command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 bash scripts/ensure_postgres.sh
 # The TypeScript reference MCP server (server-everything); its tests skip only without node.
 if command -v node >/dev/null 2>&1; then

@@ -108,6 +108,23 @@ def test_the_api_never_imports_a_collector_or_the_runner() -> None:
     assert offenders == set()
 
 
+def test_the_dashboard_reads_stored_data_only() -> None:
+    """The dashboard never probes, never imports the API, and reaches scans only as stored.
+
+    Its buttons call the API from the browser; its pages read through the repositories, so
+    neither a collector, the runner, the scan service nor the API's handlers are in reach.
+    """
+    g = graph()
+    offenders = {
+        (module, name)
+        for module in g.modules
+        if module.startswith("trustsvc.dashboard")
+        for name in g.internal(module)
+        if PROBING.match(name) or name.startswith(("trustsvc.api", "trustsvc.scans"))
+    }
+    assert offenders == set()
+
+
 def test_the_store_never_imports_the_api_or_reports() -> None:
     g = graph()
     offenders = {

@@ -16,6 +16,7 @@ from litestar.enums import ScopeType
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_429_TOO_MANY_REQUESTS,
@@ -31,6 +32,7 @@ from trustsvc.audit.repository import AuditEntry, append, outcome_of
 from trustsvc.auth.principal import ANONYMOUS, OPEN, Principal
 from trustsvc.auth.principal import Scope as KeyScope
 from trustsvc.config.access import OPENAPI_ROUTES, AccessSettings, AuthMode, RateLimit
+from trustsvc.dashboard.session import CSRF_HEADER, LOGIN_PATH, clear_cookie_header, cookie_token
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,34 @@ def bearer_token(scope: Scope) -> str | None:
         return None
     scheme, _, token = value.strip().partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def dashboard_token(scope: Scope) -> str | None:
+    """The key of the dashboard's session cookie (trustsvc.dashboard.session).
+
+    A write carries it only with the dashboard's custom header, which no other site's page
+    can add: the cookie alone never authorises a change.
+    """
+    token = cookie_token(request_header(scope, b"cookie"))
+    if token is None:
+        return None
+    method = cast("HTTPScope", scope)["method"]
+    if method not in SAFE_METHODS and request_header(scope, CSRF_HEADER.encode()) != "1":
+        return None
+    return token
+
+
+def _sign_in_first(scope: Scope) -> None:
+    """A dashboard page asked for without a valid session goes to the login form."""
+    if not scope["route_handler"].opt.get("ui_page"):
+        return
+    raise ProblemError(
+        HTTP_303_SEE_OTHER,
+        "sign-in",
+        "Sign in",
+        "the dashboard needs an API key",
+        headers={"Location": LOGIN_PATH, "Set-Cookie": clear_cookie_header(secure=False)},
+    )
 
 
 def _unauthorized(detail: str, challenge: str) -> ProblemError:
@@ -170,16 +200,19 @@ class AccessMiddleware(ASGIMiddleware):
         settings = self._settings
         if settings.mode is AuthMode.OPEN:
             return OPEN
-        if route_action(scope) in settings.public_routes:
+        handler = scope["route_handler"]
+        if route_action(scope) in settings.public_routes or handler.opt.get("ui_public"):
             return ANONYMOUS
         keys = services(scope["app"].state).keys
         if settings.mode is AuthMode.AUTO and not await keys.any_created():
             return OPEN
-        token = bearer_token(scope)
+        token = bearer_token(scope) or dashboard_token(scope)
         if not token:
+            _sign_in_first(scope)
             raise _unauthorized("this route needs an API key: Authorization: Bearer <key>", REALM)
         principal = await keys.verify(token)
         if principal is None:
+            _sign_in_first(scope)
             raise _unauthorized(
                 "the API key is not valid (malformed, unknown, revoked or expired)",
                 f'{REALM}, error="invalid_token"',

@@ -34,11 +34,12 @@ from trustsvc.api.controllers.scans import ScansController
 from trustsvc.api.controllers.subscriptions import SubscriptionsController
 from trustsvc.api.controllers.system import SystemController
 from trustsvc.api.controllers.webhooks import WebhooksController
-from trustsvc.api.docs import DOCS_PATH, LocalSwagger, root
+from trustsvc.api.docs import DOCS_PATH, LocalSwagger
 from trustsvc.api.errors import EXCEPTION_HANDLERS
 from trustsvc.api.headers import security_headers
 from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
 from trustsvc.config.settings import Settings
+from trustsvc.dashboard.routes import dashboard_routes
 from trustsvc.jobs.beside import jobs_beside
 from trustsvc.observability.loop_lag import monitoring_lag
 from trustsvc.observability.metrics import Metrics
@@ -73,7 +74,6 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
 
     app = Litestar(
         route_handlers=[
-            root,
             SystemController,
             LookupController,
             ScansController,
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             SubscriptionsController,
             AuditController,
             MetricsController,
+            *dashboard_routes(),
         ],
         lifespan=[lifespan],
         middleware=[AccessMiddleware(settings.access)],

@@ -4,8 +4,8 @@ Litestar's viewers fetch their JavaScript, styles and favicon from public CDNs, 
 (or behind a strict egress policy) `/schema` was a blank page. Swagger UI's files come from
 the `swagger-ui-py` distribution instead (Apache-2.0, its LICENSE is served beside them) and
 are served under `/schema/assets/swagger-ui/`, inside the docs' public prefix. `/schema`
-and `/schema/swagger` render the viewer, `/schema/openapi.json` the document, and `/`
-redirects to the viewer.
+and `/schema/swagger` render the viewer and `/schema/openapi.json` the document (`/`
+redirects to the dashboard, trustsvc.dashboard.routes).
 
 The directory is located without importing `swagger_ui`, whose package imports jinja2 and
 its framework handlers for nothing we use.
@@ -16,12 +16,9 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from litestar import Router, get
+from litestar import Router
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
-
-from trustsvc.config.access import OPENAPI_ROUTES
 
 DOCS_PATH = "/schema"
 ASSETS = "/assets/swagger-ui"
@@ -61,9 +58,3 @@ class LocalSwagger(SwaggerRenderPlugin):
                 include_in_schema=False,
             )
         )
-
-
-@get("/", operation_id=OPENAPI_ROUTES, include_in_schema=False, sync_to_thread=False)
-def root() -> Redirect:
-    """`/` is where a newcomer looks first: send them to the docs."""
-    return Redirect(VIEWER_URL)

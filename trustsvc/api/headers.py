@@ -2,9 +2,10 @@
 
 A JSON API needs few: no MIME sniffing, no framing, no referrer, no caching of answers that
 may name the endpoints a company checks, and a CSP that forbids everything (the browsable
-docs under /schema are exempt: they load their viewer's scripts). No CORS headers are ever
-sent, so browsers keep other origins out; a deployment that wants a browser client puts a
-proxy with its own CORS policy in front.
+docs under /schema are exempt: they load their viewer's scripts; the dashboard under /ui
+may load its own stylesheet and script, from this origin only, and nothing inline). No CORS
+headers are ever sent, so browsers keep other origins out; a deployment that wants a browser
+client puts a proxy with its own CORS policy in front.
 """
 
 from __future__ import annotations
@@ -20,10 +21,17 @@ _ALWAYS = {
 }
 _API_CSP = "default-src 'none'; frame-ancestors 'none'"
 DOCS_PREFIX = "/schema"
+UI_PREFIX = "/ui"
+_UI_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 # Appended as raw pairs: no handler sets these names, and a header-by-header merge cost
 # more than the trivial route itself (bench/lookup).
 _DOCS_HEADERS = [(name.lower().encode(), value.encode()) for name, value in _ALWAYS.items()]
 _API_HEADERS = [*_DOCS_HEADERS, (b"content-security-policy", _API_CSP.encode())]
+_UI_HEADERS = [*_DOCS_HEADERS, (b"content-security-policy", _UI_CSP.encode())]
 
 
 async def security_headers(message: Message, scope: Scope) -> None:
@@ -34,5 +42,11 @@ async def security_headers(message: Message, scope: Scope) -> None:
     """
     if message["type"] != "http.response.start":
         return
-    docs = str(scope.get("path", "")).startswith(DOCS_PREFIX)
-    message["headers"] = [*message.get("headers", ()), *(_DOCS_HEADERS if docs else _API_HEADERS)]
+    path = str(scope.get("path", ""))
+    if path.startswith(DOCS_PREFIX):
+        extra = _DOCS_HEADERS
+    elif path == UI_PREFIX or path.startswith(UI_PREFIX + "/"):
+        extra = _UI_HEADERS
+    else:
+        extra = _API_HEADERS
+    message["headers"] = [*message.get("headers", ()), *extra]

@@ -112,6 +112,7 @@ async def run_demo(
             from trustsvc.commands.serve import server  # noqa: PLC0415 - uvicorn only to serve
 
             print(  # noqa: T201 - CLI output
+                f"Dashboard on http://{host}:{port}/ui/\n"
                 f"API on http://{host}:{port}  (Ctrl-C to stop). Try:\n"
                 f"  curl 'http://{host}:{port}/v1/lookup?url={urls['good']}'\n"
                 f"  curl http://{host}:{port}/v1/endpoints"
