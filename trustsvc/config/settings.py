@@ -19,6 +19,7 @@ from trustsvc.config.env import SettingsError, number
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 from trustsvc.config.receipts import ReceiptSettings, load_receipt_settings
 from trustsvc.config.schedule import ScheduleSettings, load_schedule_settings
+from trustsvc.config.secret_key import parse_secret_key
 from trustsvc.config.serving import ServingSettings, load_serving_settings
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///trustsvc.db"
@@ -65,6 +66,8 @@ class Settings:
         receipts: the signing key file and the public URL receipts point back to.
         serving: connection timeouts, the per-client connection cap and trusted proxies of
             `trustsvc serve`.
+        secret_key: TRUSTSVC_SECRET_KEY, which seals webhook secrets at rest (AES-GCM,
+            store/sealed.py); None stores them in clear.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -79,6 +82,7 @@ class Settings:
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     receipts: ReceiptSettings = field(default_factory=ReceiptSettings)
     serving: ServingSettings = field(default_factory=ServingSettings)
+    secret_key: bytes | None = None
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -109,7 +113,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         observability=load_observability_settings(env),
         receipts=load_receipt_settings(env),
         serving=load_serving_settings(env),
+        secret_key=_secret_key(env.get("TRUSTSVC_SECRET_KEY", "")),
     )
+
+
+def _secret_key(raw: str) -> bytes | None:
+    if not raw.strip():
+        return None
+    try:
+        return parse_secret_key(raw)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def _networks(raw: str) -> tuple[IPNetwork, ...]:
