@@ -160,7 +160,7 @@ async def throughput(
         on = collector(3600.0)
         rates["cold"].append(len(names) / await bounded(names, _collect(on, ctx), concurrency))
         rates["warm"].append(len(names) / await bounded(names, _collect(on, ctx), concurrency))
-    ctx.executor.shutdown(wait=False)
+    ctx.close()
     return rates
 
 

@@ -168,6 +168,7 @@ class Judgement:
     flagged: bool
     tier: str | None
     reasons: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()  # the rules behind a flag (`probe:rule`), for aggregates
 
 
 Detector = Callable[[Listing], Mapping[str, Judgement]]
@@ -190,6 +191,7 @@ def _blocking_probe_ids() -> frozenset[str]:
 def current_detector() -> Detector:
     """Today's tools family through its public API, as `trustsvc check-tools` judges offline."""
     from probes.tools.family import judge_definitions  # noqa: PLC0415
+    from probes.tools.judging import POISONING_PROBES  # noqa: PLC0415
     from probes.tools.observation import observation_from_lists  # noqa: PLC0415
     from probes.tools.verdicts import tool_verdicts  # noqa: PLC0415
 
@@ -211,7 +213,13 @@ def current_detector() -> Detector:
                 continue
             reasons = tuple(f.probe_id for f in verdict.findings)
             flagged = verdict.poisoned or any(r in blocking for r in reasons)
-            result[verdict.name] = Judgement(flagged, verdict.capability_tier, reasons)
+            rules = tuple(
+                f"{f.probe_id.removeprefix('tool_')}:{rule}"
+                for f in verdict.findings
+                if f.probe_id in blocking or f.probe_id in POISONING_PROBES
+                for rule in str(f.evidence.get("rules") or f.evidence.get("rule") or "-").split(",")
+            )
+            result[verdict.name] = Judgement(flagged, verdict.capability_tier, reasons, rules)
         return result
 
     return judge
@@ -255,6 +263,9 @@ class Report:
     unlabelled_tiers: int = 0
     missed: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
+    # Which rules flag the benign definitions (counts only, so the report split may print it).
+    benign_rules: Counter[str] = field(default_factory=Counter)
+    hard_negative_rules: Counter[str] = field(default_factory=Counter)
     definitions: int = 0
     seconds: float = 0.0
 
@@ -287,6 +298,7 @@ def measure(split: Split, detector: Detector) -> Report:
         report.hard_negative_sources[example.source].add(flagged)
         if flagged:
             report.false_positives.append(f"hard negative {example.id}")
+            report.hard_negative_rules.update(set(judgement.rules) if judgement else ())
     labels = {(label.server, label.tool): label.tier for label in split.tiers}
     for server in split.benign:
         judgements = _judged(detector, server.listing, report)
@@ -301,6 +313,7 @@ def measure(split: Split, detector: Detector) -> Report:
                 report.false_positives.append(
                     f"benign {server.name}/{name}: {judgement and judgement.reasons}"
                 )
+                report.benign_rules.update(set(judgement.rules) if judgement else ())
             label = labels.pop((server.name, name), None) if isinstance(name, str) else None
             if label is not None:
                 report.tiers[(label, (judgement.tier if judgement else None) or "none")] += 1
@@ -327,6 +340,13 @@ def render(report: Report, *, show_misses: bool) -> str:
     ]
     width = max([len(s) for s in report.hard_negative_sources] + [10])
     lines += [f"  {s.ljust(width)}  {t}" for s, t in sorted(report.hard_negative_sources.items())]
+    for what, counts in (
+        ("recorded tools", report.benign_rules),
+        ("hard negatives", report.hard_negative_rules),
+    ):
+        if counts:
+            lines.append(f"  flagged {what} by rule (a definition counts once per rule):")
+            lines += [f"    {rule:<58} {n:>4}" for rule, n in sorted(counts.items())]
     benign_all = report.benign_tools.total + report.hard_negatives.total
     benign_flagged = report.benign_tools.flagged + report.hard_negatives.flagged
     missed = report.malicious.total - report.malicious.flagged

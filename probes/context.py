@@ -1,4 +1,4 @@
-"""What collectors receive besides the target: limits, trust anchors and a bounded thread pool.
+"""What collectors receive besides the target: limits, trust anchors, a thread and a child pool.
 
 Only `trustsvc` reads the environment; it builds one ProbeContext per process and passes it
 down, so `probes` stays a library with no hidden configuration.
@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from probes.children import ChildPool
 from probes.netpolicy import NetworkPolicy
 
 T = TypeVar("T")
+DEFAULT_USER_AGENT = "trustsvc (MCP endpoint trust assessment)"
+"""What a library user sends unless told more; the service names its version and contact."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,14 +55,18 @@ class ProbeLimits:
 class ProbeContext:
     """Shared per-process resources and settings for collectors.
 
-    Blocking libraries (sslyze, python-whois) run in `executor`; its size caps how many stuck
-    threads can pile up, because a thread cannot be cancelled when a budget expires.
+    Blocking libraries run in `executor` (python-whois), whose size caps how many stuck
+    threads can pile up, because a thread cannot be cancelled when a budget expires, or in
+    `children` (sslyze), spawned processes that are killed when a scan overruns its budget.
+    Both start lazily; whoever builds the context shuts both down (`close`).
 
     Attributes:
         extra_headers: operator-supplied headers (e.g. a bearer token) for endpoints that
             need credentials; never logged, never stored.
         active_mode: permit exchanges beyond observation (tools/call, client registration);
             off unless an operator opts in.
+        user_agent: sent on every HTTP exchange: an honest name, so the operator of a
+            server probed can tell who asked, and robots.txt can address it (`trustsvc`).
     """
 
     policy: NetworkPolicy = field(default_factory=NetworkPolicy)
@@ -67,11 +74,18 @@ class ProbeContext:
     ca_file: Path | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
     active_mode: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=4, thread_name_prefix="probe")
     )
+    children: ChildPool = field(default_factory=ChildPool)
 
     async def run_blocking(self, fn: Callable[..., T], /, *args: object) -> T:
         """Run a blocking call in the bounded pool without blocking the event loop."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, functools.partial(fn, *args))
+
+    def close(self) -> None:
+        """End the pools: queued threads are dropped, child processes are killed."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.children.close()

@@ -54,7 +54,6 @@ __all__ = [
     "parse_json",
 ]
 
-USER_AGENT = "trustsvc-probe/0.1 (+passive MCP endpoint assessment)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Never carried to another origin on a redirect (RFC 9110 section 15.4: the client decides).
 _CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
@@ -129,13 +128,21 @@ class SafeHttp:
         ctx: limits, policy, trust anchors and operator headers.
         target: the resolved target; its host is pinned to `target.addresses`.
         resolver: how other hosts are resolved (tests pass a fake: never the real DNS there).
+        user_agent: the User-Agent sent instead of trustsvc's own (a cloaking check imitates
+            a widely used client; everything else is the honest default).
     """
 
     def __init__(
-        self, ctx: ProbeContext, target: Target, *, resolver: Resolver = system_resolver
+        self,
+        ctx: ProbeContext,
+        target: Target,
+        *,
+        resolver: Resolver = system_resolver,
+        user_agent: str | None = None,
     ) -> None:
         self.ctx = ctx
         self.target = target
+        self.user_agent = user_agent or ctx.user_agent
         self._resolver = resolver
         self._pins: dict[str, tuple[str, ...]] = {target.endpoint.host: target.addresses}
         self._session: aiohttp.ClientSession | None = None
@@ -150,7 +157,7 @@ class SafeHttp:
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": self.user_agent},
             cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,  # no proxy from the environment: we connect to pinned addresses
         )

@@ -6,7 +6,6 @@ Collectors import these names from `probes.http`.
 
 from __future__ import annotations
 
-import json
 import ssl
 import time
 from collections.abc import AsyncGenerator, Awaitable, Mapping
@@ -25,6 +24,7 @@ from probes.errors import (
     TlsHandshakeFailed,
     Unreachable,
 )
+from probes.hostile_text import decode_json, visible
 from probes.sse import SseEvent, SseParser
 
 T = TypeVar("T")
@@ -104,6 +104,25 @@ class StreamingResponse:
         self.bytes_read += len(body)
         return freeze(self._response, self.redirects, body, self._started)
 
+    async def read_prefix(self, limit: int) -> bytes:
+        """The first `limit` bytes of the body, or all of a shorter one; the rest is not read.
+
+        For documents whose readers must parse a prefix of any size (robots.txt, RFC 9309).
+        """
+        chunks: list[bytes] = []
+        total = 0
+        content = self._response.content.iter_chunked(_CHUNK_BYTES)
+        while total < limit:
+            try:
+                chunk = await guarded(anext(content))
+            except StopAsyncIteration:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        body = b"".join(chunks)[:limit]
+        self.bytes_read += len(body)
+        return body
+
     async def events(self) -> AsyncGenerator[SseEvent, None]:
         """Yield SSE events until the stream ends or a cap, the idle timeout or deadline hits.
 
@@ -147,9 +166,12 @@ def json_body(response: HttpResponse) -> object:
 
 
 def parse_json(payload: bytes | str, where: str) -> object:
-    """Decode JSON text (RFC 8259: UTF-8) or raise ProtocolViolation naming where it came from."""
+    """Decode JSON text (RFC 8259: UTF-8) or raise ProtocolViolation naming where it came from.
+
+    Lone surrogates and NUL come back as visible escapes (probes/hostile_text.py).
+    """
     try:
-        return json.loads(payload)
+        return decode_json(payload)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolViolation(f"invalid JSON from {where}: {str(exc)[:120]}") from exc
 
@@ -164,8 +186,9 @@ def media_type(value: str | None) -> str:
 def headers_of(response: aiohttp.ClientResponse) -> Mapping[str, str]:
     """Response headers with lowercased names, repeated fields joined (RFC 9110 section 5.3)."""
     joined: dict[str, str] = {}
-    for name, value in response.headers.items():
+    for name, raw in response.headers.items():
         key = name.lower()
+        value = visible(raw)  # aiohttp decodes bad bytes as surrogates (surrogateescape)
         joined[key] = f"{joined[key]}, {value}" if key in joined else value
     return MappingProxyType(joined)
 

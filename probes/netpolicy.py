@@ -15,10 +15,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from probes.errors import TargetRejected, Unreachable
+from probes.special_addresses import IPAddress, IPNetwork, Reach, classify, embedded_ipv4
 from probes.target import EndpointUrl, Target
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 # Cloud instance-metadata services: refused even when private targets are allowed, unless an
@@ -40,8 +39,9 @@ class NetworkPolicy:
     """Operator choices about non-public targets; the default refuses all of them.
 
     Attributes:
-        allow_private: permit loopback, private, link-local, CGNAT and other non-global
-            addresses (tests and single-user set-ups on loopback).
+        allow_private: permit loopback, private, link-local, CGNAT and the other blocks the
+            special-purpose registries mark not globally reachable (never multicast, the
+            unspecified or broadcast address, nor metadata): tests and set-ups on loopback.
         allowed_networks: networks permitted whatever their kind, checked first.
         allow_public: permit global addresses outside `allowed_networks`; off confines
             probing to the allow-list (a partner range, or a test that fuzzes the API and
@@ -53,24 +53,28 @@ class NetworkPolicy:
     allow_public: bool = True
 
     def refusal(self, address: IPAddress) -> str | None:  # noqa: PLR0911 - one exit per kind
-        """Say why the address may not be probed, or None when it may."""
+        """Say why the address may not be probed, or None when it may.
+
+        An IPv6 address that carries IPv4 addresses (mapped, compatible, translated, NAT64,
+        6to4, Teredo) is refused if any of them is; then the most specific block of the IANA
+        special-purpose registries decides (probes/special_addresses.py).
+        """
         if any(address in net for net in self.allowed_networks if net.version == address.version):
             return None
         if address in METADATA_ADDRESSES:
             return f"{address} is a cloud metadata address"
-        for embedded in _embedded_ipv4(address):
+        for embedded in embedded_ipv4(address):
             reason = self.refusal(embedded)
             if reason is not None:
                 return f"{address} embeds {embedded}: {reason}"
-        if address.is_multicast:
-            return f"{address} is a multicast address"
-        if address.is_unspecified:
-            return f"{address} is the unspecified address"
-        if address.is_global:
+        block = classify(address)
+        if block.reach is Reach.NEVER:
+            return f"{address} is {block.describes}"
+        if block.reach in (Reach.GLOBAL, Reach.EMBEDDED):
             return None if self.allow_public else f"{address} is outside the allowed networks"
         if self.allow_private:
             return None
-        return f"{address} is a {_kind(address)} address"
+        return f"{address} is {block.describes}"
 
     def check(self, addresses: list[str]) -> tuple[str, ...]:
         """Approve every address or raise TargetRejected naming the first refused one."""
@@ -84,40 +88,6 @@ class NetworkPolicy:
                 raise TargetRejected(f"target refused by network policy: {reason}")
             approved.append(address.compressed)
         return tuple(dict.fromkeys(approved))
-
-
-def _embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
-    """IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64) and reaches."""
-    if isinstance(address, ipaddress.IPv4Address):
-        return []
-    found: list[ipaddress.IPv4Address] = []
-    if address.ipv4_mapped is not None:
-        found.append(address.ipv4_mapped)
-    if address.sixtofour is not None:
-        found.append(address.sixtofour)
-    if address.teredo is not None:
-        found.append(address.teredo[1])
-    if address in _NAT64:
-        found.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-    return found
-
-
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-_CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
-
-
-def _kind(address: IPAddress) -> str:
-    if address.is_loopback:
-        return "loopback"
-    if address.is_link_local:
-        return "link-local"
-    if isinstance(address, ipaddress.IPv4Address) and address in _CGNAT:
-        return "carrier-grade NAT"
-    if address.is_reserved:
-        return "reserved"
-    if address.is_private:
-        return "private"
-    return "non-public"
 
 
 async def system_resolver(host: str, port: int) -> list[str]:

@@ -12,13 +12,16 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import idna
-import tldextract
 
 from probes.errors import TargetRejected
 from probes.query_secrets import HINT, credential_parameters
+
+if TYPE_CHECKING:
+    import tldextract
 
 MAX_URL_LENGTH = 2048
 DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -73,6 +76,8 @@ class Target:
 
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
+    import tldextract  # noqa: PLC0415 - it imports requests; only a domain lookup needs it
+
     # suffix_list_urls=() keeps tldextract on its bundled snapshot: no hidden download.
     return tldextract.TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
 

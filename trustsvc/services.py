@@ -153,7 +153,11 @@ async def open_services(
             observers=observers,
         ),
         reprober=Reprober(
-            scans=scans, sessions=sessions, clock=clock, settings=settings.schedule.worker
+            scans=scans,
+            sessions=sessions,
+            clock=clock,
+            settings=settings.schedule.worker,
+            courtesy=settings.courtesy,
         ),
         # Keys are checked on every request: from the small pool lookups use, not behind scans.
         keys=KeyCache(light_sessions, clock=clock, cache_s=settings.access.key_cache_s),
@@ -183,6 +187,6 @@ async def open_services(
         for task in list(app.background):
             task.cancel()
         await asyncio.gather(*app.background, return_exceptions=True)
-        ctx.executor.shutdown(wait=False, cancel_futures=True)
+        ctx.close()
         await engine.dispose()
         await lookup_engine.dispose()

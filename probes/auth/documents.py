@@ -7,7 +7,6 @@ document we cannot use is evidence, not a collection failure.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -19,6 +18,7 @@ from probes.auth.observation import (
     PrmSource,
     ProtectedResourceMetadata,
 )
+from probes.hostile_text import decode_json
 
 PRM_WELL_KNOWN = "/.well-known/oauth-protected-resource"
 OAUTH_WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -92,7 +92,7 @@ def load_json_object(
     if not is_json_content_type(content_type):
         return None, f"content type {content_type or '(none)'} is not JSON"
     try:
-        document = json.loads(body)
+        document = decode_json(body)
     except (ValueError, RecursionError):
         return None, "the body is not valid JSON"
     if not isinstance(document, dict):

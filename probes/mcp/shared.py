@@ -61,7 +61,7 @@ class SharedMcp:
         self.target = target
         self._ctx = ctx
         self._stack = AsyncExitStack()
-        self._clients: dict[bool, SafeHttp] = {}
+        self._clients: dict[tuple[bool, str | None], SafeHttp] = {}
         self._opening = asyncio.Lock()
         self._flights: dict[_Key, _Flight] = {}
         self._closed = False
@@ -86,20 +86,23 @@ class SharedMcp:
         """Whether operator headers are sent; without any configured both lanes are one."""
         return credentials and bool(self._ctx.extra_headers)
 
-    async def http(self, *, credentials: bool) -> SafeHttp:
+    async def http(self, *, credentials: bool, user_agent: str | None = None) -> SafeHttp:
         """The scan's SafeHttp with or without the operator's headers, opened on first use.
 
         Collectors make their side exchanges on it too, so one scan shares its connections.
+        `user_agent` None is trustsvc's own; a disguised handshake gets a client of its own.
         """
         lane = self._lane(credentials)
         async with self._opening:
             if self._closed:
                 raise RuntimeError("SharedMcp is used after its scan ended")
-            client = self._clients.get(lane)
+            client = self._clients.get((lane, user_agent))
             if client is None:
                 ctx = self._ctx if lane else dataclasses.replace(self._ctx, extra_headers={})
-                client = await self._stack.enter_async_context(SafeHttp(ctx, self.target))
-                self._clients[lane] = client
+                client = await self._stack.enter_async_context(
+                    SafeHttp(ctx, self.target, user_agent=user_agent)
+                )
+                self._clients[lane, user_agent] = client
             return client
 
     async def observe(
@@ -144,7 +147,7 @@ class SharedMcp:
 
         budget_s = self._ctx.limits.family_budget_s
         try:
-            http = await self.http(credentials=key.credentials)
+            http = await self.http(credentials=key.credentials, user_agent=key.client.user_agent)
             async with asyncio.timeout(budget_s):
                 observation = await handshake(
                     http, self.target.url, self._ctx.limits, client=key.client, on_identified=first

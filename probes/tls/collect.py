@@ -1,117 +1,46 @@
-"""The TLS collector: one sslyze scan of the pinned address, classified when it cannot connect.
+"""The TLS collector: one sslyze scan of the pinned address, in a child process that can be killed.
 
-sslyze is blocking and thread-based, so the scan runs in the context's bounded pool. It connects
-only to the address the network policy approved (`ip_address=`), never resolving the name
-itself, while SNI and certificate checks use the URL's host name.
+sslyze blocks, and a thread running it cannot be cancelled: a tarpit (a server that lets the
+first connection through and then accepts and holds every later one) kept a thread, and
+hundreds of connections, busy for minutes after its budget had expired. So the scan runs in
+the context's `ChildPool` (`probes.children`): a few spawned processes, each for a bounded
+number of scans. Past the family's budget the child is killed, which closes its sockets; the
+attempt is recorded as timed out (ProbeTimeout, with the reason), and scans running in the
+other children go on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-# sslyze's top-level package re-exports without __all__, so names come from their modules.
-from sslyze.errors import (
-    ConnectionToServerFailed,
-    ConnectionToServerTimedOut,
-    ServerRejectedConnection,
-    TlsHandshakeTimedOut,
-)
-from sslyze.errors import TlsHandshakeFailed as SslyzeHandshakeFailed
-from sslyze.plugins.certificate_info.implementation import CertificateInfoExtraArgument
-from sslyze.plugins.scan_commands import ScanCommand
-from sslyze.scanner.models import (
-    ScanCommandsExtraArguments,
-    ServerScanRequest,
-    ServerScanResult,
-    ServerScanStatusEnum,
-)
-from sslyze.scanner.scanner import Scanner
-from sslyze.server_setting import ServerNetworkConfiguration, ServerNetworkLocation
-
-from probes.context import ProbeContext, ProbeLimits
-from probes.errors import ProbeError, ProbeTimeout, TlsHandshakeFailed, Unreachable
+from probes.context import ProbeContext
 from probes.target import Target
-from probes.tls.convert import observation_from_scan
-from probes.tls.observation import Command, TlsObservation
+from probes.tls.observation import TlsObservation
+from probes.tls.scan import ScanSpec, scan_target
+
+# The child is killed a little before the family's budget runs out, so the attempt says why
+# (the child's reason) rather than only that the budget expired.
+_KILL_MARGIN_S = 0.5
 
 
-def _available_commands() -> frozenset[ScanCommand]:
-    """The commands we want that this sslyze offers, matched by value (names drift)."""
-    offered = {command.value: command for command in ScanCommand}
-    return frozenset(offered[c.value] for c in Command if c.value in offered)
-
-
-SCAN_COMMANDS = _available_commands()
-
-
-def build_request(target: Target, ctx: ProbeContext) -> ServerScanRequest:
-    """The scan request for a target: pinned address, SNI from the URL, the CA file if set."""
-    host = target.endpoint.host
-    extra = ScanCommandsExtraArguments()
-    if ctx.ca_file is not None and ScanCommand.CERTIFICATE_INFO in SCAN_COMMANDS:
-        # sslyze rejects extra arguments for commands that are not scheduled.
-        extra = ScanCommandsExtraArguments(
-            certificate_info=CertificateInfoExtraArgument(custom_ca_file=ctx.ca_file)
-        )
-    return ServerScanRequest(
-        server_location=ServerNetworkLocation(
-            hostname=host, port=target.endpoint.port, ip_address=target.pinned_address
-        ),
-        network_configuration=ServerNetworkConfiguration(
-            tls_server_name_indication=host,
-            # Annotated int, but handed to socket timeouts, which take fractions of a second.
-            network_timeout=ctx.limits.network_timeout_s,  # type: ignore[arg-type]
-            network_max_retries=ctx.limits.network_retries,
-        ),
-        scan_commands=set(SCAN_COMMANDS),
-        scan_commands_extra_arguments=extra,
+def scan_spec(target: Target, ctx: ProbeContext, observed_at: dt.datetime) -> ScanSpec:
+    """What the child scans: the pinned address, SNI from the URL, the context's limits."""
+    limits = ctx.limits
+    return ScanSpec(
+        hostname=target.endpoint.host,
+        port=target.endpoint.port,
+        ip_address=target.pinned_address,
+        network_timeout_s=limits.network_timeout_s,
+        network_retries=limits.network_retries,
+        per_host_connections=limits.per_host_connections,
+        ca_file=ctx.ca_file,
+        observed_at=observed_at,
     )
 
 
-def run_scan(request: ServerScanRequest, limits: ProbeLimits) -> ServerScanResult:
-    """Run one scan to completion (blocking)."""
-    scanner = Scanner(
-        per_server_concurrent_connections_limit=limits.per_host_connections,
-        concurrent_server_scans_limit=1,
-    )
-    scanner.queue_scans([request])
-    results = list(scanner.get_results())
-    if len(results) != 1:
-        raise ProbeError(f"sslyze returned {len(results)} results for one request")
-    return results[0]
-
-
-def connectivity_error(result: ServerScanResult) -> ProbeError:
-    """Classify why sslyze could not reach the server at all."""
-    trace = result.connectivity_error_trace
-    if trace is None:
-        return TlsHandshakeFailed("sslyze could not connect and gave no reason")
-    detail = "".join(trace.format_exception_only()).strip()
-    exc_type = trace.exc_type
-    if not issubclass(exc_type, ConnectionToServerFailed):
-        return ProbeError(f"sslyze connectivity check failed: {detail}")
-    if issubclass(exc_type, ConnectionToServerTimedOut | TlsHandshakeTimedOut):
-        return ProbeTimeout(f"TLS server timed out: {detail}")
-    if issubclass(exc_type, SslyzeHandshakeFailed):
-        return TlsHandshakeFailed(f"no TLS session could be negotiated: {detail}")
-    if issubclass(exc_type, ServerRejectedConnection):
-        return Unreachable(f"connection refused: {detail}")
-    # The remaining connection failures are socket errors (unreachable network or host).
-    return Unreachable(f"could not connect: {detail}")
-
-
-def scan_target(
-    request: ServerScanRequest, limits: ProbeLimits, observed_at: dt.datetime, ca_file: Path | None
-) -> TlsObservation:
-    """Scan and convert in one blocking call, so chain analysis stays off the event loop."""
-    result = run_scan(request, limits)
-    if result.scan_status is not ServerScanStatusEnum.COMPLETED or result.scan_result is None:
-        raise connectivity_error(result)
-    hostname = request.network_configuration.tls_server_name_indication
-    return observation_from_scan(
-        result, hostname=hostname, observed_at=observed_at, ca_file=ca_file
-    )
+def kill_after_s(budget_s: float) -> float:
+    """When the child is killed: the budget less a margin of at most 10 % of it."""
+    return budget_s - min(_KILL_MARGIN_S, budget_s / 10)
 
 
 async def collect_tls(target: Target, ctx: ProbeContext) -> TlsObservation:
@@ -126,5 +55,6 @@ async def collect_tls(target: Target, ctx: ProbeContext) -> TlsObservation:
             port=endpoint.port,
             ip_address=target.pinned_address if target.addresses else None,
         )
-    request = build_request(target, ctx)
-    return await ctx.run_blocking(scan_target, request, ctx.limits, observed_at, ctx.ca_file)
+    spec = scan_spec(target, ctx, observed_at)
+    timeout_s = kill_after_s(ctx.limits.family_budget_s)
+    return await ctx.children.run(scan_target, spec, timeout_s=timeout_s)

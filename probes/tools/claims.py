@@ -11,6 +11,7 @@ parameter, or parameters that write, send or force. Annotations are left to
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from probes.tools.lexicon import words
@@ -18,23 +19,74 @@ from probes.tools.observation import ToolDefinition
 from probes.tools.parameters import overbroad_parameters, parameters
 from probes.tools.tiers import WEAK_VERBS, Tier, tier_of_words, words_of
 
+# A claim of harmlessness is built from parts, not listed phrase by phrase: a harmless
+# quality (read-only, side-effect free, no network access) said of the tool itself, a
+# negated change ("never modifies anything", "does not send any data"), an "only" that
+# restricts what it does ("only reads metadata", "inspection only", "purely informational").
+_ADV = (
+    r"(?:(?:strictly|purely|completely|entirely|fully|totally|100%|always|absolutely"
+    r"|guaranteed|perfectly|truly|safely|just|merely|simply|only)\s+)?"
+)
+_QUALITY = (
+    r"(?:read[- ]?only|view[- ]only|side[- ]?effect[- ]free|non[- ]?destructive|harmless"
+    r"|non[- ]?mutating|non[- ]?invasive|passive|inert|offline|local[- ]only|informational"
+    r"|sandboxed|safe)"
+)
+_SELF = (
+    r"(?:this\s+(?:tool|function|operation|call|endpoint|helper|utility|action|command|method)"
+    r"|the\s+(?:tool|function|operation|call|helper|utility)|it)"
+)
+_HELPER_NOUNS = (
+    r"(?:tool|operation|function|action|lookup|utility|helper|preview|view|check|probe"
+    r"|inspection|inspector|report|mode|call|command|endpoint|viewer|browser|status)"
+)
+_CHANGE_VERBS = (
+    r"(?:modif(?:y|ies)|chang(?:e|es)|writ(?:e|es)|delet(?:e|es)|remov(?:e|es)|alter(?:s)?"
+    r"|touch(?:es)?|mutat(?:e|es)|persist(?:s)?|stor(?:e|es)|send(?:s)?|upload(?:s)?"
+    r"|transmit(?:s)?|share(?:s)?|post(?:s)?|publish(?:es)?|execut(?:e|es)|run(?:s)?"
+    r"|contact(?:s)?|connect(?:s)?|affect(?:s)?|edit(?:s)?|creat(?:e|es)|spend(?:s)?"
+    r"|mov(?:e|es)|transfer(?:s)?|leak(?:s)?|expos(?:e|es)|save(?:s)?|commit(?:s)?)"
+)
+_GENERIC_OBJECT = (
+    r"(?:anything|nothing|any(?:\s+\w+){0,2}?\s+(?:data|state|files?|records?|settings?|thing"
+    r"|resources?|content|information|changes?|money|funds|messages?|requests?|commands?)"
+    r"|your\s+(?:system|data|files|machine|account|computer|workspace|environment|repo\w*)"
+    r"|the\s+(?:system|file\s*system|filesystem|network|disk|database|internet|outside\s+world)"
+    r"|data|state|files|out|outside|externally|over\s+the\s+network|to\s+the\s+network"
+    r"|to\s+(?:any|external|third)[\w\s-]{0,20}|a\s+single\s+(?:byte|file|record|thing))"
+)
+_PARTICIPLES = (
+    r"(?:sent|written|deleted|changed|modified|stored|uploaded|executed|transmitted|saved"
+    r"|persisted|shared|posted|altered|removed|touched|created|moved|spent|run)"
+)
 _CLAIM = re.compile(
-    r"\b(?:is|are|being|remains?|stays?)\s+(?:strictly\s+|purely\s+|completely\s+|entirely\s+"
-    r"|fully\s+|100%\s+|always\s+)?(?:read[- ]only|side[- ]effect[- ]free|non[- ]?destructive"
-    r"|harmless)\b"
-    r"|^\W*(?:\(|\[)?read[- ]only\b\s*(?:[.:;)\]]|$|-|tool\b)"
-    r"|\((?:strictly\s+)?read[- ]only\)"
-    r"|\bread[- ]only\s+(?:tool|operation|function|action|lookup|utility)\b"
-    r"|\b(?:has|have|with|causes?)\s+no\s+side[- ]effects\b"
-    r"|\bwithout\s+(?:any\s+)?side[- ]effects\b"
-    r"|\b(?:does\s+not|doesn'?t|never|will\s+not|won'?t|cannot|can'?t)\s+(?:ever\s+)?"
-    r"(?:modify|modifies|change|changes|write|writes|delete|deletes|alter|alters|touch|touches)"
-    r"\s+(?:anything|any\s+(?:data|state|files?)|your\s+(?:system|data|files)|the\s+system)\b"
-    r"|\bonly\s+(?:ever\s+)?reads\b|\bjust\s+reads\b"
-    r"|(?:^|[.;:]\s*)no\s+side[- ]effects\b|\bnothing\s+is\s+(?:ever\s+)?(?:sent|written|deleted"
-    r"|changed|modified)\b|\b(?:inspection|preview|lookup)\s+only\b"
-    r"|\bread[- ]only\s*(?:[.;)]|$)|\bread[- ]only\s+(?:preview|lookup|view)\b"
-    r"|\b(?:safe|harmless),\s+read[- ]only\b",
+    rf"\b{_SELF}\s+(?:is|are|remains?|stays?|was\s+designed\s+to\s+be|is\s+designed\s+to\s+be)"
+    rf"\s+{_ADV}(?:an?\s+|entirely\s+)?{_QUALITY}\b"
+    rf"|(?:^|[.;:!]\s+|\(|\[|\A)\W*(?:an?\s+)?(?:(?:safe|harmless|simple|quick|passive),?\s+)?"
+    rf"{_ADV}{_QUALITY}(?:\s*(?:[.:;)\]!,]|$|-|\u2014)|\s+{_HELPER_NOUNS}\b)"
+    rf"|\b(?:has|have|with|causes?|carries|produces?|there\s+are)\s+(?:absolutely\s+)?no"
+    rf"\s+(?:side[- ]?effects|network\s+(?:access|calls|requests|traffic|activity)"
+    rf"|external\s+(?:calls|requests|effects|access)|write\s+access|writes|changes)\b"
+    rf"|\b(?:without|no)\s+(?:any\s+)?(?:side[- ]?effects|network\s+(?:access|calls|requests"
+    rf"|traffic))\b"
+    rf"|\b(?:does\s+not|doesn'?t|do\s+not|don'?t|never|will\s+not|won'?t|cannot|can'?t"
+    rf"|can\s+not|is\s+unable\s+to|will\s+never)\s+(?:ever\s+|actually\s+|in\s+any\s+way\s+"
+    rf"|at\s+all\s+)?{_CHANGE_VERBS}\s+{_GENERIC_OBJECT}"
+    rf"|\bmakes?\s+no\s+(?:changes|modifications|network\s+(?:calls|requests)|writes"
+    rf"|external\s+calls)\b"
+    rf"|\bnothing\s+(?:is|gets|will\s+be|can\s+be|ever)\s+(?:ever\s+)?{_PARTICIPLES}\b"
+    rf"|\bno\s+(?:data|information|content|files?)\s+(?:is|are|ever|will\s+be)\s+(?:ever\s+)?"
+    rf"{_PARTICIPLES}\b"
+    rf"|\b(?:data|nothing)\s+(?:never\s+)?leaves\s+(?:your|the|this)\s+(?:machine|device"
+    rf"|computer|system)\b"
+    rf"|\b(?:only|just|merely|purely|solely|simply)\s+(?:ever\s+)?(?:reads|views|inspects|shows"
+    rf"|displays|previews|observes|looks|peeks|simulates|describes\s+what)\b"
+    rf"|\b(?:inspection|preview|lookup|viewing|display|read|dry[- ]run|simulation|reporting"
+    rf"|information|informational)\s+(?:purposes\s+)?only\b"
+    rf"|\b(?:purely|strictly)\s+(?:informational|a\s+preview|a\s+dry[- ]run|for\s+(?:display"
+    rf"|viewing|reading|inspection))\b"
+    rf"|\bsafe\s+to\s+(?:call|run|use|invoke)\s+(?:at\s+any\s+time|anytime|without|freely"
+    rf"|repeatedly|as\s+often)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 # "read-only with respect to GitLab": a claim about one system, not about the tool.
@@ -56,12 +108,44 @@ class Contradiction:
 _WRITE_PARAMS = words(
     "overwrite force apply commit delete delete_after upload_to upload webhook recipient"
     " recipients recipient_iban send publish execute notify command cmd script sql"
+    " webhook_url callback_url post_to forward_to destination_url bcc cc"
 )
+# Parameters that together say the tool sends a message or writes content.
+_SEND_SETS = (
+    frozenset({"to", "subject"}),
+    frozenset({"to", "body"}),
+    frozenset({"channel", "text"}),
+    frozenset({"channel", "message"}),
+    frozenset({"recipient", "message"}),
+    frozenset({"path", "content"}),
+    frozenset({"file", "content"}),
+    frozenset({"table", "rows"}),
+    frozenset({"amount", "currency"}),
+)
+
+
+# Name verbs too broad to belie a claim: `manage_flows` may well only read.
+_BROAD_VERBS = WEAK_VERBS | words("manage handle process configure control")
+# What a `readOnlyHint` alone cannot survive: a name that destroys or sends, a shell or code
+# parameter, or parameters that send. Real servers annotate query and fetch tools read-only.
+_STRONG_VERBS = words(
+    "send delete remove drop destroy purge kill transfer pay refund push publish post email"
+    " wipe erase reply forward write overwrite move rename insert"
+)
+
+
+def _strong(definition: ToolDefinition, evidence: str) -> bool:
+    _, verb = tier_of_words(words_of(definition.name or ""))
+    return (
+        verb in _STRONG_VERBS
+        or evidence.startswith("it takes a free-form command")
+        or (evidence.startswith("it takes ") and "code" not in evidence)
+    )
 
 
 def _belied_by(definition: ToolDefinition) -> str | None:
     tier, verb = tier_of_words(words_of(definition.name or ""))
-    if tier in _WRITES and verb not in WEAK_VERBS:
+    if tier in _WRITES and verb not in _BROAD_VERBS:
         return f"its name says '{verb}'"
     for param, kind in overbroad_parameters(definition):
         if kind in ("command", "code"):
@@ -70,18 +154,35 @@ def _belied_by(definition: ToolDefinition) -> str | None:
     writes = sorted(names & _WRITE_PARAMS)
     if writes:
         return f"it takes '{writes[0]}'"
-    if {"path", "content"} <= names or {"table", "rows"} <= names:
-        return "it takes content to write"
+    for group in _SEND_SETS:
+        if group <= names:
+            return f"it takes {' and '.join(sorted(group))}"
     return None
 
 
+def _claims(description: str) -> Iterator[str]:
+    for match in _CLAIM.finditer(description):
+        if not _SCOPED.match(description, match.end()):
+            yield " ".join(match.group(0).split()).strip(" .;:()[]")
+
+
+def _annotated_read_only(definition: ToolDefinition) -> bool:
+    annotations = definition.annotations
+    return isinstance(annotations, Mapping) and annotations.get("readOnlyHint") is True
+
+
 def contradiction(definition: ToolDefinition) -> Contradiction | None:
-    """The read-only or harmless claim its own name, schema or annotations contradict."""
-    description = definition.description or ""
-    match = _CLAIM.search(description)
-    if match is None or _SCOPED.match(description, match.end()):
+    """The read-only or harmless claim its own name or schema contradicts.
+
+    The claim is in the description, or it is the `readOnlyHint` annotation; the evidence
+    against it comes from the name's verb and the input schema, never from the description.
+    """
+    description = definition.description if isinstance(definition.description, str) else ""
+    claim = next(_claims(description), None)
+    annotated = claim is None and _annotated_read_only(definition)
+    if claim is None and not annotated:
         return None
     evidence = _belied_by(definition)
-    if evidence is None:
+    if evidence is None or (annotated and not _strong(definition, evidence)):
         return None
-    return Contradiction(" ".join(match.group(0).split()), evidence)
+    return Contradiction(claim or "annotated readOnlyHint", evidence)

@@ -6,12 +6,24 @@ operator's headers if any were configured, so a server that needs a key can stil
 The auth family judges the same exchange. Passive: no tool is called.
 An endpoint that refuses every handshake without credentials has no observable tool list,
 which is "not measured" (SourceUnavailable), never "no tools".
+
+Cloaking (issue 18): a server can show scanners clean tools and real agents poisoned ones.
+`ToolsCollector(disguises)` also lists the tools under each disguise (the `clientInfo` and
+User-Agent of a widely used client), in handshakes started beside the honest one, so the
+probes can compare the listings. A disguised handshake that fails or is still running a
+quarter-budget after the honest listing ended is recorded as not compared; it never costs
+the honest listing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+from collections.abc import Mapping, Sequence
+
 from probes.context import ProbeContext
-from probes.errors import ProtocolViolation, SourceUnavailable
+from probes.errors import ProbeError, ProtocolViolation, SourceUnavailable
+from probes.mcp.identity import PROBE_CLIENT, ClientInfo
 from probes.mcp.observation import (
     PROMPTS_LIST,
     RESOURCE_TEMPLATES_LIST,
@@ -20,16 +32,72 @@ from probes.mcp.observation import (
 )
 from probes.mcp.shared import shared_mcp
 from probes.target import Target
-from probes.tools.observation import ToolsObservation, observation_from_lists
+from probes.tools.observation import ClientListing, ToolsObservation, observation_from_lists
 
 _LISTS = (TOOLS_LIST, PROMPTS_LIST, RESOURCE_TEMPLATES_LIST)
+# How long disguised listings may still run once the honest one ended, as a budget share.
+_DISGUISE_GRACE = 0.25
 
 
-async def collect_tools(target: Target, ctx: ProbeContext) -> ToolsObservation:
-    """Handshake with the endpoint and turn what it listed into a ToolsObservation."""
-    async with shared_mcp(target, ctx) as mcp:
-        observation = await mcp.observe()
-    return tools_observation(observation)
+class ToolsCollector:
+    """Lists the tools under trustsvc's identity and, to catch cloaking, under `disguises`."""
+
+    def __init__(self, disguises: Sequence[ClientInfo] = ()) -> None:
+        self.disguises = tuple(d for d in dict.fromkeys(disguises) if d != PROBE_CLIENT)
+
+    async def __call__(self, target: Target, ctx: ProbeContext) -> ToolsObservation:
+        """Handshake with the endpoint and turn what it listed into a ToolsObservation."""
+        async with shared_mcp(target, ctx) as mcp:
+            others = {
+                client: asyncio.ensure_future(mcp.observe(client=client))
+                for client in self.disguises
+            }
+            try:
+                honest = tools_observation(await mcp.observe())
+                listings = await _disguised(others, ctx.limits.family_budget_s * _DISGUISE_GRACE)
+            finally:
+                for waiting in others.values():
+                    waiting.cancel()
+                await asyncio.gather(*others.values(), return_exceptions=True)
+        return dataclasses.replace(
+            honest, client=PROBE_CLIENT.label, client_listings=tuple(listings)
+        )
+
+
+collect_tools = ToolsCollector()
+"""The collector without disguises (the offline default; trustsvc configures its own)."""
+
+
+async def _disguised(
+    others: Mapping[ClientInfo, asyncio.Future[McpObservation]], grace_s: float
+) -> list[ClientListing]:
+    """Each disguise's listing, or why it was not compared."""
+    if others:
+        await asyncio.wait(others.values(), timeout=grace_s)
+    listings = []
+    for client, waiting in others.items():
+        definitions, truncated, error = None, False, None
+        if not waiting.done():
+            error = f"still running {grace_s:g} s after the honest listing"
+        elif (failure := waiting.exception()) is not None:
+            error = str(failure.detail) if isinstance(failure, ProbeError) else repr(failure)
+        else:
+            try:
+                seen = tools_observation(waiting.result())
+            except ProbeError as exc:
+                error = exc.detail
+            else:
+                definitions, truncated = seen.definitions, seen.truncated
+        listings.append(
+            ClientListing(
+                client=client.label,
+                user_agent=client.user_agent,
+                definitions=definitions,
+                truncated=truncated,
+                error=error,
+            )
+        )
+    return listings
 
 
 def tools_observation(mcp: McpObservation) -> ToolsObservation:

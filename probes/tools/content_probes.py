@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
+from probes.hostile_text import escaped_characters, has_invalid, visible
 from probes.model import Evidence, Finding, ProbeSpec, Severity
 from probes.tools.classifier import MODEL, MODEL_VERSION, assessment_for
 from probes.tools.content import RuleMatch, prepared_for, scan_prepared, sibling_names
@@ -68,6 +69,19 @@ INVISIBLE_UNICODE = tools_spec(
     ),
     severity=Severity.CRITICAL,
     remediation="Do not connect to this server; a legitimate definition has no hidden text.",
+    references=("SAFE-T1402",),
+)
+INVALID_CHARACTERS = tools_spec(
+    "tool_definition_contains_invalid_characters",
+    question="Does the definition hold characters no valid text has (lone surrogates, NUL)?",
+    rationale=(
+        "JSON can carry a lone surrogate or NUL that no UTF-8 text holds; clients render, drop "
+        "or choke on them differently, so what a reviewer approved is not what a model reads, "
+        "and they broke digests and storage. The collector turns each into its visible "
+        "`\\uXXXX` escape; finding one (or its escape text) is a poisoning signal."
+    ),
+    severity=Severity.CRITICAL,
+    remediation="Do not connect to this server; a legitimate definition is valid Unicode text.",
     references=("SAFE-T1402",),
 )
 MIXED_SCRIPTS = tools_spec(
@@ -250,6 +264,33 @@ def _hidden_evidence(fields: Sequence[TextField]) -> TextVerdict:
 def definition_contains_invisible_unicode(observation: ToolsObservation) -> list[Finding]:
     """TRUE for zero-width, bidi, tag, variation-selector or control characters anywhere."""
     return _text_probe(INVISIBLE_UNICODE, observation, _hidden_evidence)
+
+
+def _invalid_evidence(fields: Sequence[TextField]) -> TextVerdict:
+    for field in fields:
+        labels = escaped_characters(field.text)
+        if not labels and has_invalid(field.text):  # not collected through decode_json
+            labels = escaped_characters(visible(field.text))
+        if not labels:
+            continue
+        evidence: Evidence = {
+            FIELD: field.path,
+            CODEPOINTS: ",".join(list(dict.fromkeys(labels))[:12]),
+            MATCH_COUNT: len(labels),
+            MATCH: truncate(visible(field.text)),
+            RISK: RISK_POINTS[INVALID_CHARACTERS.id],
+        }
+        message = (
+            f"Contains {len(labels)} invalid character(s) (lone surrogates or NUL, shown "
+            f"escaped) in {field.path}."
+        )
+        return True, message, evidence
+    return False, "Contains no lone surrogates or NUL characters.", {}
+
+
+def definition_contains_invalid_characters(observation: ToolsObservation) -> list[Finding]:
+    """TRUE for a lone surrogate or NUL anywhere, as escaped at collection or still raw."""
+    return _text_probe(INVALID_CHARACTERS, observation, _invalid_evidence)
 
 
 def _encoded_evidence(fields: Sequence[TextField]) -> TextVerdict:

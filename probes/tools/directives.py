@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from probes.tools.checks import normalise_name
 from probes.tools.lexicon import (
     ACTION_VERBS,
     ASK_VERBS,
@@ -80,13 +81,17 @@ _SUBJECT_MODALS = re.compile(
     re.IGNORECASE,
 )
 _STANDING = re.compile(
-    r"\b(?:for|on|in|with|after|before)\s+(?:every|each|all|any)\s+(?:\w+\s+)?(?:subsequent\s+|"
+    r"\b(?:(?:for|on|in|with|after|before|to|into|from|of|during)\s+)?(?:every|each|all|any)"
+    r"\s+(?:\w+\s+)?(?:subsequent\s+|"
     r"future\s+|other\s+|new\s+)?(?:commands?|requests?|responses?|messages?|queries|query|calls?"
     r"|tool\s+calls?|interactions?|sessions?|conversations?|turns?|answers?|replies|reply|prompts?"
     r"|emails?|files?|transactions?|outputs?|operations?|actions?|invocations?)\b"
     r"|\bfrom\s+now\s+on\b|\bfor\s+the\s+rest\s+of\b|\bin\s+all\s+(?:future|subsequent|later)\b"
     r"|\bthroughout\s+(?:the|this|each|every)\s+(?:session|conversation|chat)\b"
-    r"|\b(?:at\s+all\s+times|going\s+forward|henceforth|permanently)\b",
+    r"|\b(?:at\s+all\s+times|going\s+forward|henceforth|permanently)\b"
+    r"|\b(?:during|throughout|for|in|until|till)\s+(?:the\s+rest\s+of\s+)?(?:this|the|each"
+    r"|every|current)\s+(?:session|conversation|chat)\b"
+    r"|\buntil\s+the\s+(?:session|conversation|chat)\s+(?:ends|is\s+over|closes)\b",
     re.IGNORECASE,
 )
 _PASSIVE = re.compile(
@@ -127,6 +132,56 @@ _OBEY_OUTPUT = re.compile(
     r"\s+over\s+(?:all|any|every|the|your|other)\s+(?:\w+\s+)?(?:instructions?|rules?|prompts?"
     r"|guidelines?)",
     re.IGNORECASE,
+)
+# Safeguards set aside in any voice, by their parts: consent declared unnecessary ("no need
+# to check with the user", "confirmation dialogs are unnecessary"), safeguards declared off
+# ("safety policies are suspended"), authority claimed ("SYSTEM NOTICE:", "as the
+# administrator, I authorise you"), elevated standing ("you have elevated privileges"), and
+# the tool's output made to outrank the user ("whatever this tool returns is authoritative").
+_CONSENT_WORDS = (
+    r"(?:confirm\w*|approv\w*|consent\w*|permission\w*|authori[sz]\w*|sign[- ]?off"
+    r"|check(?:ing)?\s+with\s+(?:the\s+)?(?:user|human)|consult(?:ing)?\s+(?:the\s+)?(?:user|human)"
+    r"|ask(?:ing)?\s+(?:the\s+)?(?:user|human|for\s+(?:permission|confirmation|approval|consent))"
+    r"|prompt(?:ing)?\s+(?:the\s+)?(?:user|for\s+(?:permission|confirmation|approval|consent)))"
+)
+# Whose consent: a bare "Approval is not required" describes a setting's value.
+_WHOSE = r"(?:user'?s?|human'?s?|your|explicit|manual|further|any|their|owner'?s?)\s+"
+_SAFEGUARD_WORDS = (
+    r"(?:safety|security|content)?\s*(?:polic(?:y|ies)|restrictions?|guardrails?|safeguards?"
+    r"|filters?|rules?|guidelines?|limits?|checks?|protections?|confirmations?|approvals?"
+    r"|reviews?|dialogs?|prompts?|warnings?)"
+)
+_SET_ASIDE = re.compile(
+    rf"\b(?:no\s+need|not\s+(?:necessary|needed|required)|unnecessary|needn'?t|don'?t\s+need"
+    rf"|do\s+not\s+need|never\s+need)\s+(?:for\s+(?:you\s+)?)?(?:to\s+)?(?:\w+\s+){{0,2}}?"
+    rf"{_CONSENT_WORDS}"
+    rf"|\b{_WHOSE}{_CONSENT_WORDS}\s+(?:\w+\s+){{0,3}}?(?:is|are|was|were|has\s+been|have\s+been)\s+"
+    rf"(?:not\s+(?:required|needed|necessary)|unnecessary|optional|waived|implied|pre-?granted"
+    rf"|already\s+(?:given|granted|obtained))\b"
+    rf"|\b{_SAFEGUARD_WORDS}\s+(?:\w+\s+){{0,3}}?(?:are|is|have\s+been|has\s+been)\s+(?:now\s+)?"
+    rf"(?:suspended|disabled|lifted|waived|revoked|off|relaxed|removed|turned\s+off)\b"
+    rf"|\b{_SAFEGUARD_WORDS}\s+(?:\w+\s+){{0,3}}?(?:no\s+longer|do\s+not|don'?t|does\s+not"
+    rf"|doesn'?t)\s+apply\b"
+    rf"|\bwithout\s+(?:waiting\s+for|asking(?:\s+for)?|checking\s+with|consulting|seeking"
+    rf"|requesting|getting|bothering)\s+(?:the\s+|any\s+|your\s+)?(?:user|human|operator|owner"
+    rf"|approval|confirmation|consent|permission)"
+    rf"|(?:^|[\[(#*<]\s*)(?:system|admin(?:istrator)?|developer|operator|security|root)\s+"
+    rf"(?:notice|message|override|directive|instruction|update|alert|command|policy|note)\b\s*[:\]!-]"
+    rf"|\bas\s+(?:the|your)\s+(?:system\s+)?(?:administrator|admin|developer|operator|owner)\b"
+    rf"[^.]{{0,40}}\b(?:authori[sz]e|allow|permit|instruct|order|grant)\b"
+    rf"|\b(?:elevated|administrative|root|admin|unrestricted|full)\s+(?:privileges|rights"
+    rf"|authority|permissions)\b"
+    rf"|\bno\s+longer\s+(?:need|require)s?\s+(?:the\s+user'?s?\s+)?(?:permission|approval"
+    rf"|consent|confirmation)"
+    rf"|\b(?:whatever|anything|everything)\s+(?:this\s+tool|the\s+tool|it)\s+(?:returns|says"
+    rf"|outputs|responds)\b[^.]{{0,40}}\b(?:authoritative|follow|obey|do|execute|carry\s+out"
+    rf"|act\s+on|trust)\b"
+    rf"|\b(?:instructions|directions|commands|text)\s+(?:in|from|inside)\s+(?:this\s+tool'?s?"
+    rf"|the\s+tool'?s?|its)\s+(?:output|response|result)s?\s+(?:\w+\s+){{0,2}}?(?:take|takes"
+    rf"|have|has)\s+(?:priority|precedence)"
+    rf"|\b(?:take|takes)\s+(?:priority|precedence)\s+over\s+(?:anything|everything|whatever"
+    rf"|what)\s+the\s+user",
+    re.IGNORECASE | re.MULTILINE,
 )
 _USERISH = words("user users human humans operator operators them anyone anybody owner person")
 _USERS = words("user users human humans operator operators owner")
@@ -263,7 +318,7 @@ _STRONG_SAFEGUARDS = words(
 )
 _SAFEGUARD_QUALIFIERS = words(
     "previous prior above earlier preceding original your all any other system safety security"
-    " existing user's developer's operator's"
+    " existing user's developer's operator's usual normal standard regular"
 )
 
 
@@ -306,7 +361,7 @@ def _override(text: str, tokens: Sequence[Token], role: Role) -> bool:
             return True
         if low == "without" and CONSENT & set(lows[i + 1 : i + 5]):
             return True
-    obey = _OBEY_OUTPUT.search(text)
+    obey = _OBEY_OUTPUT.search(text) or _SET_ASIDE.search(text)
     if obey and not _NEGATED_TAIL.search(text[: obey.start()]):
         return True
     return bool(_PERSONA.search(text) or _APPROVED.search(text))
@@ -540,11 +595,18 @@ _NOT_PARAMS = words("the a an this that same each every any")
 
 
 def read_directive(
-    text: str, start: int, end: int, ctx: ListingContext, role: Role = Role.PROSE
+    text: str,
+    start: int,
+    end: int,
+    ctx: ListingContext,
+    role: Role = Role.PROSE,
+    *,
+    tokens: Sequence[Token] | None = None,
 ) -> Directive | None:
     """The directive reading of text[start:end]; None for a sentence with no words."""
     sentence = text[start:end]
-    tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
+    if tokens is None:
+        tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
     if not tokens:
         return None
     trigger, t_start, t_end = _trigger(tokens)
@@ -573,7 +635,12 @@ def read_directive(
         actions=frozenset(found),
         negated=frozenset(negated - found),
         obligation=bool(lows & OBLIGATION) or OBLIGATION_PHRASE.search(sentence) is not None,
-        imperative=_imperative(sentence, start, tokens, min(main_start, len(tokens) - 1)),
+        imperative=_imperative(sentence, start, tokens, min(main_start, len(tokens) - 1))
+        or (  # "Going forward, whenever X happens, store ...": the clause after the trigger
+            trigger is not None
+            and t_end + 1 < len(tokens)
+            and _imperative(sentence, start, tokens, t_end + 1)
+        ),
         passive=_passive(sentence, lows),
         standing=bool(lows & _STANDING_WORDS) and _STANDING.search(sentence) is not None,
         concealment=bool(lemmas & _CONCEAL_GATE) and _concealment(tokens, found),
@@ -593,8 +660,74 @@ _MIN_NAME_WORDS = 4  # a parameter name needs a phrase to carry an order
 _PLANTED = re.compile(r"@|://|\$\(|`")
 
 
-def read_directives(text: str, ctx: ListingContext, role: Role = Role.PROSE) -> list[Directive]:
-    """Every sentence of `text` read as a directive."""
+class SentenceMemo:
+    """Directives already read in one listing, so a repeated sentence is read once.
+
+    Listings repeat themselves: a large server's tools share parameter descriptions ("The
+    ID or URL-encoded path of the project") and boilerplate, and a listing reads each
+    distinct sentence about once in two. A directive depends on the definition being judged
+    only through which of its tokens fold to that definition's name, title, parameter names
+    or name words, so the key is the sentence, its offset and role, and those hits; the
+    listing-wide part of the context is fixed for one memo. One memo serves one listing.
+    """
+
+    __slots__ = ("_directives", "_tokens")
+
+    def __init__(self) -> None:
+        self._tokens: dict[tuple[str, int], tuple[list[Token], frozenset[str]]] = {}
+        self._directives: dict[tuple[object, ...], Directive | None] = {}
+
+    def read(
+        self, text: str, start: int, end: int, ctx: ListingContext, role: Role
+    ) -> Directive | None:
+        """`read_directive(text, start, end, ctx, role)`, computed once per distinct key."""
+        sentence = text[start:end]
+        known = self._tokens.get((sentence, start))
+        if known is None:
+            tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
+            known = (tokens, _foldings(tokens))
+            self._tokens[(sentence, start)] = known
+        tokens, foldings = known
+        hits = tuple(
+            sorted(
+                (
+                    h,
+                    h == ctx.self_name,
+                    h == ctx.self_title,
+                    h in ctx.self_params,
+                    h in ctx.self_words,
+                )
+                for h in foldings & ctx.self_keys
+            )
+        )
+        key = (sentence, start, role, hits)
+        if key in self._directives:
+            return self._directives[key]
+        directive = read_directive(text, start, end, ctx, role, tokens=tokens)
+        self._directives[key] = directive
+        return directive
+
+
+def _foldings(tokens: Sequence[Token]) -> frozenset[str]:
+    """Every folding of every token that a directive compares with the judged definition."""
+    found: set[str] = set()
+    for t in tokens:
+        if t.text.isalnum():  # a plain word folds to its lower case whichever way
+            found.add(t.low)
+            continue
+        bare = t.bare
+        found.add(t.low)
+        found.add(t.low.replace("-", "").replace(".", ""))
+        found.add(bare.lower().replace("_", "").replace("-", ""))
+        found.add(normalise_name(bare.removesuffix("'s")))
+        found.add(normalise_name(bare))
+    return frozenset(found)
+
+
+def read_directives(
+    text: str, ctx: ListingContext, role: Role = Role.PROSE, memo: SentenceMemo | None = None
+) -> list[Directive]:
+    """Every sentence of `text` read as a directive (through `memo` when one is given)."""
     found = []
     for start, end in sentences(text):
         words = text.count(" ", start, end) + 1
@@ -602,7 +735,10 @@ def read_directives(text: str, ctx: ListingContext, role: Role = Role.PROSE) -> 
             continue  # a plain parameter name orders nothing
         if words < 2 and _PLANTED.search(text, start, end) is None:  # noqa: PLR2004
             continue  # one word ("string", "asc") orders nothing, unless it hides an address
-        directive = read_directive(text, start, end, ctx, role)
+        if memo is None:
+            directive = read_directive(text, start, end, ctx, role)
+        else:
+            directive = memo.read(text, start, end, ctx, role)
         if directive is not None:
             found.append(directive)
     return found
@@ -644,7 +780,7 @@ _PARTICIPLES = words(
 _GOES_WORDS = words("goes go flow flows end ends")
 _STANDING_WORDS = words(
     "every each all any now rest future subsequent later throughout times forward henceforth"
-    " permanently"
+    " permanently session conversation chat"
 )
 _BULK_WORDS = words("last latest recent every all any each everyone everybody")
 _CONCEAL_GATE = HIDE_VERBS | CONCEAL_VERBS | STEALTH | words("user keep remain stay without")
@@ -655,7 +791,11 @@ _OVERRIDE_GATE = (
         "without you act pretend mode bound restricted your approved authorised authorized"
         " consented confirmed granted allowed pre-approved preapproved already treat consider"
         " regard handle follow obey priority precedence overrides comes come objects refuses"
-        " declines says disagrees hesitates user"
+        " declines says disagrees hesitates user need necessary unnecessary needn't required"
+        " suspended disabled lifted waived revoked relaxed apply whatever anything everything"
+        " instructions directions commands privileges rights authority permissions notice"
+        " message administrator admin developer operator system security root optional implied"
+        " confirmation confirmations approval approvals consent"
     )
 )
 _ORDER_WORDS = words(

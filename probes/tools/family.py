@@ -7,15 +7,17 @@ benchmarks share, so the table a developer sees and the scan judge one listing t
 from __future__ import annotations
 
 from probes.family import FamilySpec
+from probes.mcp.identity import ClientInfo
 from probes.model import Family, Finding, Probe
 from probes.tools import (
     capability_probes,
+    cloaking_probes,
     content_probes,
     hygiene_probes,
     model_probes,
     protocol_probes,
 )
-from probes.tools.collect import collect_tools
+from probes.tools.collect import ToolsCollector, collect_tools
 from probes.tools.observation import ToolsObservation
 
 TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
@@ -23,6 +25,7 @@ TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
         content_probes.HIDDEN_INSTRUCTIONS, content_probes.definition_contains_hidden_instructions
     ),
     Probe(content_probes.INVISIBLE_UNICODE, content_probes.definition_contains_invisible_unicode),
+    Probe(content_probes.INVALID_CHARACTERS, content_probes.definition_contains_invalid_characters),
     Probe(content_probes.MIXED_SCRIPTS, content_probes.name_uses_mixed_scripts),
     Probe(content_probes.ENCODED_PAYLOAD, content_probes.definition_contains_encoded_payload),
     Probe(content_probes.SHADOWS_OTHER_TOOLS, content_probes.definition_shadows_other_tools),
@@ -45,11 +48,18 @@ TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
     Probe(hygiene_probes.LISTING_IS_INCOMPLETE, hygiene_probes.listing_is_incomplete),
     Probe(hygiene_probes.SET_EXCEEDS_50_TOOLS, hygiene_probes.set_exceeds_50_tools),
     Probe(protocol_probes.PROTOCOL_VIOLATIONS, protocol_probes.exchange_has_protocol_violations),
+    Probe(cloaking_probes.DIFFER_BY_CLIENT, cloaking_probes.tools_differ_by_client),
 )
 
 TOOLS_FAMILY: FamilySpec[ToolsObservation] = FamilySpec(
     family=Family.TOOLS, collect=collect_tools, probes=TOOLS_PROBES
 )
+"""Lists under trustsvc's identity only; `tools_family` adds the cloaking disguises."""
+
+
+def tools_family(disguises: tuple[ClientInfo, ...]) -> FamilySpec[ToolsObservation]:
+    """The family that also lists the tools under each of `disguises` (cloaking check)."""
+    return FamilySpec(family=Family.TOOLS, collect=ToolsCollector(disguises), probes=TOOLS_PROBES)
 
 
 def judge_definitions(observation: ToolsObservation) -> list[Finding]:

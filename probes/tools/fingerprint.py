@@ -17,8 +17,12 @@ from probes.tools.observation import ToolDefinition
 
 
 def definition_fingerprint(definition: ToolDefinition) -> str:
-    """SHA-256 (hex) of the definition's canonical JSON."""
-    return hashlib.sha256(definition.canonical_json.encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the definition's canonical JSON.
+
+    `surrogatepass`: a lone surrogate that did not come through the collectors' decoder (which
+    escapes them) is hashed as its code unit rather than failing the probe.
+    """
+    return hashlib.sha256(definition.canonical_json.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def set_fingerprint(definitions: Iterable[ToolDefinition]) -> str:

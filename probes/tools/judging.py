@@ -71,6 +71,7 @@ SPAN_CHARS = 160
 RISK_POINTS: dict[str, int] = {
     "tool_definition_contains_hidden_instructions": 100,
     "tool_definition_contains_invisible_unicode": 100,
+    "tool_definition_contains_invalid_characters": 100,
     "tool_name_uses_mixed_scripts": 50,
     "tool_definition_shadows_other_tools": 100,
     "tool_description_contradicts_schema": 100,
@@ -86,12 +87,17 @@ RISK_POINTS: dict[str, int] = {
 }
 SCHEMA_PROBLEM_POINTS = 5  # per problem, for tool_schema_is_loose
 # Points a bad set-level finding takes off the whole dimension.
-SET_RISK_POINTS: dict[str, int] = {"tool_names_collide": 10, "tool_set_exceeds_50_tools": 5}
+SET_RISK_POINTS: dict[str, int] = {
+    "tool_names_collide": 10,
+    "tool_set_exceeds_50_tools": 5,
+    "tools_differ_by_client": 100,
+}
 # A poisoned definition scores 0 and forces block (the `tools.poisoning` gate).
 POISONING_PROBES = frozenset(
     {
         "tool_definition_contains_hidden_instructions",
         "tool_definition_contains_invisible_unicode",
+        "tool_definition_contains_invalid_characters",
         "tool_definition_shadows_other_tools",
         "tool_description_contradicts_schema",
     }

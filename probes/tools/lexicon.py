@@ -66,7 +66,7 @@ CONSENT = words(
     "confirmation confirm approval approve consent permission authorization authorisation"
     " authorize permissions"
 )
-ASK_VERBS = words("ask request seek wait get obtain")
+ASK_VERBS = words("ask request seek wait get obtain prompt")
 HIDE_VERBS = words(
     "tell inform mention reveal notify alert disclose show display explain acknowledge"
     " report surface"

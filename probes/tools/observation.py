@@ -72,6 +72,22 @@ class ToolDefinition:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ClientListing:
+    """What the server listed when the probe said it was another client (cloaking check).
+
+    `client` is that identity's `name/version` and `user_agent` what was sent with it.
+    `definitions` is None when the disguised handshake failed or did not finish in time
+    (`error` says which): such a listing was not compared, which is not a difference.
+    """
+
+    client: str
+    user_agent: str | None
+    definitions: tuple[ToolDefinition, ...] | None
+    truncated: bool = False
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToolsObservation:
     """Everything a server listed, plus how complete the listing was.
 
@@ -80,6 +96,8 @@ class ToolsObservation:
     the collector stopped paging at its limit, so unseen definitions may exist.
     `generation`, `protocol_version`, `server_version` and `capabilities` are what the
     handshake reported (None or empty for a saved listing judged offline).
+    `client` is the identity the main listing was made under (None offline), and
+    `client_listings` what the same server listed to the other identities tried.
     """
 
     observed_at: dt.datetime
@@ -95,6 +113,8 @@ class ToolsObservation:
     capabilities: tuple[str, ...] = ()
     protocol_problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    client: str | None = None
+    client_listings: tuple[ClientListing, ...] = ()
 
     def of_kind(self, *kinds: DefinitionKind) -> tuple[ToolDefinition, ...]:
         """The definitions of the given kinds, in listing order."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from probes.tools.content import Prepared, prepared, prepared_for, span_of
-from probes.tools.directives import Directive, read_directives
+from probes.tools.directives import Directive, SentenceMemo, read_directives
 from probes.tools.memo import IdentityCache
 from probes.tools.observation import Role, TextField, ToolDefinition, ToolsObservation
 from probes.tools.poisoning import SHADOWING
@@ -85,7 +85,9 @@ def _features(directive: Directive, role: Role) -> set[str]:
     return found
 
 
-def read_texts(texts: Prepared, ctx: ListingContext) -> DefinitionReading:
+def read_texts(
+    texts: Prepared, ctx: ListingContext, memo: SentenceMemo | None = None
+) -> DefinitionReading:
     """Signals and features over prepared texts, each field read sentence by sentence."""
     signals: list[SignalMatch] = []
     features: set[str] = set()
@@ -93,7 +95,7 @@ def read_texts(texts: Prepared, ctx: ListingContext) -> DefinitionReading:
     for path, text, role in texts:
         body = text[:_MAX_READ_CHARS]
         parts.append(body)
-        for directive in read_directives(body, ctx, role):
+        for directive in read_directives(body, ctx, role, memo):
             features |= _features(directive, role)
             for signal in judge_directive(directive, role, ctx):
                 span = span_of(body, directive.start, directive.end)
@@ -118,10 +120,11 @@ class ListingReading:
 
 def _read(observation: ToolsObservation) -> ListingReading:
     ctx = listing_context(observation.definitions)
+    memo = SentenceMemo()
     table: dict[int, DefinitionReading] = {}
     for definition in observation.definitions:
         texts = prepared_for(observation, definition.fields)
-        table[id(definition.fields)] = read_texts(texts, ctx.for_definition(definition))
+        table[id(definition.fields)] = read_texts(texts, ctx.for_definition(definition), memo)
     for squat in squats(observation.definitions):
         definition = next(d for d in observation.definitions if d.subject == squat.subject)
         old = table[id(definition.fields)]
@@ -138,7 +141,7 @@ def _read(observation: ToolsObservation) -> ListingReading:
     instructions = None
     if observation.instructions:
         fields = (TextField("instructions", observation.instructions, Role.PROSE),)
-        instructions = read_texts(prepared(fields), ctx)
+        instructions = read_texts(prepared(fields), ctx, memo)
     return ListingReading(table, instructions, ctx)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from probes.tools.checks import normalise_name
 from probes.tools.lexicon import (
@@ -84,30 +85,35 @@ class Kind(StrEnum):
     PUNCT = "punct"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token of a sentence: its text, lower-cased text, kind and offsets."""
+class Token(NamedTuple):
+    """One token of a sentence: its text, lower-cased text, kind, offsets and bare text.
+
+    A tuple rather than a frozen dataclass: sentences are tokenised by the thousand per
+    listing, and a tuple is built several times faster. `bare` is the text without
+    surrounding quotes or backticks (the text itself for anything but a quoted token).
+    """
 
     text: str
     low: str
     kind: Kind
     start: int
     end: int
-
-    @property
-    def bare(self) -> str:
-        """The text without surrounding quotes or backticks."""
-        return self.text.strip("`'\"") if self.kind is Kind.QUOTED else self.text
+    bare: str
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """The tokens of `text`; offsets are shifted by `offset` (the sentence's start)."""
     kinds = _KINDS
-    return [
-        Token(raw, raw.lower(), kinds[m.lastgroup or "word"], offset + m.start(), offset + m.end())
-        for m in _TOKEN.finditer(text)
-        if (raw := m.group(0))
-    ]
+    quoted = Kind.QUOTED
+    found = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group(0)
+        if not raw:
+            continue
+        kind = kinds[m.lastgroup or "word"]
+        bare = raw.strip("`'\"") if kind is quoted else raw
+        found.append(Token(raw, raw.lower(), kind, offset + m.start(), offset + m.end(), bare))
+    return found
 
 
 _KINDS = {kind.value: kind for kind in Kind}
@@ -153,6 +159,12 @@ class ListingContext:
     self_vocab: frozenset[str] = frozenset()
     self_params: frozenset[str] = frozenset()
     self_words: frozenset[str] = field(default_factory=frozenset)
+    # Every folded string a sentence's reading compares with the judged definition.
+    self_keys: frozenset[str] = frozenset()
+    # The name prefixes most of the listing's tools share (`jira`, `gitlab`).
+    prefixes: frozenset[str] = frozenset()
+    # Each listed tool's folded parameter names, by its folded name.
+    tool_params: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def for_definition(self, definition: ToolDefinition) -> ListingContext:
         """The context with `definition` as the one being judged."""
@@ -161,16 +173,22 @@ class ListingContext:
             for f in definition.fields
             if f.role is Role.NAME and f.path.startswith("inputSchema")
         )
+        name = normalise_name(definition.name or "")
+        title = normalise_name(definition.title or "")
+        name_words = frozenset(words_of(definition.name or ""))
         return ListingContext(
             own=self.own,
             own_words=self.own_words,
             vocab=self.vocab,
             params=self.params,
-            self_name=normalise_name(definition.name or ""),
-            self_title=normalise_name(definition.title or ""),
+            prefixes=self.prefixes,
+            tool_params=self.tool_params,
+            self_name=name,
+            self_title=title,
             self_vocab=_vocabulary(definition),
             self_params=params,
-            self_words=frozenset(words_of(definition.name or "")),
+            self_words=name_words,
+            self_keys=(frozenset({name, title}) | params | name_words) - {""},
         )
 
 
@@ -181,9 +199,15 @@ _COMMON_NAME_WORDS = words(
 )
 
 
+_MAX_TITLE_WORDS = 6
+
+
 def _vocabulary(definition: ToolDefinition) -> frozenset[str]:
     """Content words of a tool's name, title and parameter names: what it is about."""
-    found = set(words_of(definition.name or "")) | set(words_of(definition.title or ""))
+    title = definition.title or ""
+    # A title is a name ("Move File"); a sentence there is text to judge, not what it is about.
+    short_title = len(title.split()) <= _MAX_TITLE_WORDS and not any(c in title for c in ".,;:")
+    found = set(words_of(definition.name or "")) | set(words_of(title if short_title else ""))
     for f in definition.fields:
         if f.role is Role.NAME and f.path.startswith("inputSchema"):
             found |= set(words_of(f.text))
@@ -200,7 +224,14 @@ def _stem(word: str) -> str:
 def related(ctx: ListingContext, a: str, b: str) -> bool:
     """Whether two of the listing's tools share a content word (process ~ kill_process's pid)."""
     mine = ctx.vocab.get(normalise_name(a), ctx.self_vocab)
-    return bool(mine & ctx.vocab.get(normalise_name(b), frozenset()))
+    theirs = ctx.vocab.get(normalise_name(b))
+    if theirs is None:  # an unlisted sibling (see `kin`): its name's own words
+        theirs = frozenset(
+            _stem(w)
+            for w in words_of(b)
+            if len(w) > 2 and w not in _COMMON_NAME_WORDS  # noqa: PLR2004
+        )
+    return bool(mine & theirs)
 
 
 def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
@@ -215,12 +246,51 @@ def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
     }
     name_words = {w for n in names for w in words_of(n)}
     vocab = {normalise_name(n): _vocabulary(d) for d in listed for n in (d.name, d.title) if n}
+    tools = [d.name for d in listed if d.kind == "tool" and d.name]
+    firsts: dict[str, int] = {}
+    for name in tools:
+        parts = words_of(name)
+        if len(parts) > 1:
+            firsts[parts[0]] = firsts.get(parts[0], 0) + 1
+    prefixes = {
+        w
+        for w, n in firsts.items()
+        if n >= _MIN_PREFIX_TOOLS
+        and n * _PREFIX_SHARE >= len(tools)
+        and w not in _COMMON_NAME_WORDS
+    }
     return ListingContext(
         own=frozenset(normalise_name(n) for n in names),
         own_words=frozenset(name_words),
         vocab=vocab,
         params=frozenset(keys),
+        prefixes=frozenset(prefixes),
+        tool_params={
+            normalise_name(d.name): frozenset(
+                normalise_name(f.text)
+                for f in d.fields
+                if f.role is Role.NAME and f.path.startswith("inputSchema")
+            )
+            for d in listed
+            if d.kind == "tool" and d.name
+        },
     )
+
+
+_MIN_PREFIX_TOOLS = 3
+_PREFIX_SHARE = 3  # a prefix most tools share: at least a third of them
+
+
+def kin(bare: str, ctx: ListingContext) -> bool:
+    """An unlisted name that is plainly this server's: it wears the listing's own prefix.
+
+    Servers hide tools by configuration (read-only modes, toolsets) and their descriptions
+    still name them: `jira_create_issue` in a read-only listing of `jira_*` tools. A name
+    of the same world without the prefix (`refund_payment` beside `create_payment`) stays
+    foreign: shadowing a same-world tool of another server is the attack itself.
+    """
+    parts = words_of(bare)
+    return len(parts) > 1 and parts[0] in ctx.prefixes
 
 
 def _identifier_shaped(token: Token) -> bool:
@@ -347,6 +417,13 @@ def _role_of(bare: str, ctx: ListingContext) -> RefRole:
     return RefRole.FOREIGN
 
 
+def _claimed(ref: ToolRef | None, ctx: ListingContext) -> ToolRef | None:
+    """A named foreign reference the listing claims as its own unlisted sibling (`kin`)."""
+    if ref is not None and ref.role is RefRole.FOREIGN and ref.named and kin(ref.text, ctx):
+        return ToolRef(ref.text, RefRole.OWN, ref.index, ref.named, ref.start, ref.slot)
+    return ref
+
+
 def _generic_at(tokens: Sequence[Token], i: int) -> int | None:
     """Index of the tool noun when tokens[i] opens "any (other) tool" or "other servers"."""
     low = tokens[i].low
@@ -392,7 +469,9 @@ def named_mentions(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef
                 or nxt == ":"
                 or (_event_slot(tokens, i) and not token.low.endswith("'s"))
             )
-            found.append(ToolRef(bare, role, i, named=True, start=token.start, slot=slot))
+            ref = _claimed(ToolRef(bare, role, i, named=True, start=token.start, slot=slot), ctx)
+            if ref is not None:
+                found.append(ref)
     return found
 
 
@@ -434,7 +513,7 @@ def tool_refs(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef]:
             i = noun + 1
             continue
         if token.kind in (Kind.WORD, Kind.QUOTED) and _worth_a_look(tokens, i, ctx):
-            ref = _name_ref(tokens, i, ctx)
+            ref = _claimed(_name_ref(tokens, i, ctx), ctx)
             if ref is not None:
                 refs.append(ref)
         i += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from probes.tools.checks import PURPOSE
+from probes.tools.checks import PURPOSE, normalise_name
 from probes.tools.directives import Directive
 from probes.tools.lexicon import OUTRANK, Action
 from probes.tools.observation import Role
@@ -112,7 +112,10 @@ def _tampering(d: Directive) -> bool:
     return generic_trigger and (d.obligation or d.imperative)
 
 
-_CODE = re.compile(r"&&|\|\||\$\(|;\s*\w|\bcurl\b|\bwget\b|\|\s*(?:sh|bash)\b", re.IGNORECASE)
+_CODE = re.compile(
+    r"&&|\|\||\$\(|;\s*\w|\bcurl\b|\bwget\b|\|\s*(?:sh|bash)\b|`[^`]*[;|&$=/][^`]*`",
+    re.IGNORECASE,
+)
 _OUTWARD_SINKS = frozenset({"url", "email", "external", "side_channel", "foreign_tool"})
 
 
@@ -225,8 +228,23 @@ def _sequencing(d: Directive, ctx: ListingContext) -> str | None:
         return "foreign"
     own = [r for r in others if r.role is RefRole.OWN]
     if own and not any(related(ctx, ctx.self_name, r.text) for r in own):
-        return "unrelated"
+        return None if _feeds_parameter(d) else "unrelated"
     return None
+
+
+_ID_WORD = re.compile(r"\b(?:\w+_ids?|[a-z]+Ids?|IDs?|ids?|identifiers?|uuids?)\b")
+
+
+def _feeds_parameter(d: Directive) -> bool:
+    """The sibling produces what this tool takes ("call `list_accounts` for the account id").
+
+    The sentence names one of this tool's parameters or an id: data flows between the two,
+    nothing is hidden and no data is taken.
+    """
+    if d.concealment or d.data is not None or d.override:
+        return False
+    named = any(r.role is RefRole.PARAM for r in (*d.refs, *d.trigger_refs))
+    return named or _ID_WORD.search(d.text) is not None
 
 
 _ARGUMENT_CHANGE = re.compile(
@@ -242,11 +260,65 @@ _ARGUMENT_CHANGE = re.compile(
 )
 
 
+# What assigns a value: "set X to", "X must be", "X=", "use ... as X", "replace X with".
+_ASSIGNS = re.compile(
+    r"=|\bset(?:s|ting)?\b[^.]{0,60}\bto\b|\b(?:pass|passing|put|fill|force|override"
+    r"|replace|swap|supply)\b|\buse\s+[^.]{1,60}?\s+as\s+(?:the\s+|its\s+)[\w-]+|\b(?:must|should|shall|has\s+to|have\s+to|needs?\s+to"
+    r"|will)\s+(?:always\s+)?(?:be|use|contain|equal|receive|get)\b|\b(?:is|are)\s+(?:always"
+    r"|forced|fixed|hard-?coded)\b|\breceives?\b|\bonly\s+works\s+(?:when|if|with)\b"
+    r"|\bcorrect\s+[\w-]+\s+for\b",
+    re.IGNORECASE,
+)
+# Data handed from one call to the next: "the pid returned by list_processes", "its output".
+_HANDOFF = re.compile(
+    r"\b(?:returned|produced|given|obtained|found|listed)\s+by\b|\bfrom\s+(?:the\s+)?"
+    r"(?:output|result|response)s?\b|\b(?:output|result|response)s?\s+of\b|\bcomes?\s+from\b",
+    re.IGNORECASE,
+)
+
+
+def _sibling_parameter_dictated(d: Directive, ctx: ListingContext) -> bool:
+    """A sibling's own parameter given a value here: "if `run_command` is invoked, its cwd...".
+
+    The mechanism is the pair (a sibling, a parameter of that sibling that is not this
+    tool's) in one sentence that assigns. Data handed on from one call to the next ("the
+    pid returned by list_processes") is honest, and a related sibling (same object) may be
+    told how to call it unless it is handed a literal (an address, a path, a flag value).
+    """
+    others = [
+        r
+        for r in (*d.mentions, *d.trigger_refs, *d.refs)
+        if r.named and r.role is RefRole.OWN and normalise_name(r.text) != ctx.self_name
+    ]
+    if not others or _HANDOFF.search(d.text) or not _ASSIGNS.search(d.text):
+        return False
+    words = {normalise_name(w) for w in _WORDISH.findall(d.text)}
+    for ref in others:
+        theirs = ctx.tool_params.get(normalise_name(ref.text), frozenset())
+        named = (theirs - ctx.self_params) & words
+        # A related sibling (same object) may be told how to call it, but not given a
+        # literal: an address, a path, a flag value, a quoted constant.
+        if named and (not related(ctx, ctx.self_name, ref.text) or _LITERAL.search(d.text)):
+            return True
+    return False
+
+
+_LITERAL = re.compile(
+    r"=\s*\S|https?://|[\w.+-]+@[\w-]+\.\w|(?<![\w/])[~/][\w.~/-]+|#[a-z][\w-]+"
+    r"|\b(?:true|false)\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,}\b|\bSIG[A-Z]+\b",
+)
+
+
+_WORDISH = re.compile(r"[A-Za-z_][\w-]*")
+
+
 def _other_tool_arguments(d: Directive, ctx: ListingContext) -> str | None:
     """Another tool's arguments dictated: "when `run_command` is used, set its cwd to /".
 
     Returns "foreign" or "own" (a sibling this tool is not about), or None.
     """
+    if _sibling_parameter_dictated(d, ctx):
+        return "own"
     if _ARGUMENT_CHANGE.search(d.text) is None:
         return None
     others = [

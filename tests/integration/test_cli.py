@@ -108,7 +108,7 @@ def test_assess_sarif_and_fail_on_gate_ci(expired: str, pki: LabPki) -> None:
         (("assess", "https://example.com/", "--format", "xml"), "error: argument --format"),
         (("assess", "https://example.com/", "--ca-file", "/nonexistent"), "is not a readable file"),
         (("assess", "https://example.com/", "--timeout", "-1"), "--timeout must be positive"),
-        (("frobnicate",), "error: argument command"),
+        (("frobnicate",), "error: argument COMMAND: invalid choice"),
         ((), "error: the following arguments are required"),
     ],
 )
@@ -196,3 +196,20 @@ def test_malformed_header_is_a_usage_error_that_hides_the_value() -> None:
     assert done.returncode == 2
     assert "expected 'NAME: VALUE'" in done.stderr
     assert "s3cret" not in done.stderr
+
+
+def test_a_closed_port_could_not_be_assessed_and_fails_any_threshold() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"https://127.0.0.1:{probe.getsockname()[1]}/"
+    # The socket is closed: nothing listens on the port.
+    warn = run("assess", url, "--allow-private", "--fail-on", "warn")
+    assert warn.returncode == 3, warn.stderr
+    done = run("assess", url, "--allow-private", "--fail-on", "block")
+    assert done.returncode == 3, done.stderr
+    assert "could not assess: the endpoint could not be reached" in done.stdout.splitlines()[1]
+    assert "problems: not known: could not assess" in done.stdout
+    assert "problems: none found" not in done.stdout
+    report = json.loads(run("assess", url, "--allow-private", "--format", "json").stdout)
+    assert report["grade"] == "?"
+    assert report["gates"][0]["id"] == "evidence.none"

@@ -248,11 +248,13 @@ async def test_lookup_cache_follows_scores_stored_by_other_processes(
 async def test_lookup_cache_sees_a_score_that_commits_out_of_id_order(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    """On PostgreSQL a lower id can commit after a higher one; the poll re-reads a window."""
+    """On PostgreSQL a lower id can commit after a higher one; the poll watches the gap.
+
+    The late score's row is removed before the cache starts, so at start its id is a gap
+    below the highest id, as an id taken by a transaction that has not committed yet is.
+    """
     await store_scan(sessions, "https://late.example/", T0, expired=True)
     await store_scan(sessions, "https://early.example/", T0, expired=True)
-    lookup = LookupService(engine_of(sessions), poll_s=1.0)
-    await lookup.start(poll_in_background=False)
     async with sessions.begin() as session:
         late = await ScanRepository(session).get(
             (
@@ -267,6 +269,9 @@ async def test_lookup_cache_sees_a_score_that_commits_out_of_id_order(
         assert late.score is not None
         late_score_id = late.score.id
         await session.delete(late.score)
+    lookup = LookupService(engine_of(sessions), poll_s=1.0)
+    await lookup.start(poll_in_background=False)
+    assert await lookup.poll_once() == 0, "a quiet poll reads nothing"
     cached = await lookup.latest("https://late.example/")
     assert cached is None, "no score left for it"
     async with sessions.begin() as session:

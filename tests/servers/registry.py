@@ -150,6 +150,7 @@ class FakeRegistry:
             get upstream's side effects on `updatedAt` and `isLatest`).
         requests: `path_qs` of every request received (decoded, for reading and `in` checks).
         queries: the decoded query parameters of every request (for exact value checks).
+        user_agents: the User-Agent of every request.
         legacy_cursor: answer `metadata.next_cursor` instead of `metadata.nextCursor`.
         chunked: stream bodies without Content-Length.
         padding: extra bytes of junk in every page body (for body-size caps).
@@ -159,6 +160,7 @@ class FakeRegistry:
     entries: list[Entry] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     queries: list[dict[str, str]] = field(default_factory=list)
+    user_agents: list[str] = field(default_factory=list)
     legacy_cursor: bool = False
     chunked: bool = False
     padding: int = 0
@@ -290,6 +292,7 @@ class FakeRegistry:
     async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self.requests.append(request.path_qs)
         self.queries.append(dict(request.query))
+        self.user_agents.append(request.headers.get("User-Agent", ""))
         injected = self._failures.pop(len(self.requests), None)
         if injected is None and self._pending:
             injected = self._pending.pop(0)

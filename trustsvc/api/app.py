@@ -33,6 +33,7 @@ from trustsvc.api.controllers.registry import (
 from trustsvc.api.controllers.scans import ScansController
 from trustsvc.api.controllers.system import SystemController
 from trustsvc.api.controllers.webhooks import WebhooksController
+from trustsvc.api.docs import DOCS_PATH, LocalSwagger, root
 from trustsvc.api.errors import EXCEPTION_HANDLERS
 from trustsvc.api.headers import security_headers
 from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
@@ -60,15 +61,18 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             monitoring_lag(metrics.lag_observer("api")),
         ):
             app.state.services = services
+            app.state.jobs = None
             if not settings.schedule.in_api:
                 yield
                 return
             # Never on this loop: every request would wait behind the jobs' callbacks.
-            async with jobs_beside(services, settings, resolver):
+            async with jobs_beside(services, settings, resolver) as jobs:
+                app.state.jobs = jobs
                 yield
 
     app = Litestar(
         route_handlers=[
+            root,
             SystemController,
             LookupController,
             ScansController,
@@ -101,6 +105,8 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             license=License(name="AGPL-3.0-or-later", identifier="AGPL-3.0-or-later"),
             use_handler_docstrings=True,
             components=SECURITY_COMPONENTS,
+            path=DOCS_PATH,
+            render_plugins=[LocalSwagger()],
         ),
         debug=False,
     )

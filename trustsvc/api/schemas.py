@@ -38,6 +38,9 @@ class LookupResult(msgspec.Struct, kw_only=True):
     policy_version: str
     assessed_at: datetime
     age_s: int
+    # "could not assess: <why>" when nothing about the endpoint was measured (the
+    # evidence.none gate): the grade is "?" and no threshold should pass it.
+    could_not_assess: str | None = None
     stale: bool = False
     """True while the database is unreachable: this is the last result the service held,
     and a newer scan may exist (the `Age` header says for how many seconds it could not
@@ -119,6 +122,19 @@ class Liveness(msgspec.Struct, kw_only=True):
     """The process answers (Kubernetes' `livez` convention)."""
 
     status: str
+
+
+class Readiness(msgspec.Struct, kw_only=True):
+    """Ready for traffic (Kubernetes' `readyz`): what was checked, each answer `ok` or why.
+
+    `scheduler` is `running` when this process runs the job table, `elsewhere` when
+    `trustsvc worker` processes do (TRUSTSVC_SCHEDULER=off).
+    """
+
+    status: str
+    database: str
+    schema: str
+    scheduler: str
 
 
 class Health(msgspec.Struct, kw_only=True):

@@ -63,6 +63,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         checks=_all(
             "tool_definition_contains_hidden_instructions",
             "tool_definition_contains_invisible_unicode",
+            "tool_definition_contains_invalid_characters",
             "tool_definition_contains_encoded_payload",
             "tool_definition_shadows_other_tools",
         ),

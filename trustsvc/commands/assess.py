@@ -1,34 +1,44 @@
-"""`trustsvc assess URL`: probe one endpoint and print the result (stored with --store)."""
+"""`trustsvc assess URL`: probe one endpoint and print the result (stored with --store).
+
+This module is the light half: options, headers and the URL's policy check, so a refused
+URL answers before the scan machinery (SQLAlchemy, sslyze, the families) is imported.
+trustsvc/commands/assess_run.py probes, prints and stores.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import dataclasses
-import json
 import re
-from collections.abc import Mapping
 
-import msgspec
-
-from probes.model import ProbeSpec
-from trustsvc.commands.errors import EXIT_OK, EXIT_VERDICT, UsageError
+from probes.errors import Unreachable
+from probes.netpolicy import resolve_target, system_resolver
+from probes.target import EndpointUrl, Target, parse_endpoint_url
+from trustsvc.commands.errors import UsageError
 from trustsvc.config.settings import Settings
-from trustsvc.reports.build import to_json
-from trustsvc.reports.sarif import to_sarif
-from trustsvc.reports.schema import ScanReport
-from trustsvc.reports.text import report_text
-from trustsvc.scans.families import probe_context, probe_families
-from trustsvc.scans.service import ScanService
-from trustsvc.services import open_services
+from trustsvc.config.trust import checked_ca_file
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
-VERDICT_RANK = {"allow": 0, "warn": 1, "block": 2}
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Assess `args.url`; exit 3 when the verdict reaches `--fail-on`."""
-    return asyncio.run(_assess(args, _assess_settings(args, settings)))
+    settings = _assess_settings(args, settings)
+    endpoint, target, unresolved = asyncio.run(_check(args.url, settings))
+    from trustsvc.commands.assess_run import assess  # noqa: PLC0415 - see the module note
+
+    return assess(args, settings, endpoint, target, unresolved)
+
+
+async def _check(raw_url: str, settings: Settings) -> tuple[EndpointUrl, Target | None, str | None]:
+    """Normalise and policy-check the URL (TargetRejected); an unresolved host is a result."""
+    endpoint = parse_endpoint_url(raw_url)
+    try:
+        target = await resolve_target(endpoint, settings.probes.policy, system_resolver)
+    except Unreachable as exc:
+        return endpoint, None, exc.detail
+    return endpoint, target, None
 
 
 def _assess_settings(args: argparse.Namespace, settings: Settings) -> Settings:
@@ -38,9 +48,7 @@ def _assess_settings(args: argparse.Namespace, settings: Settings) -> Settings:
             probes, policy=dataclasses.replace(probes.policy, allow_private=True)
         )
     if args.ca_file is not None:
-        if not args.ca_file.is_file():
-            raise UsageError(f"--ca-file {args.ca_file} is not a readable file")
-        probes = dataclasses.replace(probes, ca_file=args.ca_file)
+        probes = dataclasses.replace(probes, ca_file=checked_ca_file(args.ca_file, "--ca-file"))
     if args.header:
         probes = dataclasses.replace(probes, extra_headers=_headers(args.header))
     if args.timeout is not None:
@@ -66,33 +74,3 @@ def _headers(raw: list[str]) -> dict[str, str]:
             raise UsageError(f"--header {shown}: expected 'NAME: VALUE'")
         headers[name] = value
     return headers
-
-
-async def _assess(args: argparse.Namespace, settings: Settings) -> int:
-    if args.store:
-        async with open_services(settings) as services:
-            report = await services.scans.run(args.url, reason="cli")
-            catalogue = services.scans.catalogue
-    else:
-        families = probe_families(settings)
-        ctx = probe_context(settings)
-        try:
-            service = ScanService(ctx=ctx, families=families)
-            report = await service.assess(await service.prepare(args.url))
-            catalogue = service.catalogue
-        finally:
-            ctx.executor.shutdown(wait=False, cancel_futures=True)
-    _print_report(report, args.format, catalogue)
-    if args.fail_on and VERDICT_RANK[report.verdict] >= VERDICT_RANK[args.fail_on]:
-        return EXIT_VERDICT
-    return EXIT_OK
-
-
-def _print_report(report: ScanReport, fmt: str, specs: Mapping[str, ProbeSpec]) -> None:
-    if fmt == "json":
-        text = json.dumps(msgspec.json.decode(to_json(report)), indent=2)
-    elif fmt == "sarif":
-        text = json.dumps(to_sarif(report, specs), indent=2)
-    else:
-        text = report_text(report, specs)
-    print(text)  # noqa: T201 - CLI output

@@ -14,24 +14,22 @@ import dataclasses
 import datetime as dt
 import enum
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from probes.context import ProbeContext
-from probes.domain.collect import DomainCollector
-from probes.domain.family import DOMAIN_PROBES
 from probes.domain.lookalike import LookalikeVerdict, detect_lookalike, endpoint_of
-from probes.domain.observation import DomainObservation
-from probes.domain.sources import DomainSources
 from probes.domain.trusted import TrustedList, default_trusted
 from probes.errors import TargetRejected
-from probes.family import FamilySpec
-from probes.model import Family
-from probes.runner import judge_observation
-from probes.target import Target
 from trustsvc.commands.errors import EXIT_OK, UsageError
-from trustsvc.config.domain import domain_sources
+from trustsvc.config.domain import domain_sources, trusted_list
 from trustsvc.config.settings import Settings
-from trustsvc.scans.families import probe_context
+
+if TYPE_CHECKING:
+    from probes.context import ProbeContext
+    from probes.domain.observation import DomainObservation
+    from probes.domain.sources import DomainSources
+
+# `--offline` imports only the lexical check; the collector, the probes and the scan's
+# context (aiohttp, dnspython, python-whois) are imported when the network is asked.
 
 OFFLINE_NOTE = "offline: network facts (registration, DNS, reputation) were not asked"
 
@@ -47,6 +45,13 @@ async def network_facts(name: str, sources: DomainSources, ctx: ProbeContext) ->
     The endpoint is not connected to, so the target carries no addresses: only the sources
     (registries, resolver, blocklists) are asked, each under the network policy.
     """
+    from probes.domain.collect import DomainCollector  # noqa: PLC0415 - see the module note
+    from probes.domain.family import DOMAIN_PROBES  # noqa: PLC0415
+    from probes.family import FamilySpec  # noqa: PLC0415
+    from probes.model import Family  # noqa: PLC0415
+    from probes.runner import judge_observation  # noqa: PLC0415
+    from probes.target import Target  # noqa: PLC0415
+
     target = Target(endpoint=endpoint_of(name), addresses=())
     collector = DomainCollector(sources)
     observation = await collector(target, ctx)
@@ -109,17 +114,20 @@ def _plain(value: object) -> Any:  # noqa: ANN401 - JSON-shaped, whatever the da
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print what the domain family sees for `args.name`."""
-    sources = domain_sources(settings.domain)
+    sources = None if args.offline else domain_sources(settings.domain)
+    trusted = trusted_list(settings.domain) if sources is None else sources.trusted
     try:
-        verdict = check_domain(args.name, sources.trusted)
+        verdict = check_domain(args.name, trusted)
     except TargetRejected as exc:
         raise UsageError(f"{args.name!r} is not a usable host or URL: {exc.detail}") from exc
     facts = None
-    if not args.offline:
+    if sources is not None:
+        from trustsvc.scans.families import probe_context  # noqa: PLC0415 - network only
+
         ctx = probe_context(settings)
         try:
             facts = asyncio.run(network_facts(args.name, sources, ctx))
         finally:
-            ctx.executor.shutdown(wait=False, cancel_futures=True)
+            ctx.close()
     print(render(verdict, args.format, facts))  # noqa: T201 - CLI output
     return EXIT_OK

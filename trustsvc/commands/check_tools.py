@@ -27,6 +27,7 @@ from probes.tools.verdicts import ToolVerdict, is_bad_tools_finding
 from probes.tools.verdicts import tool_verdicts as summarise
 from trustsvc.commands.errors import EXIT_OK, EXIT_VERDICT, UsageError
 from trustsvc.commands.tool_inputs import ToolsInputError, sources
+from trustsvc.config.env import shown
 from trustsvc.config.settings import Settings
 from trustsvc.reports.build import finding_doc
 from trustsvc.reports.sarif import sarif_log
@@ -242,7 +243,7 @@ def _checked(source_name: str, text: str, *, several: bool) -> ToolsCheck:
     try:
         return check_tools(parse_tool_list(text))
     except ToolsInputError as exc:
-        raise ToolsInputError(f"{source_name}: {exc}" if several else str(exc)) from exc
+        raise ToolsInputError(f"{shown(source_name)}: {exc}" if several else str(exc)) from exc
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

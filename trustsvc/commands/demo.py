@@ -15,17 +15,20 @@ import asyncio
 import contextlib
 import dataclasses
 import ipaddress
+import socket
 import ssl
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from trustsvc.commands.listen import listening_socket
 from trustsvc.config.settings import Settings
 from trustsvc.lab.mcp import HONEST_TOOLS, POISONED_TOOLS
 from trustsvc.lab.pki import LabPki, mint_lab_pki
 from trustsvc.lab.tls_server import LabTlsConfig, LabTlsServer
 from trustsvc.reports.text import summary_table
 from trustsvc.services import open_services
+from trustsvc.store.file_check import check_sqlite_file
 
 LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 
@@ -72,8 +75,10 @@ def lab_servers(directory: Path) -> Iterator[tuple[LabPki, list[LabTlsServer]]]:
         yield pki, servers
 
 
-async def run_demo(settings: Settings, *, host: str, port: int, serve: bool) -> int:
-    """Assess the lab endpoints, print the table, then serve the API until interrupted."""
+async def run_demo(
+    settings: Settings, *, host: str, port: int, sock: socket.socket | None = None
+) -> int:
+    """Assess the lab endpoints, print the table, then serve the API on `sock` if given."""
     with (
         tempfile.TemporaryDirectory(prefix="trustsvc-demo-") as tmp,
         lab_servers(Path(tmp)) as (
@@ -87,7 +92,7 @@ async def run_demo(settings: Settings, *, host: str, port: int, serve: bool) -> 
             reports = [await services.scans.run(url, reason="demo") for url in urls]
             print(summary_table(reports, services.scans.catalogue))  # noqa: T201 - CLI output
             print(f"\nstored in {settings.database_url}")  # noqa: T201 - CLI output
-        if serve:
+        if sock is not None:
             from trustsvc.commands.serve import server  # noqa: PLC0415 - uvicorn only to serve
 
             print(  # noqa: T201 - CLI output
@@ -95,14 +100,20 @@ async def run_demo(settings: Settings, *, host: str, port: int, serve: bool) -> 
                 f"  curl 'http://{host}:{port}/v1/lookup?url={urls[0]}'\n"
                 f"  curl http://{host}:{port}/v1/endpoints"
             )
-            await server(settings, host=host, port=port).serve()
+            await server(settings, host=host, port=port).serve(sockets=[sock])
     return 0
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """`trustsvc demo [--no-serve]`."""
-    if not args.no_serve:
+    """`trustsvc demo [--no-serve]`: the port and the database are checked before any work."""
+    check_sqlite_file(settings.database_url)
+    if args.no_serve:
+        return asyncio.run(run_demo(settings, host=args.host, port=args.port))
+    sock = listening_socket(args.host, args.port)
+    try:
         from trustsvc.commands.serve import bound  # noqa: PLC0415 - uvicorn only to serve
 
         settings = asyncio.run(bound(settings, args.host))
-    return asyncio.run(run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve))
+        return asyncio.run(run_demo(settings, host=args.host, port=args.port, sock=sock))
+    finally:
+        sock.close()

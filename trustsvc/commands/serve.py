@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import dataclasses
 import ipaddress
+import socket
 import sys
 
 import uvicorn
@@ -23,9 +24,12 @@ from trustsvc.api.connections import guarded_protocol
 from trustsvc.auth.repository import KeyRepository
 from trustsvc.clock import utc_now
 from trustsvc.commands.errors import EXIT_OK, UsageError
+from trustsvc.commands.listen import listening_socket
 from trustsvc.config.access import AuthMode
 from trustsvc.config.settings import Settings
+from trustsvc.jobs.table import describe_schedule
 from trustsvc.observability.logs import configure_logging
+from trustsvc.store.file_check import check_sqlite_file
 from trustsvc.store.migrate import schema_checked_sessions
 
 
@@ -51,16 +55,23 @@ def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def serve(settings: Settings, *, host: str, port: int) -> None:
-    """Serve until interrupted."""
+def serve(settings: Settings, *, host: str, port: int, sock: socket.socket) -> None:
+    """Serve on the bound `sock` until interrupted."""
     print(f"trustsvc API on http://{host}:{port} (docs at /schema)")  # noqa: T201 - CLI output
-    server(settings, host=host, port=port).run()
+    jobs = describe_schedule(settings, runs_here=settings.schedule.in_api)
+    print(jobs, flush=True)  # noqa: T201 - CLI output
+    server(settings, host=host, port=port).run(sockets=[sock])
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve until interrupted."""
+    """Serve until interrupted; the port and the database are checked before the banner."""
     configure_logging(settings.observability)
-    serve(asyncio.run(bound(settings, args.host)), host=args.host, port=args.port)
+    sock = listening_socket(args.host, args.port)
+    try:
+        check_sqlite_file(settings.database_url)
+        serve(asyncio.run(bound(settings, args.host)), host=args.host, port=args.port, sock=sock)
+    finally:
+        sock.close()
     return EXIT_OK
 
 

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from trustsvc.config.env import shown
+
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # one file or stdin; a registry dump is far smaller
 MAX_LISTINGS = 100_000
 
@@ -41,20 +43,20 @@ def _read_bytes(path: str) -> bytes:
         try:
             size = Path(path).stat().st_size
         except OSError as exc:
-            raise ToolsInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise ToolsInputError(f"cannot read {shown(path)}: {exc.strerror or exc}") from exc
         if size > MAX_INPUT_BYTES:
-            raise ToolsInputError(f"{path} is larger than {MAX_INPUT_BYTES // 2**20} MiB")
+            raise ToolsInputError(f"{shown(path)} is larger than {MAX_INPUT_BYTES // 2**20} MiB")
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise ToolsInputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise ToolsInputError(f"cannot read {shown(path)}: {exc.strerror or exc}") from exc
     if len(data) > MAX_INPUT_BYTES:
         raise ToolsInputError(f"{_label(path)} is larger than {MAX_INPUT_BYTES // 2**20} MiB")
     return data
 
 
 def _label(path: str) -> str:
-    return "stdin" if path == "-" else path
+    return "stdin" if path == "-" else shown(path)
 
 
 def _text(path: str) -> str:
@@ -86,13 +88,20 @@ def _lines(name: str, text: str) -> Iterator[Source]:
             yield Source(f"{name}:{number}", line)
 
 
+def _is_dir(path: str) -> bool:
+    try:
+        return path != "-" and Path(path).is_dir()
+    except OSError as exc:  # a name too long, say: is_dir only swallows "not found"
+        raise ToolsInputError(f"cannot read {shown(path)}: {exc.strerror or exc}") from exc
+
+
 def _from_path(path: str) -> Iterator[Source]:
-    if path != "-" and Path(path).is_dir():
+    if _is_dir(path):
         files = sorted(
             p for p in Path(path).iterdir() if p.suffix in (".json", ".jsonl") and p.is_file()
         )
         if not files:
-            raise ToolsInputError(f"{path} holds no .json or .jsonl files")
+            raise ToolsInputError(f"{shown(path)} holds no .json or .jsonl files")
         for file in files:
             yield from _from_path(str(file))
         return

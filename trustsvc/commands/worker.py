@@ -18,9 +18,10 @@ from collections.abc import AsyncIterator
 
 from trustsvc.commands.errors import UsageError
 from trustsvc.config.env import MAX_PORT
+from trustsvc.config.schedule import with_registry_sync
 from trustsvc.config.settings import Settings
 from trustsvc.jobs.runner import running_scheduler
-from trustsvc.jobs.table import deliver, drain_queue, sweep
+from trustsvc.jobs.table import deliver, describe_schedule, drain_queue, sweep
 from trustsvc.observability.logs import configure_logging
 from trustsvc.observability.loop_lag import monitoring_lag
 from trustsvc.observability.server import metrics_server
@@ -31,7 +32,8 @@ async def run_worker(settings: Settings, *, once: bool) -> int:
     """Run the job table until a signal (or one round with `once`); returns the exit code."""
     async with open_services(settings) as app:
         if once:
-            for step in (drain_queue, sweep, deliver):
+            registry = (drain_queue,) if settings.schedule.registry_sync else ()
+            for step in (*registry, sweep, deliver):
                 print(f"{step.__name__}: {await step(app)}")  # noqa: T201 - CLI output
             return 0
         stop = asyncio.Event()
@@ -44,6 +46,7 @@ async def run_worker(settings: Settings, *, once: bool) -> int:
             _serving_metrics(app, settings),
         ):
             print(f"trustsvc worker {app.reprober.owner} running", flush=True)  # noqa: T201
+            print(describe_schedule(settings, runs_here=True), flush=True)  # noqa: T201
             waits = [asyncio.create_task(e.wait()) for e in (stop, app.reprober.recycle)]
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
             for task in waits:
@@ -83,5 +86,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.metrics_host:
         observability = dataclasses.replace(observability, metrics_host=args.metrics_host)
     configure_logging(observability)
-    settings = dataclasses.replace(settings, observability=observability)
+    # A worker is a deployment's choice to probe: the registry sync is on unless set off.
+    schedule = with_registry_sync(settings.schedule, default=True)
+    settings = dataclasses.replace(settings, observability=observability, schedule=schedule)
     return asyncio.run(run_worker(settings, once=args.once))

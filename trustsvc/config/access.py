@@ -16,7 +16,7 @@ READ_PER_MIN = 60_000
 
 # The signing keys are public by nature: anyone verifying a receipt fetches them.
 DEFAULT_PUBLIC_ROUTES = frozenset(
-    {"GetLiveness", "GetHealth", "ListProbes", "GetSigningKeys", OPENAPI_ROUTES}
+    {"GetLiveness", "GetReadiness", "GetHealth", "ListProbes", "GetSigningKeys", OPENAPI_ROUTES}
 )
 
 

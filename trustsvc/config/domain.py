@@ -12,18 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from probes.domain.cache import CachePolicy
-from probes.domain.dns_client import DnsConfig
-from probes.domain.dnsbl import DnsblZone
-from probes.domain.feeds import FeedError, load_feed
-from probes.domain.rdap_bootstrap import BootstrapError, load_bootstrap
-from probes.domain.rdap_collect import RegistrationSources
-from probes.domain.sources import DomainSources
-from probes.domain.trusted import TrustedList, TrustedListError, parse_trusted, with_extra
-from probes.errors import TargetRejected
-from probes.target import parse_endpoint_url
 from trustsvc.config.env import SettingsError, flag, items, number, port
+
+if TYPE_CHECKING:
+    from probes.domain.dnsbl import DnsblZone
+    from probes.domain.sources import DomainSources
+    from probes.domain.trusted import TrustedList
+
+# The probes.domain modules (aiohttp, dnspython, python-whois, tldextract) are imported by
+# the functions that build sources, not here: every command reads these settings at start,
+# and most never build a domain source (`trustsvc --help`, a refused URL, `keys list`).
 
 
 class DomainSettingsError(SettingsError):
@@ -93,7 +93,14 @@ def domain_sources(settings: DomainSettings) -> DomainSources:
     Raises:
         DomainSettingsError: a file is missing or unusable.
     """
-    trusted = _trusted(settings.trusted_file)
+    from probes.domain.cache import CachePolicy  # noqa: PLC0415 - see the module note
+    from probes.domain.dns_client import DnsConfig  # noqa: PLC0415
+    from probes.domain.feeds import FeedError, load_feed  # noqa: PLC0415
+    from probes.domain.rdap_bootstrap import BootstrapError, load_bootstrap  # noqa: PLC0415
+    from probes.domain.rdap_collect import RegistrationSources  # noqa: PLC0415
+    from probes.domain.sources import DomainSources  # noqa: PLC0415
+
+    trusted = trusted_list(settings)
     cache = CachePolicy(ttl_s=settings.cache_ttl_s)
     try:
         feeds = tuple(load_feed(path) for path in settings.feeds)
@@ -126,6 +133,8 @@ def domain_sources(settings: DomainSettings) -> DomainSources:
 
 
 def _zone(entry: str) -> DnsblZone:
+    from probes.domain.dnsbl import DnsblZone  # noqa: PLC0415 - see the module note
+
     label, sep, zone = entry.rpartition("=")
     try:
         return DnsblZone(zone, label=label.strip() or None) if sep else DnsblZone(entry)
@@ -133,7 +142,11 @@ def _zone(entry: str) -> DnsblZone:
         raise DomainSettingsError(f"TRUSTSVC_DNSBL_ZONES: {exc}") from exc
 
 
-def _trusted(path: Path | None) -> TrustedList:
+def trusted_list(settings: DomainSettings) -> TrustedList:
+    """The shipped trusted domains plus the operator's file (the lexical check's only input)."""
+    from probes.domain.trusted import TrustedListError, parse_trusted, with_extra  # noqa: PLC0415
+
+    path = settings.trusted_file
     if path is None:
         return with_extra(())
     try:
@@ -158,6 +171,9 @@ def _hostport(raw: str) -> tuple[str | None, int | None]:
 def _check_url(name: str, raw: str) -> None:
     if not raw.startswith(("https://", "http://")):
         raise DomainSettingsError(f"{name} must be an http(s) URL, got {raw!r}")
+    from probes.errors import TargetRejected  # noqa: PLC0415 - see the module note
+    from probes.target import parse_endpoint_url  # noqa: PLC0415
+
     try:
         parse_endpoint_url(raw)
     except TargetRejected as exc:

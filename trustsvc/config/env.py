@@ -27,6 +27,14 @@ def number(env: Mapping[str, str], name: str, default: float, *, allow_zero: boo
     return value
 
 
+def count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 1 (processes, threads); the default when unset."""
+    value = number(env, name, default)
+    if value != int(value):
+        raise SettingsError(f"{name} must be a whole number, got {env[name]!r}")
+    return int(value)
+
+
 def flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     """on/off, yes/no, true/false or 1/0; the default when unset or empty."""
     raw = env.get(name, "").strip().lower()
@@ -49,3 +57,17 @@ def port(raw: str, name: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) <= MAX_PORT:
         raise SettingsError(f"{name} must be a port number, got {raw!r}")
     return int(raw)
+
+
+SHOWN_CHARS = 200
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A value as a message quotes it: at most `limit` characters, control characters escaped.
+
+    A 100k-character argument or a name with a newline must not turn one line into pages.
+    """
+    text = str(value)
+    cut = text[:limit]
+    cut = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in cut)
+    return cut if len(text) <= limit else f"{cut}... ({len(text) - limit} more characters)"

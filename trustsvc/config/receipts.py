@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy.engine import make_url
-
 from trustsvc.config.env import SettingsError
 
 KEY_FILE_NAME = "trustsvc-signing-keys.json"
@@ -52,6 +50,8 @@ def key_file_for(receipts: ReceiptSettings, database_url: str) -> Path:
     """
     if receipts.key_file is not None:
         return receipts.key_file
+    from sqlalchemy.engine import make_url  # noqa: PLC0415 - SQLAlchemy only when asked
+
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return Path(url.database).parent / KEY_FILE_NAME

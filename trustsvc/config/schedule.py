@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,11 @@ class ScheduleSettings:
             `trustsvc serve` alone keeps endpoints fresh); off where `trustsvc worker`
             processes do it.
         sweep_s: how often a sweep for due endpoints starts (one at a time per process).
+        registry_sync: whether this process imports the upstream registry and probes the
+            servers it lists (the sync and the drain of its queue). None, unset, leaves it
+            to the command: `trustsvc worker` is a deployment's choice to probe, so on;
+            `trustsvc serve` may be someone trying the service on a laptop, so off: it
+            must not start scanning thousands of third-party servers unasked.
         registry_sync_s: period of the upstream registry sync; 0 turns it off.
         sources_refresh_s: how often blocklist feeds and the trusted list are re-read.
         drift_report_s, report_dir: write a drift report (JSON and CSV) there each period.
@@ -60,6 +66,7 @@ class ScheduleSettings:
     sweep_s: float = 5.0
     deliver_s: float = 10.0
     drain_s: float = 30.0
+    registry_sync: bool | None = None
     registry_sync_s: float = 0.0
     sources_refresh_s: float = 6 * HOUR_S
     drift_report_s: float = 24 * HOUR_S
@@ -85,6 +92,7 @@ def load_schedule_settings(env: Mapping[str, str], *, embedded: bool) -> Schedul
         in_api=flag(env, "TRUSTSVC_SCHEDULER", default=embedded),
         worker=worker,
         sweep_s=number(env, "TRUSTSVC_SWEEP_S", 5.0),
+        registry_sync=_optional_flag(env, "TRUSTSVC_REGISTRY_SYNC"),
         registry_sync_s=number(env, "TRUSTSVC_REGISTRY_SYNC_S", HOUR_S, allow_zero=True),
         sources_refresh_s=number(env, "TRUSTSVC_SOURCES_REFRESH_S", 6 * HOUR_S),
         drift_report_s=number(env, "TRUSTSVC_DRIFT_REPORT_S", 24 * HOUR_S),
@@ -92,3 +100,17 @@ def load_schedule_settings(env: Mapping[str, str], *, embedded: bool) -> Schedul
         rescan_cooldown_s=number(env, "TRUSTSVC_RESCAN_COOLDOWN_S", 60.0, allow_zero=True),
         scan_lease_s=number(env, "TRUSTSVC_SCAN_LEASE_S", 60.0),
     )
+
+
+def _optional_flag(env: Mapping[str, str], name: str) -> bool | None:
+    """On or off when set, None when unset or empty (the command decides)."""
+    if not env.get(name, "").strip():
+        return None
+    return flag(env, name, default=False)
+
+
+def with_registry_sync(schedule: ScheduleSettings, *, default: bool) -> ScheduleSettings:
+    """`schedule` with an unset registry sync decided: `default` for this command."""
+    if schedule.registry_sync is not None:
+        return schedule
+    return dataclasses.replace(schedule, registry_sync=default)

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trustsvc.store.db import Base, JsonColumn
+from trustsvc.store.db import Base, JsonColumn, SafeString, SafeText
 
 
 class SnapshotRow(Base):
@@ -64,14 +64,14 @@ class DriftEventRow(Base):
     basis: Mapped[str] = mapped_column(String(16))
     surface: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(48))
-    subject: Mapped[str] = mapped_column(String(512))
+    subject: Mapped[str] = mapped_column(SafeString(512))
     severity: Mapped[str] = mapped_column(String(16))
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(SafeText)
     before: Mapped[Any] = mapped_column(JsonColumn, nullable=True)
     after: Mapped[Any] = mapped_column(JsonColumn, nullable=True)
     before_digest: Mapped[str | None] = mapped_column(String(64))
     after_digest: Mapped[str | None] = mapped_column(String(64))
-    text_diff: Mapped[str | None] = mapped_column(Text)
+    text_diff: Mapped[str | None] = mapped_column(SafeText)
     observed_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(128))

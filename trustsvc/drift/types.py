@@ -44,9 +44,14 @@ class Basis(StrEnum):
 
 
 def canonical_digest(value: Json) -> str:
-    """SHA-256 of the value's canonical JSON (sorted keys, no whitespace, UTF-8)."""
+    """SHA-256 of the value's canonical JSON (sorted keys, no whitespace, UTF-8).
+
+    A lone surrogate that got past the collectors is hashed as its own code unit
+    (`surrogatepass`) instead of raising: every distinct text keeps a distinct digest, and a
+    server cannot make its rescan fail by sending one.
+    """
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

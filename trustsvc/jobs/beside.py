@@ -72,6 +72,11 @@ class JobThread:
         # Daemon: a probe thread that never returns must not keep the process alive.
         self._thread = threading.Thread(target=self._main, name="trustsvc-jobs", daemon=True)
 
+    @property
+    def running(self) -> bool:
+        """Whether the thread is up with its table scheduled (for readiness)."""
+        return self._thread.is_alive() and self.runner is not None
+
     def start(self) -> None:
         """Start the thread and wait until its services are open and the table is scheduled.
 

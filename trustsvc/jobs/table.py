@@ -38,10 +38,13 @@ def job_table(
 ) -> tuple[JobSpec, ...]:
     """Every periodic job; a period of 0 leaves the job out.
 
+    The registry's sync and the drain of what it queued run only when the registry sync is
+    on (`ScheduleSettings.registry_sync`): probing strangers is never a default.
     `peers` are other services of this process whose scan service must see re-read sources
     too: the API's, when the jobs run on a loop of their own beside it (jobs/beside.py).
     """
     schedule = settings.schedule
+    registry = schedule.registry_sync is True
     jobs = (
         JobSpec(
             name="reprobe_due", every_s=schedule.sweep_s, exclusive=False, run=lambda: sweep(app)
@@ -60,13 +63,13 @@ def job_table(
         ),
         JobSpec(
             name="drain_registry_queue",
-            every_s=schedule.drain_s,
+            every_s=schedule.drain_s if registry else 0.0,
             exclusive=True,
             run=lambda: drain_queue(app),
         ),
         JobSpec(
             name="sync_registry",
-            every_s=schedule.registry_sync_s,
+            every_s=schedule.registry_sync_s if registry else 0.0,
             exclusive=True,
             run=lambda: sync_registry(app, settings),
         ),
@@ -88,6 +91,23 @@ def job_table(
     return tuple(job for job in jobs if job.every_s > 0)
 
 
+def describe_schedule(settings: Settings, *, runs_here: bool) -> str:
+    """One line for a start-up banner: what this process's scheduler will do on its own."""
+    schedule = settings.schedule
+    if not runs_here:
+        return "scheduler: not in this process (`trustsvc worker` runs the periodic jobs)"
+    work = f"scheduler: re-probes due endpoints every {schedule.sweep_s:g} s, delivers webhooks"
+    if schedule.registry_sync is not True or schedule.registry_sync_s <= 0:
+        return (
+            f"{work}; registry sync off (TRUSTSVC_REGISTRY_SYNC=on imports "
+            f"{settings.registry_url} and probes the servers it lists)"
+        )
+    return (
+        f"{work}; registry sync ON: imports {settings.registry_url} every "
+        f"{schedule.registry_sync_s:g} s and probes the servers it lists"
+    )
+
+
 async def write_drift_report(app: AppServices, settings: Settings) -> str:
     """Write the last period's drift events as JSON and CSV into the report directory."""
     directory = settings.schedule.report_dir
@@ -103,9 +123,11 @@ async def write_drift_report(app: AppServices, settings: Settings) -> str:
 
 
 async def drain_queue(app: AppServices) -> str:
-    """Schedule what the registry sync queued."""
+    """Schedule what the registry sync queued, except what the operator opted out of."""
     async with app.sessions.begin() as session:
-        count = await drain_registry_queue(session, now=app.clock())
+        count = await drain_registry_queue(
+            session, now=app.clock(), opted_out=app.reprober.courtesy.settings.opted_out
+        )
     return f"{count} endpoint(s) made due"
 
 
@@ -114,7 +136,7 @@ async def sweep(app: AppServices) -> str:
     tally = await app.reprober.sweep(app.stopping)
     return (
         f"{tally.claimed} claimed, {tally.stored} stored, {tally.deferred} deferred, "
-        f"{tally.lease_lost} lease(s) lost"
+        f"{tally.lease_lost} lease(s) lost, {tally.postponed} postponed"
     )
 
 
@@ -135,7 +157,11 @@ async def sync_registry(app: AppServices, settings: Settings) -> str:
     from trustsvc.registry.sync import SyncJob  # noqa: PLC0415 - only this job needs it
     from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig  # noqa: PLC0415
 
-    config = UpstreamConfig(base_url=settings.registry_url, max_retries=settings.registry_retries)
+    config = UpstreamConfig(
+        base_url=settings.registry_url,
+        max_retries=settings.registry_retries,
+        user_agent=settings.courtesy.user_agent,
+    )
     try:
         async with UpstreamClient(config) as client:
             report = await SyncJob(app.sessions).run(client, settings.registry_url, full=False)

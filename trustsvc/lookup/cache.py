@@ -4,10 +4,13 @@ Agents call lookup before every connection, so it must cost about as much as a t
 route; a database round trip costs ~15x that here (bench/lookup). Results are cached per
 canonical URL, and freshness comes from tailing the append-only `scores` table instead of
 per-entry expiry: once per `poll_s` one indexed query lists the URLs scored since the last
-poll, and their entries are dropped. Refresh cost is then one query per poll however many
-endpoints are cached, and a scan stored by any process shows within `poll_s` (a scan
-completed in this process shows at once). Misses are cached the same way, so a flood of
-lookups for unknown URLs cannot hammer the database.
+poll, and their entries are dropped. The query asks only for ids above the highest seen and
+for the gaps below it (ids not yet seen, which a slower transaction may still commit), so a
+quiet poll reads no rows: re-reading a window of recent scores every second cost ~6 ms of
+CPU on the API's loop, a stall that lands straight in the lookups' p99. Refresh cost is then
+one query per poll however many endpoints are cached, and a scan stored by any process
+shows within `poll_s` (a scan completed in this process shows at once). Misses are cached
+the same way, so a flood of lookups for unknown URLs cannot hammer the database.
 
 When a poll fails (the database is away) the cache keeps what it holds and says so:
 `stale_s` is how long since the last poll that succeeded, which the lookup route returns as
@@ -27,19 +30,22 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from probes.target import parse_submitted_url
 from trustsvc.observers import ScanObserver
+from trustsvc.reports.findings import could_not_assess
 from trustsvc.reports.schema import ScanReport
+from trustsvc.scoring.evidence import NO_EVIDENCE_GATE
 from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.store.repositories import SCAN_COMPLETED
 
 log = logging.getLogger(__name__)
 
 # Autoincrement ids can commit out of order on PostgreSQL (two scans finishing at once), so
-# each poll re-reads this many ids below the highest it has seen.
+# ids missing below the highest seen are watched for this many ids (a rolled-back
+# transaction's id never appears and ages out of the window).
 ID_OVERLAP = 1000
 MAX_CHANGES_PER_POLL = 10_000
 
@@ -66,6 +72,7 @@ class LookupRecord:
     confidence: float
     policy_version: str
     assessed_at: datetime
+    could_not_assess: str | None = None
 
 
 _LATEST = (
@@ -79,6 +86,7 @@ _LATEST = (
         ScoreRow.confidence,
         ScoreRow.policy_version,
         ScanRow.assessed_at,
+        ScoreRow.gates,
     )
     .join(ScanRow, ScanRow.endpoint_id == EndpointRow.id)
     .join(ScoreRow, ScoreRow.scan_id == ScanRow.id)
@@ -107,7 +115,7 @@ class LookupService(ScanObserver):
         self.max_entries = max_entries
         self._cache: OrderedDict[str, LookupRecord | None] = OrderedDict()
         self._seen_score_id = 0
-        self._applied: set[int] = set()
+        self._gaps: set[int] = set()
         self._poller: asyncio.Task[None] | None = None
         self._stale_since: float | None = None  # set while polls fail: the last good one
         self._last_good = time.monotonic()
@@ -129,7 +137,11 @@ class LookupService(ScanObserver):
         if not self.caching:
             return
         async with self.engine.connect() as connection:
-            self._seen_score_id = (await connection.scalar(select(func.max(ScoreRow.id)))) or 0
+            highest = (await connection.scalar(select(func.max(ScoreRow.id)))) or 0
+            window = select(ScoreRow.id).where(ScoreRow.id > highest - ID_OVERLAP)
+            present = set((await connection.scalars(window)).all())
+        self._seen_score_id = highest
+        self._gaps = set(range(max(1, highest - ID_OVERLAP + 1), highest + 1)) - present
         if poll_in_background:
             self._poller = asyncio.create_task(self._poll_forever(), name="lookup-cache-poller")
 
@@ -165,21 +177,29 @@ class LookupService(ScanObserver):
                 confidence=report.confidence,
                 policy_version=report.policy_version,
                 assessed_at=report.assessed_at,
+                could_not_assess=could_not_assess(report),
             ),
         )
 
     async def poll_once(self) -> int:
         """Drop entries of URLs scored since the last poll; returns how many scores it read."""
-        since = max(0, self._seen_score_id - ID_OVERLAP)
-        async with self.engine.connect() as connection:
-            rows = (await connection.execute(_SCORED_SINCE.where(ScoreRow.id > since))).all()
-        for score_id, url in rows:
-            if score_id not in self._applied:
-                self._cache.pop(url, None)
-                self._applied.add(score_id)
-                self._seen_score_id = max(self._seen_score_id, score_id)
         floor = self._seen_score_id - ID_OVERLAP
-        self._applied = {i for i in self._applied if i > floor}
+        self._gaps = {i for i in self._gaps if i > floor}
+        wanted: ColumnElement[bool] = ScoreRow.id > self._seen_score_id
+        if self._gaps:
+            wanted = or_(wanted, ScoreRow.id.in_(sorted(self._gaps)))
+        async with self.engine.connect() as connection:
+            rows = (await connection.execute(_SCORED_SINCE.where(wanted))).all()
+        read = set()
+        for score_id, url in rows:
+            self._cache.pop(url, None)
+            read.add(score_id)
+        self._gaps -= read
+        highest = max(read, default=0)
+        if highest > self._seen_score_id:
+            start = max(self._seen_score_id + 1, highest - ID_OVERLAP + 1)
+            self._gaps |= set(range(start, highest)) - read
+            self._seen_score_id = highest
         if self._stale_since is not None:
             log.warning("lookup cache poll works again; entries are fresh")
         self._stale_since = None
@@ -219,4 +239,15 @@ class LookupService(ScanObserver):
             confidence=row[6],
             policy_version=row[7],
             assessed_at=row[8],
+            could_not_assess=_headline(row[9]),
         )
+
+
+def _headline(gates: object) -> str | None:
+    """The evidence.none gate's reason among a stored score's gates."""
+    if not isinstance(gates, list):
+        return None
+    for gate in gates:
+        if isinstance(gate, dict) and gate.get("id") == NO_EVIDENCE_GATE:
+            return str(gate.get("reason", ""))
+    return None

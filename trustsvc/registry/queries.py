@@ -159,3 +159,9 @@ async def publisher_history(session: AsyncSession, namespace: str) -> PublisherH
         events=list(events),
         remote_urls=[url for url in urls if url is not None],
     )
+
+
+async def is_listed(session: AsyncSession, canonical_url: str) -> bool:
+    """Whether any server version in the registry lists this endpoint as a remote."""
+    query = select(RemoteRow.id).where(RemoteRow.canonical_url == canonical_url).limit(1)
+    return (await session.scalar(query)) is not None

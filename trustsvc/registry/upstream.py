@@ -20,10 +20,11 @@ from typing import Self
 
 import aiohttp
 
+from trustsvc import __version__
 from trustsvc.registry.records import Rejection, ServerRecord, UpstreamPage
 from trustsvc.registry.validate import validate_entry
 
-USER_AGENT = "trustsvc-registry-sync/0.1"
+USER_AGENT = f"trustsvc/{__version__} (registry sync)"
 MAX_LIMIT = 100
 _EXCERPT_BYTES = 300
 _CHUNK_BYTES = 64 * 1024
@@ -58,6 +59,7 @@ class UpstreamConfig:
         backoff_s: the first retry delay, doubled each time up to `max_backoff_s`; a
             `Retry-After` header replaces it, capped at `max_backoff_s` too.
         max_page_bytes: the largest response body accepted (decompressed).
+        user_agent: what the requests say they are (the deployment's, with its contact).
     """
 
     base_url: str
@@ -67,6 +69,7 @@ class UpstreamConfig:
     backoff_s: float = 0.5
     max_backoff_s: float = 30.0
     max_page_bytes: int = 16 * 1024 * 1024
+    user_agent: str = USER_AGENT
 
     def __post_init__(self) -> None:
         if not 1 <= self.page_size <= MAX_LIMIT:
@@ -95,7 +98,7 @@ class UpstreamClient:
     async def __aenter__(self) -> Self:
         self._session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=self._config.timeout_s),
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            headers={"Accept": "application/json", "User-Agent": self._config.user_agent},
         )
         return self
 

@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from probes.frameworks import Reference, reference_from_token, title_of
+from probes.hostile_text import visible_json
 from probes.model import Attempt, Finding
 from trustsvc.assurance.evaluate import assurance_of
 from trustsvc.reports.schema import (
@@ -101,5 +102,12 @@ def build_report(
 
 
 def to_json(report: ScanReport) -> bytes:
-    """Encode a report as JSON (the CLI and API bytes are the same)."""
-    return msgspec.json.encode(report)
+    """Encode a report as JSON (the CLI and API bytes are the same).
+
+    A lone surrogate that reached a report some other way than the collectors (which escape
+    them) is escaped here rather than failing the encoder.
+    """
+    try:
+        return msgspec.json.encode(report)
+    except UnicodeEncodeError:
+        return msgspec.json.encode(visible_json(msgspec.to_builtins(report)))

@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Sequence
 
+from probes.hostile_text import visible, visible_json
 from trustsvc.reports.schema import DriftEventDoc
 
 CSV_COLUMNS = (
@@ -52,6 +53,8 @@ def drift_csv(events: Sequence[tuple[DriftEventDoc, str]]) -> str:
 
 
 def _cell(value: str) -> str:
+    # Stored text is already escaped (SafeText); a document built in memory may not be.
+    value = visible(value)
     return "'" + value if value.startswith(_FORMULA_PREFIXES) else value
 
 
@@ -60,4 +63,4 @@ def drift_json(events: Sequence[tuple[DriftEventDoc, str]]) -> str:
     import msgspec  # noqa: PLC0415 - keeps this module's import light for the CLI
 
     docs = [msgspec.to_builtins(event) | {"endpoint_url": url} for event, url in events]
-    return json.dumps(docs, indent=2, ensure_ascii=False)
+    return json.dumps(visible_json(docs), indent=2, ensure_ascii=False)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from probes.model import ProbeSpec, Severity
 from trustsvc.reports.schema import FindingDoc, ScanReport
+from trustsvc.scoring.evidence import NO_EVIDENCE_GATE
 
 
 def is_bad(finding: FindingDoc, catalogue: Mapping[str, ProbeSpec]) -> bool:
@@ -24,3 +25,8 @@ def bad_findings(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> list
     """The report's bad findings, most severe first (stable within a severity)."""
     bad = [f for f in report.findings if is_bad(f, catalogue)]
     return sorted(bad, key=lambda f: Severity(f.severity).rank)
+
+
+def could_not_assess(report: ScanReport) -> str | None:
+    """The headline "could not assess: <why>" when nothing about the endpoint was measured."""
+    return next((g.reason for g in report.gates if g.id == NO_EVIDENCE_GATE), None)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from probes.frameworks import Reference
+from probes.hostile_text import visible_json
 from probes.model import ProbeSpec
 from trustsvc import __version__
 from trustsvc.reports.findings import is_bad
@@ -73,7 +74,10 @@ def sarif_log(
         taxonomies.resolve(rules)
         driver["supportedTaxonomies"] = taxonomies.references()
         run["taxonomies"] = taxonomies.components()
-    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    # Findings text is escaped at collection; a log built from other documents may not be.
+    escaped: dict[str, Any] = visible_json(log)  # type: ignore[assignment]
+    return escaped
 
 
 def _rule_id(finding: FindingDoc) -> str:

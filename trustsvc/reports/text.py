@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from probes.model import ProbeSpec
-from trustsvc.reports.findings import bad_findings
+from trustsvc.reports.findings import bad_findings, could_not_assess
 from trustsvc.reports.schema import ScanReport
 
 TOP_FINDINGS = 3
@@ -41,7 +41,9 @@ def summary_table(reports: Sequence[ScanReport], catalogue: Mapping[str, ProbeSp
             f"{r.confidence:.2f}",
             tls_subgrade(r),
             assurance_level(r),
-            ", ".join(f.probe_id for f in bad_findings(r, catalogue)[:TOP_FINDINGS]) or "-",
+            could_not_assess(r)
+            or ", ".join(f.probe_id for f in bad_findings(r, catalogue)[:TOP_FINDINGS])
+            or "-",
         )
         for r in reports
     ]
@@ -78,7 +80,12 @@ def report_text(report: ScanReport, catalogue: Mapping[str, ProbeSpec]) -> str:
         lines.append(f"  {a.family:<10} {a.status}{reason} in {a.elapsed_ms} ms: {a.detail}")
     lines += _assurance_lines(report)
     bad = bad_findings(report, catalogue)
-    lines += ["", f"problems ({len(bad)}):" if bad else "problems: none found"]
+    if bad:
+        lines += ["", f"problems ({len(bad)}):"]
+    elif (headline := could_not_assess(report)) is not None:
+        lines += ["", f"problems: not known: {headline}"]
+    else:
+        lines += ["", "problems: none found"]
     for f in bad:
         lines.append(f"  [{f.severity}] [{f.provenance or 'unrecorded'}] {f.probe_id}: {f.message}")
         if f.remediation:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from probes.children import ChildPool
 from probes.context import ProbeContext
 from probes.domain.family import domain_family
 from probes.family import FamilySpec
@@ -19,6 +20,7 @@ from probes.publisher.context import RegistryLookup
 from probes.publisher.family import publisher_family
 from probes.publisher.sources import PublisherSources
 from probes.registry import FAMILIES
+from probes.tools.family import tools_family
 from trustsvc.config.domain import domain_sources
 from trustsvc.config.settings import Settings
 
@@ -41,6 +43,7 @@ def probe_families(
     sources = domain_sources(settings.domain)
     configured: dict[Family, FamilySpec[Any]] = {
         Family.DOMAIN: domain_family(sources, resolver=resolver),
+        Family.TOOLS: tools_family(settings.probes.client_identities),
         Family.PUBLISHER: publisher_family(
             PublisherSources(
                 registry=registry,
@@ -61,7 +64,9 @@ def probe_context(settings: Settings) -> ProbeContext:
         limits=settings.probes.limits,
         ca_file=settings.probes.ca_file,
         extra_headers=settings.probes.extra_headers,
+        user_agent=settings.courtesy.user_agent,
         executor=ThreadPoolExecutor(
             max_workers=settings.probes.blocking_threads, thread_name_prefix="probe"
         ),
+        children=ChildPool(size=settings.probes.tls_children),
     )

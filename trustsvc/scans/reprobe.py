@@ -4,6 +4,11 @@ Any number of workers (processes) may run against one database: claims skip rows
 worker holds, leases are renewed while a scan runs, and a scan is stored only if its worker
 still holds the lease (see `ScanService.run_leased`). Concurrency is bounded per worker and
 per target host, so a fleet on one host is not probed by every slot at once.
+
+A scan nobody asked for (any due reason but `requested`) goes through `Courtesy` first:
+the operator's opt-out list, and for servers the registry lists, one scan per host at a
+time with a gap after it, and robots.txt. What courtesy holds back is postponed, not
+failed.
 """
 
 from __future__ import annotations
@@ -21,9 +26,12 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.errors import TargetRejected
+from probes.target import parse_endpoint_url
+from trustsvc.config.courtesy import CourtesySettings
 from trustsvc.config.schedule import WorkerSettings
+from trustsvc.scans.courtesy import Courtesy, HeldBack
 from trustsvc.scans.service import LeaseLostError, ScanService
-from trustsvc.schedule.repository import Claimed, ScheduleRepository, defer
+from trustsvc.schedule.repository import Claimed, ScheduleRepository, defer, postpone
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +49,7 @@ class SweepTally:
     stored: int = 0
     lease_lost: int = 0
     deferred: int = 0
+    postponed: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -55,6 +64,7 @@ class Reprober:
         clock: Callable[[], datetime],
         settings: WorkerSettings | None = None,
         owner: str | None = None,
+        courtesy: CourtesySettings | None = None,
     ) -> None:
         self.scans = scans
         self.sessions = sessions
@@ -67,6 +77,14 @@ class Reprober:
         self._idle.set()
         self.recycle = asyncio.Event()
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self.courtesy = Courtesy(
+            courtesy or CourtesySettings(),
+            scans=scans,
+            sessions=sessions,
+            clock=clock,
+            owner=self.owner,
+            hold_s=self.settings.lease_s,
+        )
 
     async def _drain(self, stop: asyncio.Event) -> None:
         """Keep up to `concurrency` scans in flight until nothing is due or `stop` is set.
@@ -98,13 +116,15 @@ class Reprober:
 
     async def sweep(self, stop: asyncio.Event | None = None) -> SweepTally:
         """Probe everything due now, then return what this sweep did (the scheduler's job)."""
-        start = (self.tally.claimed, self.tally.stored, self.tally.lease_lost, self.tally.deferred)
+        tally = self.tally
+        start = (tally.claimed, tally.stored, tally.lease_lost, tally.deferred, tally.postponed)
         await self._drain(stop or asyncio.Event())
         return SweepTally(
-            claimed=self.tally.claimed - start[0],
-            stored=self.tally.stored - start[1],
-            lease_lost=self.tally.lease_lost - start[2],
-            deferred=self.tally.deferred - start[3],
+            claimed=tally.claimed - start[0],
+            stored=tally.stored - start[1],
+            lease_lost=tally.lease_lost - start[2],
+            deferred=tally.deferred - start[3],
+            postponed=tally.postponed - start[4],
         )
 
     async def idle(self) -> None:
@@ -134,8 +154,8 @@ class Reprober:
         limit = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
         try:
             async with limit:
-                prepared = await self.scans.prepare(claimed.url)
-                await self.scans.run_leased(prepared, owner=self.owner, reason=claimed.due_reason)
+                if not await self._probe(claimed):
+                    return
             self.tally.stored += 1
             if self.settings.max_scans and self.tally.stored >= self.settings.max_scans:
                 self.recycle.set()
@@ -151,6 +171,40 @@ class Reprober:
             self._held.discard(claimed.endpoint_id)
             if not self._held:
                 self._idle.set()
+
+    async def _probe(self, claimed: Claimed) -> bool:
+        """Scan one claimed endpoint, or postpone it as courtesy says; True when stored."""
+        if claimed.due_reason == "requested":  # a user asked: no courtesy checks
+            prepared = await self.scans.prepare(claimed.url)
+            await self.scans.run_leased(prepared, owner=self.owner, reason=claimed.due_reason)
+            return True
+        host = parse_endpoint_url(claimed.url).host
+        cleared = await self.courtesy.clear(claimed.url, host, claimed.due_reason)
+        if isinstance(cleared, HeldBack):
+            await self._postpone(claimed, cleared)
+            return False
+        try:
+            await self.scans.run_leased(
+                cleared.prepared, owner=self.owner, reason=claimed.due_reason
+            )
+        finally:
+            if cleared.paced:
+                await self.courtesy.done(cleared.host)
+        return True
+
+    async def _postpone(self, claimed: Claimed, held: HeldBack) -> None:
+        self.tally.postponed += 1
+        if held.note:
+            log.info("postponing %s: %s", claimed.url, held.note)
+        async with self.sessions.begin() as session:
+            await postpone(
+                session,
+                claimed.endpoint_id,
+                owner=self.owner,
+                until=held.until,
+                reason=held.reason,
+                note=held.note,
+            )
 
     async def _defer(self, claimed: Claimed, error: str) -> None:
         self.tally.deferred += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -17,11 +18,18 @@ from trustsvc.store.repositories import EndpointRepository
 log = logging.getLogger(__name__)
 
 
-async def drain_registry_queue(session: AsyncSession, *, now: datetime, limit: int = 1000) -> int:
+async def drain_registry_queue(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    limit: int = 1000,
+    opted_out: Callable[[str], bool] = lambda _host: False,
+) -> int:
     """Make endpoints the registry sync queued due now; returns how many were scheduled.
 
     A queued URL that no longer parses (the upstream changed it) is dropped with a log line:
-    the sync job already flagged it on the remote.
+    the sync job already flagged it on the remote. So is one whose host the operator opted
+    out of (`opted_out(host)`): it is never scheduled.
     """
     queued = (
         (await session.execute(select(ScanQueueRow).order_by(ScanQueueRow.queued_at).limit(limit)))
@@ -35,6 +43,9 @@ async def drain_registry_queue(session: AsyncSession, *, now: datetime, limit: i
             endpoint = parse_endpoint_url(row.url)
         except TargetRejected as exc:
             log.info("dropping queued %s: %s", row.url, exc.detail)
+            continue
+        if opted_out(endpoint.host):
+            log.info("dropping queued %s: its host is opted out", row.url)
             continue
         due.append((await endpoints.get_or_create(endpoint, now)).id)
     if due:

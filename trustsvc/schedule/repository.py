@@ -205,3 +205,32 @@ async def defer(
     row.lease_owner = None
     row.lease_expires_at = None
     await session.flush()
+
+
+async def postpone(
+    session: AsyncSession,
+    endpoint_id: str,
+    *,
+    owner: str,
+    until: datetime,
+    reason: str,
+    note: str | None = None,
+) -> None:
+    """Hand a leased endpoint back unscanned, due at `until`, without counting a failure.
+
+    For scans courtesy holds back (a host busy or in its gap, an opt-out, robots.txt): they
+    did not fail, so the backoff of `defer` must not grow.
+    """
+    values: dict[str, object] = {
+        "next_due_at": until,
+        "due_reason": reason[:32],
+        "lease_owner": None,
+        "lease_expires_at": None,
+    }
+    if note is not None:
+        values["last_error"] = note[:2000]
+    await session.execute(
+        update(ScheduleRow)
+        .where(ScheduleRow.endpoint_id == endpoint_id, ScheduleRow.lease_owner == owner)
+        .values(values)
+    )

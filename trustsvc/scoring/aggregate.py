@@ -13,6 +13,7 @@ from probes.model import Finding, Outcome, ProbeSpec
 from trustsvc.scoring.dimensions import EVALUATORS, DimensionInput
 from trustsvc.scoring.dimensions.common import is_bad
 from trustsvc.scoring.dimensions.stability import drift_gates
+from trustsvc.scoring.evidence import no_evidence_gate
 from trustsvc.scoring.policy import POLICY, ScoringPolicy
 from trustsvc.scoring.types import (
     GRADE_LADDER,
@@ -52,8 +53,10 @@ def score_findings(
         else None
     )
     gates = [*_fired_gates(found, catalogue, policy), *drift_gates(drift)]
+    if (unmeasured := no_evidence_gate(found, catalogue, policy)) is not None:
+        gates.insert(0, unmeasured)  # first: it is the headline
     grade = _grade(published, gates, found, confidence, policy)
-    if grade == UNKNOWN_GRADE:
+    if grade == UNKNOWN_GRADE and unmeasured is None:
         gates.append(
             Gate(
                 id=INSUFFICIENT_EVIDENCE_GATE,
@@ -143,8 +146,10 @@ def _grade(
 ) -> str:
     grade = next(letter for letter, floor in policy.grade_floors if score >= floor)
     for gate in gates:
-        grade = worse_grade(grade, gate.cap)
-    if grade != "F" and confidence < policy.min_confidence_for_grade:
+        if gate.cap in GRADE_LADDER:
+            grade = worse_grade(grade, gate.cap)
+    unknown = any(gate.cap == UNKNOWN_GRADE for gate in gates)  # evidence.none
+    if grade != "F" and (unknown or confidence < policy.min_confidence_for_grade):
         return UNKNOWN_GRADE
     if grade == "A" and not gates and _earns_top_grade(findings, confidence, policy):
         return "A+"

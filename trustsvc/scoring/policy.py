@@ -49,6 +49,9 @@ class ScoringPolicy:
         min_confidence_for_allow: below it the verdict is at most "warn".
         severity_deductions: points a bad finding costs in a dimension scored by deduction.
         tls_grade_ceilings: the transport score's ceiling for each SSL Labs-style sub-grade.
+        endpoint_families: the families that talk to the endpoint itself; when none of their
+            probes gives an answer nothing about the endpoint was measured, and the
+            `evidence.none` gate says why ("could not assess: ...").
     """
 
     version: str
@@ -63,6 +66,7 @@ class ScoringPolicy:
     severity_deductions: Mapping[str, float]
     tls_grade_ceilings: Mapping[str, float]
     gates: tuple[GateRule, ...]
+    endpoint_families: tuple[Family, ...] = (Family.TLS, Family.AUTH, Family.TOOLS)
 
 
 _TLS_GATES = (
@@ -183,10 +187,18 @@ _TOOLS_GATES = (
             {
                 "tool_definition_contains_hidden_instructions",
                 "tool_definition_contains_invisible_unicode",
+                "tool_definition_contains_invalid_characters",
                 "tool_definition_shadows_other_tools",
                 "tool_description_contradicts_schema",
             }
         ),
+        cap="F",
+        verdict=Verdict.BLOCK,
+    ),
+    GateRule(
+        id="tools.cloaking",
+        summary="the server lists other tools to widely used clients than to the scanner",
+        probe_ids=frozenset({"tools_differ_by_client"}),
         cap="F",
         verdict=Verdict.BLOCK,
     ),
@@ -265,7 +277,9 @@ _REGISTRY_GATES = (
 
 POLICY = ScoringPolicy(
     # The tools model's version is part of the policy: a retrained model is a new policy.
-    version=f"2026.12.1+{MODEL_VERSION}",
+    # 2026.12.2: the evidence.none gate (nothing about the endpoint measured).
+    # 2026.12.3: the tools.cloaking gate, and invalid characters in tool text.
+    version=f"2026.12.3+{MODEL_VERSION}",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,

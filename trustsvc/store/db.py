@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, String, Text, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,6 +17,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeEngine
+
+from probes.hostile_text import visible, visible_json
+from trustsvc.store.file_check import check_sqlite_file
 
 # Stable constraint names: alembic needs them to alter SQLite tables in batch mode.
 NAMING_CONVENTION = {
@@ -49,8 +53,54 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-# JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
-JsonColumn = JSON().with_variant(JSONB(), "postgresql")
+class SafeJson(TypeDecorator[Any]):
+    """JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere; never refused.
+
+    Every string (keys too) is passed through `visible` before it is bound: a lone surrogate
+    cannot be encoded as UTF-8 and PostgreSQL refuses NUL in jsonb, so one hostile character
+    an endpoint sent would otherwise fail the whole scan's transaction. The collectors
+    already escape what they decode; this is the defence in depth for everything else.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """JSONB on PostgreSQL."""
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:  # noqa: ANN401, ARG002 - any JSON value
+        """The value with lone surrogates and NUL escaped."""
+        return visible_json(value)
+
+
+class SafeText(TypeDecorator[str]):
+    """Text whose lone surrogates and NUL are escaped before binding (see SafeJson)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:  # noqa: ARG002
+        """The text with lone surrogates and NUL escaped."""
+        return None if value is None else visible(value)
+
+
+class SafeString(TypeDecorator[str]):
+    """A bounded string that escapes like SafeText and cuts what escaping lengthened."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.limit = length
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:  # noqa: ARG002
+        """The text escaped, then cut to the column's length."""
+        return None if value is None else visible(value)[: self.limit]
+
+
+JsonColumn = SafeJson
 
 
 class Base(DeclarativeBase):
@@ -63,11 +113,15 @@ class Base(DeclarativeBase):
 def make_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
     """Create the engine; SQLite gets a busy timeout so the API and a scan can share it.
 
+    An SQLite file is checked first (store/file_check.py): a missing directory, a file
+    that is not a database or a damaged one is one DatabaseFileError naming the file.
+
     `pool_size` bounds the connections kept (SQLAlchemy's default otherwise: 5, plus 10
     more under load).
     """
     sized: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size}
     if url.startswith("sqlite"):
+        check_sqlite_file(url)
         return create_async_engine(url, connect_args={"timeout": 30}, **sized)
     return create_async_engine(url, pool_pre_ping=True, **sized)
 

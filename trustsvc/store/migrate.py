@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from trustsvc.store.db import make_engine, make_sessionmaker
 
@@ -39,9 +41,24 @@ async def downgrade(engine: AsyncEngine, revision: str) -> None:
     await _run(engine, lambda cfg: command.downgrade(cfg, revision))
 
 
+@functools.cache
+def head_revision() -> str | None:
+    """The newest migration this code ships (read from the scripts once per process)."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def schema_revision(session: AsyncSession) -> str | None:
+    """The revision the database is at (None: never migrated), through `session`."""
+
+    def current(sync_session: Session) -> str | None:
+        return MigrationContext.configure(sync_session.connection()).get_current_revision()
+
+    return await session.run_sync(current)
+
+
 async def pending_revision(engine: AsyncEngine) -> str | None:
     """The head revision when the database is behind it, else None."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = head_revision()
 
     def current(connection: Connection) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()

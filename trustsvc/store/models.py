@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from trustsvc.store.db import Base, JsonColumn
+from trustsvc.store.db import Base, JsonColumn, SafeString, SafeText
 
 
 class EndpointRow(Base):
@@ -46,7 +46,7 @@ class ScanRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     requested_at: Mapped[datetime]
     assessed_at: Mapped[datetime | None]
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(SafeText)
     # While running: the process probing it renews this; past it, nobody will finish the
     # scan (its process died) and the sweep marks it failed, `interrupted`. NULL otherwise.
     lease_expires_at: Mapped[datetime | None]
@@ -65,7 +65,7 @@ class AttemptRow(Base):
     family: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(32))
-    detail: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(SafeText)
     elapsed_ms: Mapped[int]
 
 
@@ -80,10 +80,10 @@ class FindingRow(Base):
     family: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(16))
     severity: Mapped[str] = mapped_column(String(16))
-    message: Mapped[str] = mapped_column(Text)
-    subject: Mapped[str | None] = mapped_column(String(512))
+    message: Mapped[str] = mapped_column(SafeText)
+    subject: Mapped[str | None] = mapped_column(SafeString(512))
     evidence: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
-    remediation: Mapped[str | None] = mapped_column(Text)
+    remediation: Mapped[str | None] = mapped_column(SafeText)
     # Stored tokens: `OWASP-LLM@2026:LLM03` for an edition-pinned id, plain text for a
     # citation; rows from before editions were recorded hold plain strings only.
     references: Mapped[list[str]] = mapped_column(JsonColumn)

@@ -284,3 +284,14 @@ async def test_not_found_details_read_as_sentences(client: Client) -> None:
     assert lookup["detail"] == "there is no assessment of https://nope.example/"
     scan_missing = (await client.get("/v1/scans/abc")).json()
     assert scan_missing["detail"] == "there is no scan abc"
+
+
+async def test_lookup_of_an_unreachable_endpoint_says_it_could_not_assess(client: Client) -> None:
+    url = f"https://127.0.0.1:{free_port()}/"  # nothing listens there
+    report = await scan(client, url)
+    assert report["gates"][0]["id"] == "evidence.none"
+    found = (await client.get("/v1/lookup", params={"url": url})).json()
+    assert found["grade"] == "?"
+    assert found["could_not_assess"].startswith(
+        "could not assess: the endpoint could not be reached"
+    )

@@ -129,7 +129,7 @@ async def test_a_base_url_with_a_path_prefix_is_kept(registry: FakeRegistry) -> 
 
 
 @pytest.mark.parametrize("bad", [{"page_size": 0}, {"page_size": 101}, {"max_retries": -1}])
-def test_bad_configs_are_refused(bad: dict[str, int]) -> None:
+def test_bad_configs_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="must"):
         UpstreamConfig(base_url="https://r.example", **bad)
 

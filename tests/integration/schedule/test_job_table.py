@@ -22,7 +22,9 @@ def settings_in(tmp_path: Path, **schedule: object) -> Settings:
 
 
 async def test_every_job_is_declared_once_with_no_overlap_and_no_pile_up(tmp_path: Path) -> None:
-    settings = settings_in(tmp_path, registry_sync_s=3600.0, report_dir=tmp_path)
+    settings = settings_in(
+        tmp_path, registry_sync=True, registry_sync_s=3600.0, report_dir=tmp_path
+    )
     async with open_services(settings) as app:
         table = {job.name: job for job in job_table(app, settings)}
         assert {
@@ -45,11 +47,20 @@ async def test_every_job_is_declared_once_with_no_overlap_and_no_pile_up(tmp_pat
 
 
 async def test_off_jobs_are_left_out(tmp_path: Path) -> None:
-    settings = settings_in(tmp_path, registry_sync_s=0.0, report_dir=None)
+    settings = settings_in(tmp_path, registry_sync=True, registry_sync_s=0.0, report_dir=None)
     async with open_services(settings) as app:
         names = {job.name for job in job_table(app, settings)}
     assert "sync_registry" not in names
     assert "drift_report" not in names
+
+
+async def test_the_registry_jobs_need_the_registry_sync_on(tmp_path: Path) -> None:
+    for unasked in (None, False):
+        settings = settings_in(tmp_path, registry_sync=unasked, registry_sync_s=3600.0)
+        async with open_services(settings) as app:
+            names = {job.name for job in job_table(app, settings)}
+        assert not names & {"sync_registry", "drain_registry_queue"}
+        assert "reprobe_due" in names
 
 
 async def test_the_drift_report_job_writes_json_and_csv(tmp_path: Path) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from probes.children import ChildPool
 from probes.context import ProbeContext, ProbeLimits
 from probes.netpolicy import NetworkPolicy
+from probes.tls import scan as tls_scan
 from tests.servers.pki import LabPki, mint_lab_pki
 
 # Short timeouts keep hostile-server tests quick; loopback scans never come close to them.
@@ -24,9 +27,14 @@ def lab_pki(tmp_path_factory: pytest.TempPathFactory) -> LabPki:
 
 @pytest.fixture
 def hostile_context(lab_pki: LabPki) -> Iterator[ProbeContext]:
-    """A context with a small budget; its pool is drained after the test's servers stopped."""
+    """A context with a small budget; its pools end after the test (children are killed)."""
     ctx = ProbeContext(
-        policy=NetworkPolicy(allow_private=True), limits=HOSTILE_LIMITS, ca_file=lab_pki.ca_cert
+        policy=NetworkPolicy(allow_private=True),
+        limits=HOSTILE_LIMITS,
+        ca_file=lab_pki.ca_cert,
+        children=ChildPool(size=2, preload=(tls_scan.__name__,)),
     )
+    # The budget is short: children that import sslyze within it would time out instead.
+    asyncio.run(ctx.children.warm())  # the pool serves any loop: this one is short-lived
     yield ctx
-    ctx.executor.shutdown(wait=True)
+    ctx.close()

@@ -14,11 +14,11 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import pytest_asyncio
 
+from probes.children import ChildPool
 from probes.context import ProbeContext, ProbeLimits
 from probes.model import AttemptStatus, ErrorReason, Outcome
 from probes.netpolicy import NetworkPolicy
@@ -108,14 +108,14 @@ async def scans(lab_pki: LabPki, lab_servers: dict[str, LabTlsServer]) -> dict[s
         policy=NetworkPolicy(allow_private=True),
         limits=SCAN_LIMITS,
         ca_file=lab_pki.ca_cert,
-        executor=ThreadPoolExecutor(max_workers=4, thread_name_prefix="lab-scan"),
+        children=ChildPool(size=4),
     )
     try:
         observations = await asyncio.gather(
             *(collect_tls(lab_target(server.port), ctx) for server in lab_servers.values())
         )
     finally:
-        ctx.executor.shutdown(wait=True)
+        ctx.close()
     return dict(zip(lab_servers, observations, strict=True))
 
 

@@ -23,6 +23,7 @@ def test_defaults_run_auto_with_health_probes_and_schema_public() -> None:
         == DEFAULT_PUBLIC_ROUTES
         == {
             "GetLiveness",
+            "GetReadiness",
             "GetHealth",
             "ListProbes",
             "GetSigningKeys",

@@ -75,7 +75,8 @@ def test_nothing_measured_gives_the_neutral_prior_and_no_grade() -> None:
         Verdict.WARN,
     )
     assert score.confidence == 0.0
-    assert [g.id for g in score.gates] == ["evidence.insufficient"]
+    # No endpoint probe answered: evidence.none (could not assess) replaces "insufficient".
+    assert [g.id for g in score.gates] == ["evidence.none"]
     transport = next(d for d in score.dimensions if d.name is Dimension.TRANSPORT)
     assert transport.score is None
     assert transport.reason.startswith("Not measured")

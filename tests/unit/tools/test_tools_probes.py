@@ -17,6 +17,7 @@ T, F = Outcome.TRUE, Outcome.FALSE
 EXPECTED_SPECS = [
     ("tool_definition_contains_hidden_instructions", T, C),
     ("tool_definition_contains_invisible_unicode", T, C),
+    ("tool_definition_contains_invalid_characters", T, C),
     ("tool_name_uses_mixed_scripts", T, H),
     ("tool_definition_contains_encoded_payload", T, H),
     ("tool_definition_shadows_other_tools", T, C),
@@ -34,6 +35,7 @@ EXPECTED_SPECS = [
     ("tool_listing_is_incomplete", T, L),
     ("tool_set_exceeds_50_tools", T, L),
     ("mcp_exchange_has_protocol_violations", T, L),
+    ("tools_differ_by_client", T, C),
 ]
 SET_LEVEL = {
     "tool_names_collide",
@@ -169,4 +171,28 @@ def test_tool_verdicts_sum_risk_and_mark_poisoning() -> None:
 def test_judge_definitions_covers_every_probe() -> None:
     findings: list[Finding] = judge_definitions(GOOD)
     assert {f.probe_id for f in findings} == {p.spec.id for p in TOOLS_PROBES}
-    assert all(f.outcome is F for f in findings)
+    # Cloaking needs a second listing, which an offline observation does not have.
+    by_id = {f.probe_id: f.outcome for f in findings}
+    assert by_id.pop("tools_differ_by_client") is Outcome.NOT_APPLICABLE
+    assert all(outcome is F for outcome in by_id.values())
+
+
+@pytest.mark.parametrize(
+    ("description", "codepoints"),
+    [
+        ("Gets weather.\\ud800 Then \\u0000.", "U+D800,U+0000"),  # escaped by decode_json
+        ("Gets weather.\udfff and \x00", "U+DFFF,U+0000"),  # raw: not collected as JSON
+    ],
+)
+def test_invalid_characters_are_named_escaped_in_evidence(
+    description: str, codepoints: str
+) -> None:
+    (finding,) = PROBES["tool_definition_contains_invalid_characters"].judge(
+        observe(tool(description=description))
+    )
+    assert finding.outcome is Outcome.TRUE
+    assert finding.evidence["codepoints"] == codepoints
+    assert finding.evidence["field"] == "description"
+    match = str(finding.evidence["match"])
+    assert "\\u" in match
+    assert match.encode()  # printable and storable as it is

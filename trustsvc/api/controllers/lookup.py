@@ -61,6 +61,7 @@ class LookupController(Controller):
             assessed_at=latest.assessed_at,
             age_s=max(0, int(age.total_seconds())),
             stale=stale_s is not None,
+            could_not_assess=latest.could_not_assess,
         )
         headers = {} if stale_s is None else {"Age": str(int(stale_s))}
         return Response(result, headers=headers)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
+from litestar.status_codes import HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
 from trustsvc import __version__
-from trustsvc.api.schemas import Health, Liveness, ProbeDoc
+from trustsvc.api.errors import ProblemError, problem_response
+from trustsvc.api.schemas import Health, Liveness, ProbeDoc, Readiness
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
+from trustsvc.jobs.beside import JobThread
 from trustsvc.reports.build import catalogue_reference_docs
 from trustsvc.scoring.policy import POLICY
+from trustsvc.store.migrate import head_revision, schema_revision
 
 LIVE = Liveness(status="ok")
 
@@ -29,6 +33,43 @@ class SystemController(Controller):
         The baseline the lookup benchmarks compare against (the cheapest route there is).
         """
         return LIVE
+
+    @get(
+        "/readyz",
+        operation_id="GetReadiness",
+        summary="Readiness: database reachable, schema at head, scheduler running",
+        responses={503: problem_response("Not ready, and why (problem details)")},
+    )
+    async def readiness(self, state: State) -> Readiness:
+        """Answer 503 with what is not ready, so an orchestrator holds traffic back.
+
+        Unlike /livez this reads the database (one query for the schema's revision), and
+        unlike /health it fails on a schema behind this code or a stopped job thread.
+        """
+        head = head_revision()
+        try:
+            async with services(state).light_sessions() as session:
+                revision = await schema_revision(session)
+        except Exception:  # noqa: BLE001 - any failure means "not ready", nothing more
+            database, schema = "unavailable", "unknown"
+        else:
+            database = "ok"
+            schema = "ok" if revision == head else f"at {revision or 'none'}, head is {head}"
+        scheduler = _scheduler_state(state)
+        problems = [
+            f"{name}: {value}"
+            for name, value in (
+                ("database", database),
+                ("schema", schema),
+                ("scheduler", scheduler),
+            )
+            if value not in ("ok", "running", "elsewhere")
+        ]
+        if problems:
+            raise ProblemError(
+                HTTP_503_SERVICE_UNAVAILABLE, "not-ready", "Not ready", "; ".join(problems)
+            )
+        return Readiness(status="ready", database=database, schema=schema, scheduler=scheduler)
 
     @get("/health", operation_id="GetHealth", summary="Service and database health")
     async def health(self, state: State) -> Response[Health]:
@@ -69,3 +110,10 @@ class SystemController(Controller):
             )
             for spec in services(state).scans.catalogue.values()
         ]
+
+
+def _scheduler_state(state: State) -> str:
+    if not services(state).schedule.in_api:
+        return "elsewhere"
+    jobs = state.get("jobs")
+    return "running" if isinstance(jobs, JobThread) and jobs.running else "stopped"

@@ -1,0 +1,92 @@
+r"""Text an endpoint sends, made safe to digest, store and print, without hiding what it was.
+
+JSON may carry lone surrogates (`"\ud800"`) and NUL (`"\u0000"`): Python decodes them, but
+UTF-8 cannot encode a lone surrogate (the drift digest and every writer raised
+UnicodeEncodeError) and PostgreSQL refuses NUL in text and jsonb, so a server that turned
+poisoned with one in its tool description made the rescan fail and kept its clean verdict.
+Each such character becomes its visible escape: U+D800 the six characters `\ud800`, NUL
+`\u0000`. U+FFFD would not do: two different surrogates would read the same, and a
+description changed only in them would digest the same. The escapes stay in the text, so the
+tools family can say the definition held invalid characters (`escaped_characters`).
+
+`decode_json` is the collectors' one JSON decoder, so this happens once at the boundary;
+storage and the digest apply `visible` again as defence in depth.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_INVALID = re.compile("[\x00\ud800-\udfff]")
+ESCAPE_PATTERN = re.compile(r"\\u(?:0000|d[89a-f][0-9a-f]{2})")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def visible(text: str) -> str:
+    r"""The text with every lone surrogate and NUL replaced by its `\uXXXX` escape."""
+    if _INVALID.search(text) is None:
+        return text
+    return _INVALID.sub(_escape, text)
+
+
+def has_invalid(text: str) -> bool:
+    """Whether the text holds a lone surrogate or NUL (what `visible` would escape)."""
+    return _INVALID.search(text) is not None
+
+
+def escaped_characters(text: str) -> list[str]:
+    """Labels (`U+D800`) of the escapes `visible` leaves, in order of appearance."""
+    return [f"U+{m.group()[2:].upper()}" for m in ESCAPE_PATTERN.finditer(text)]
+
+
+def visible_json(value: object) -> object:
+    """A copy of a JSON value with `visible` applied to every string, keys included.
+
+    Iterative, so a document nested as deep as the decoder allowed cannot exhaust the stack.
+    """
+    if isinstance(value, str):
+        return visible(value)
+    if not isinstance(value, dict | list | tuple):
+        return value
+    root: dict[object, object] | list[object] = {} if isinstance(value, dict) else []
+    stack: list[tuple[object, dict[object, object] | list[object]]] = [(value, root)]
+    while stack:
+        source, target = stack.pop()
+        pairs = source.items() if isinstance(source, dict) else enumerate(_items(source))
+        for key, child in pairs:
+            out: object = child
+            if isinstance(child, str):
+                out = visible(child)
+            elif isinstance(child, dict):
+                out = {}
+                stack.append((child, out))
+            elif isinstance(child, list | tuple):
+                out = []
+                stack.append((child, out))
+            if isinstance(target, dict):
+                target[visible(key) if isinstance(key, str) else key] = out
+            else:
+                target.append(out)
+    return root
+
+
+def _items(source: object) -> list[object] | tuple[object, ...]:
+    return source if isinstance(source, list | tuple) else []
+
+
+def decode_json(payload: bytes | str) -> object:
+    r"""`json.loads`, then `visible_json` when the text has a `\u` escape at all.
+
+    Valid UTF-8 cannot hold a surrogate and JSON forbids a raw NUL in strings, so without
+    a `\u` escape there is nothing to repair and a megabyte listing is not walked twice.
+    """
+    document: object = json.loads(payload)
+    if isinstance(payload, str):
+        repair = "\\u" in payload or has_invalid(payload)
+    else:
+        repair = b"\\u" in payload
+    return visible_json(document) if repair else document
