@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,10 +41,12 @@ from trustsvc.scans.reprobe import Reprober
 from trustsvc.scans.service import ScanService
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import ensure_schema
+from trustsvc.store.sealed import configure_secret_key
 from trustsvc.webhooks.deliver import WebhookDeliverer
 from trustsvc.webhooks.repository import WebhookOutbox
 
 LOOKUP_POOL_SIZE = 4
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -105,6 +108,9 @@ async def open_services(
     `metrics` is the API's (its request middleware records there too); a worker gets its own.
     """
     metrics = metrics or Metrics()
+    configure_secret_key(settings.secret_key)
+    if settings.secret_key is None:
+        log.warning("TRUSTSVC_SECRET_KEY is not set: webhook secrets are stored in clear")
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     # Lookups have a small pool of their own: a burst of scans holding every connection of

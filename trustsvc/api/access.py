@@ -17,6 +17,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
+    HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_429_TOO_MANY_REQUESTS,
@@ -99,6 +100,27 @@ def _sign_in_first(scope: Scope) -> None:
     )
 
 
+def require_one_authorization(scope: Scope) -> None:
+    """Refuse a request with several `Authorization` headers, whatever the auth mode.
+
+    A proxy, this service and the audit log could each act on a different one (the first
+    won here), which is why duplicate JSON keys are refused too. Bearer and Basic
+    credentials never contain a comma (RFC 9110 token68), so one is two headers folded.
+
+    Raises:
+        ProblemError: 400, before the request reaches anything else.
+    """
+    values = [value for key, value in scope["headers"] if key == b"authorization"]
+    # A comma is how a proxy folds two into one; no credential of ours contains one.
+    if len(values) > 1 or any(b"," in value for value in values):
+        raise ProblemError(
+            HTTP_400_BAD_REQUEST,
+            "invalid-request",
+            "Invalid request",
+            "more than one Authorization header: send exactly one",
+        )
+
+
 def _unauthorized(detail: str, challenge: str) -> ProblemError:
     return ProblemError(
         HTTP_401_UNAUTHORIZED,
@@ -170,6 +192,7 @@ class AccessMiddleware(ASGIMiddleware):
 
     async def _admit(self, scope: Scope, buckets: _Buckets) -> None:
         """Rate limits, then who is calling (stored as scope["user"]), then their scope."""
+        require_one_authorization(scope)
         address = client_address(scope)
         retry_s = buckets.by_address.take(address)
         if retry_s:
@@ -242,7 +265,21 @@ class AccessMiddleware(ASGIMiddleware):
 
 
 def _target(scope: Scope, document: object) -> str:
-    """The URL a write names in its body (a scan, a server, a receiver), else the path."""
+    """The URL a write names in its body (a scan, a server, a receiver), else the path.
+
+    Escaped, because the body of a refused write is hostile by definition: a lone surrogate
+    cannot be encoded to UTF-8 and PostgreSQL text cannot hold NUL, and either made the
+    audit record of that very write fail to store.
+    """
     if isinstance(document, dict) and isinstance(document.get("url"), str):
-        return str(document["url"])
-    return str(scope["path"])
+        return escaped_text(str(document["url"]), TARGET_LENGTH)
+    return escaped_text(str(scope["path"]), TARGET_LENGTH)
+
+
+TARGET_LENGTH = 2048  # AuditRow.target
+
+
+def escaped_text(text: str, limit: int) -> str:
+    """`text` storable anywhere: lone surrogates and NUL as visible escapes, cut to `limit`."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+    return safe[:limit]

@@ -1,10 +1,10 @@
 """Put what the access middleware enforces into the OpenAPI document.
 
-Litestar declares responses per handler only, so the answers the middleware may give (401,
-403 and 429 on any route; 413 and 415 on writes), the 503 of a database outage (any route,
-api/errors.py), and the bearer requirement of the
-non-public routes, are added to each handler once the app is built, before its schema is
-first rendered.
+Litestar declares responses per handler only, so the answers the middleware may give (400
+for duplicate `Authorization` headers, 401, 403 and 429 on any route; 413 and 415 on
+writes), the 503 of a database outage (any route, api/errors.py), and the bearer
+requirement of the non-public routes, are added to each handler once the app is built,
+before its schema is first rendered.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ _FORBIDDEN = problem_response("The key lacks the scope this route needs")
 _TOO_LARGE = problem_response("The request body exceeds the size limit")
 _MEDIA_TYPE = problem_response("A request body that is not JSON")
 _RATE_LIMITED = problem_response("Rate limit exhausted; `Retry-After` says when to retry")
+_BAD_REQUEST = problem_response("Invalid request (e.g. more than one `Authorization` header)")
 _UNAVAILABLE = problem_response("The database is unavailable; `Retry-After` says when to retry")
 
 
@@ -47,7 +48,7 @@ def document_access(app: Litestar, settings: AccessSettings) -> None:
                 handler.operation_id, str
             ):
                 continue
-            extra = {429: _RATE_LIMITED, 503: _UNAVAILABLE}
+            extra = {400: _BAD_REQUEST, 429: _RATE_LIMITED, 503: _UNAVAILABLE}
             if handler.http_methods - {"GET", "HEAD", "OPTIONS"}:
                 extra |= {413: _TOO_LARGE, 415: _MEDIA_TYPE}
             if handler.operation_id not in settings.public_routes:

@@ -25,6 +25,7 @@ from trustsvc.config.env import SettingsError, count, number, shown
 from trustsvc.config.observability import ObservabilitySettings, load_observability_settings
 from trustsvc.config.receipts import ReceiptSettings, load_receipt_settings
 from trustsvc.config.schedule import ScheduleSettings, load_schedule_settings
+from trustsvc.config.secret_key import parse_secret_key
 from trustsvc.config.serving import ServingSettings, load_serving_settings
 from trustsvc.config.trust import checked_ca_file
 
@@ -80,6 +81,8 @@ class Settings:
         courtesy: pacing, the opt-out list and the User-Agent of unattended probing.
         score_drop: how far and how long a score must fall to be a `score_dropped` event.
         digests: scheduled drift digests: links, the due check, retries and SMTP.
+        secret_key: TRUSTSVC_SECRET_KEY, which seals webhook secrets at rest (AES-GCM,
+            store/sealed.py); None stores them in clear.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -97,6 +100,7 @@ class Settings:
     courtesy: CourtesySettings = field(default_factory=CourtesySettings)
     score_drop: ScoreDropSettings = field(default_factory=ScoreDropSettings)
     digests: DigestSettings = field(default_factory=DigestSettings)
+    secret_key: bytes | None = None
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -134,7 +138,17 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         courtesy=load_courtesy_settings(env),
         score_drop=load_score_drop_settings(env),
         digests=load_digest_settings(env),
+        secret_key=_secret_key(env.get("TRUSTSVC_SECRET_KEY", "")),
     )
+
+
+def _secret_key(raw: str) -> bytes | None:
+    if not raw.strip():
+        return None
+    try:
+        return parse_secret_key(raw)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def _database_url(url: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trustsvc.store.db import Base, JsonColumn
+from trustsvc.store.sealed import SealedString
 
 
 class WebhookRow(Base):
@@ -24,7 +25,8 @@ class WebhookRow(Base):
     url: Mapped[str] = mapped_column(String(2048))
     min_severity: Mapped[str] = mapped_column(String(16))
     payload_format: Mapped[str] = mapped_column(String(16))
-    secret: Mapped[str] = mapped_column(String(128))
+    # Sealed with TRUSTSVC_SECRET_KEY when set (store/sealed.py); the same VARCHAR(128).
+    secret: Mapped[str] = mapped_column(SealedString(128))
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
