@@ -162,14 +162,17 @@ _SET_ASIDE = re.compile(
     rf"(?:suspended|disabled|lifted|waived|revoked|off|relaxed|removed|turned\s+off)\b"
     rf"|\b{_SAFEGUARD_WORDS}\s+(?:\w+\s+){{0,3}}?(?:no\s+longer|do\s+not|don'?t|does\s+not"
     rf"|doesn'?t)\s+apply\b"
-    rf"|\bwithout\s+(?:waiting\s+for|asking(?:\s+for)?|checking\s+with|consulting|seeking"
+    rf"|\b(?:proceed|continue|go\s+ahead|act|do\s+(?:it|so|this)|run\s+it|execute\s+it|just\s+\w+"
+    rf"|you\s+(?:can|may|should|must)\s+\w+)\b[^.]{{0,40}}\bwithout\s+(?:waiting\s+for|asking(?:\s+for)?"
+    rf"|checking\s+with|consulting|seeking"
     rf"|requesting|getting|bothering)\s+(?:the\s+|any\s+|your\s+)?(?:user|human|operator|owner"
     rf"|approval|confirmation|consent|permission)"
-    rf"|(?:^|[\[(#*<]\s*)(?:system|admin(?:istrator)?|developer|operator|security|root)\s+"
-    rf"(?:notice|message|override|directive|instruction|update|alert|command|policy|note)\b\s*[:\]!-]"
+    rf"|(?:^|[\[(#*<]\s*)(?:system|administrator|root)\s+"
+    rf"(?:notice|message|override|directive|instruction|alert|command)\b\s*[:\]!-]"
     rf"|\bas\s+(?:the|your)\s+(?:system\s+)?(?:administrator|admin|developer|operator|owner)\b"
     rf"[^.]{{0,40}}\b(?:authori[sz]e|allow|permit|instruct|order|grant)\b"
-    rf"|\b(?:elevated|administrative|root|admin|unrestricted|full)\s+(?:privileges|rights"
+    rf"|\byou\s+(?:now\s+)?(?:have|hold|were\s+granted|are\s+granted|have\s+been\s+granted)\s+"
+    rf"(?:\w+\s+)?(?:elevated|administrative|root|admin|unrestricted|full)\s+(?:privileges|rights"
     rf"|authority|permissions)\b"
     rf"|\bno\s+longer\s+(?:need|require)s?\s+(?:the\s+user'?s?\s+)?(?:permission|approval"
     rf"|consent|confirmation)"
@@ -357,14 +360,30 @@ def _override(text: str, tokens: Sequence[Token], role: Role) -> bool:
                 return True
         asked = verb in ASK_VERBS and CONSENT & set(lows[i + 1 : i + 7])
         skipped = i > 0 and lows[i - 1] in ("skip", "skipping")
-        if asked and (_negated_before(tokens, i, 4) or skipped):
+        if asked and (_negated_before(tokens, i, 4) or skipped) and _to_the_agent(lows):
             return True
-        if low == "without" and CONSENT & set(lows[i + 1 : i + 5]):
+        if low == "without" and CONSENT & set(lows[i + 1 : i + 5]) and _to_the_agent(lows):
             return True
     obey = _OBEY_OUTPUT.search(text) or _SET_ASIDE.search(text)
     if obey and not _NEGATED_TAIL.search(text[: obey.start()]):
         return True
     return bool(_PERSONA.search(text) or _APPROVED.search(text))
+
+
+_AGENT_CUES = words("you your proceed continue just go do")
+
+
+def _to_the_agent(lows: Sequence[str]) -> bool:
+    """Said to the agent ("run it without asking"), not of the tool ("deletes it without ...").
+
+    An honest destructive tool warns in the third person that it acts without confirmation.
+    """
+    if _AGENT_CUES & set(lows):
+        return True
+    first = next((w for w in lows if w not in _LEAD_SKIP and w.isalpha()), "")
+    verb = lemma(first)
+    known = any(verb in v for v in ACTION_VERBS.values()) or verb in OVERRIDE_VERBS
+    return known and is_base_form(first)
 
 
 def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa: PLR0911 (one return per way of hiding)
