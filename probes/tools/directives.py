@@ -364,7 +364,7 @@ def _override(text: str, tokens: Sequence[Token], role: Role) -> bool:
             return True
         if low == "without" and CONSENT & set(lows[i + 1 : i + 5]) and _to_the_agent(lows):
             return True
-    obey = _OBEY_OUTPUT.search(text) or _SET_ASIDE.search(text)
+    obey = _OBEY_OUTPUT.search(text)
     if obey and not _NEGATED_TAIL.search(text[: obey.start()]):
         return True
     return bool(_PERSONA.search(text) or _APPROVED.search(text))
@@ -663,7 +663,8 @@ def read_directive(
         passive=_passive(sentence, lows),
         standing=bool(lows & _STANDING_WORDS) and _STANDING.search(sentence) is not None,
         concealment=bool(lemmas & _CONCEAL_GATE) and _concealment(tokens, found),
-        override=bool(lemmas & _OVERRIDE_GATE) and _override(sentence, tokens, role),
+        override=(bool(lemmas & _OVERRIDE_GATE) and _override(sentence, tokens, role))
+        or (bool(lows & _SET_ASIDE_GATE) and _set_aside(sentence, role)),
         data=data,
         data_words=frozenset(data_words),
         sink=sink,
@@ -675,6 +676,23 @@ def read_directive(
     )
 
 
+def _set_aside(text: str, role: Role) -> bool:
+    """`_SET_ASIDE` outside a negated clause (parameter names are settings, as in `_override`)."""
+    if role is Role.NAME:
+        return False
+    found = _SET_ASIDE.search(text)
+    return found is not None and not _NEGATED_TAIL.search(text[: found.start()])
+
+
+# Every alternative of `_SET_ASIDE` needs one of these words (lower-cased tokens), so the
+# pattern is only tried on sentences that hold one.
+_SET_ASIDE_GATE = words(
+    "need needs needed necessary unnecessary needn't required waived implied optional pre-granted"
+    " pregranted granted given obtained suspended disabled lifted revoked off relaxed removed"
+    " turned apply without notice message override directive instruction alert command"
+    " administrator admin developer operator owner privileges rights authority permissions"
+    " require requires whatever anything everything priority precedence"
+)
 _MIN_NAME_WORDS = 4  # a parameter name needs a phrase to carry an order
 _PLANTED = re.compile(r"@|://|\$\(|`")
 
@@ -810,11 +828,8 @@ _OVERRIDE_GATE = (
         "without you act pretend mode bound restricted your approved authorised authorized"
         " consented confirmed granted allowed pre-approved preapproved already treat consider"
         " regard handle follow obey priority precedence overrides comes come objects refuses"
-        " declines says disagrees hesitates user need necessary unnecessary needn't required"
-        " suspended disabled lifted waived revoked relaxed apply whatever anything everything"
-        " instructions directions commands privileges rights authority permissions notice"
-        " message administrator admin developer operator system security root optional implied"
-        " confirmation confirmations approval approvals consent"
+        " declines says disagrees hesitates user prompt confirmation confirmations approval"
+        " approvals consent"
     )
 )
 _ORDER_WORDS = words(
