@@ -107,7 +107,7 @@ class Contradiction:
 
 _WRITE_PARAMS = words(
     "overwrite force apply commit delete delete_after upload_to upload webhook recipient"
-    " recipients recipient_iban send publish execute notify command cmd script sql"
+    " recipients recipient_iban send publish execute notify command cmd script"
     " webhook_url callback_url post_to forward_to destination_url bcc cc"
 )
 # Parameters that together say the tool sends a message or writes content.
@@ -125,7 +125,8 @@ _SEND_SETS = (
 
 
 # Name verbs too broad to belie a claim: `manage_flows` may well only read.
-_BROAD_VERBS = WEAK_VERBS | words("manage handle process configure control")
+# `execute_query` over a read-only query language is honest too.
+_BROAD_VERBS = WEAK_VERBS | words("manage handle process configure control execute query")
 # What a `readOnlyHint` alone cannot survive: a name that destroys or sends, a shell or code
 # parameter, or parameters that send. Real servers annotate query and fetch tools read-only.
 _STRONG_VERBS = words(

@@ -162,14 +162,17 @@ _SET_ASIDE = re.compile(
     rf"(?:suspended|disabled|lifted|waived|revoked|off|relaxed|removed|turned\s+off)\b"
     rf"|\b{_SAFEGUARD_WORDS}\s+(?:\w+\s+){{0,3}}?(?:no\s+longer|do\s+not|don'?t|does\s+not"
     rf"|doesn'?t)\s+apply\b"
-    rf"|\bwithout\s+(?:waiting\s+for|asking(?:\s+for)?|checking\s+with|consulting|seeking"
+    rf"|\b(?:proceed|continue|go\s+ahead|act|do\s+(?:it|so|this)|run\s+it|execute\s+it|just\s+\w+"
+    rf"|you\s+(?:can|may|should|must)\s+\w+)\b[^.]{{0,40}}\bwithout\s+(?:waiting\s+for|asking(?:\s+for)?"
+    rf"|checking\s+with|consulting|seeking"
     rf"|requesting|getting|bothering)\s+(?:the\s+|any\s+|your\s+)?(?:user|human|operator|owner"
     rf"|approval|confirmation|consent|permission)"
-    rf"|(?:^|[\[(#*<]\s*)(?:system|admin(?:istrator)?|developer|operator|security|root)\s+"
-    rf"(?:notice|message|override|directive|instruction|update|alert|command|policy|note)\b\s*[:\]!-]"
+    rf"|(?:^|[\[(#*<]\s*)(?:system|administrator|root)\s+"
+    rf"(?:notice|message|override|directive|instruction|alert|command)\b\s*[:\]!-]"
     rf"|\bas\s+(?:the|your)\s+(?:system\s+)?(?:administrator|admin|developer|operator|owner)\b"
     rf"[^.]{{0,40}}\b(?:authori[sz]e|allow|permit|instruct|order|grant)\b"
-    rf"|\b(?:elevated|administrative|root|admin|unrestricted|full)\s+(?:privileges|rights"
+    rf"|\byou\s+(?:now\s+)?(?:have|hold|were\s+granted|are\s+granted|have\s+been\s+granted)\s+"
+    rf"(?:\w+\s+)?(?:elevated|administrative|root|admin|unrestricted|full)\s+(?:privileges|rights"
     rf"|authority|permissions)\b"
     rf"|\bno\s+longer\s+(?:need|require)s?\s+(?:the\s+user'?s?\s+)?(?:permission|approval"
     rf"|consent|confirmation)"
@@ -357,14 +360,30 @@ def _override(text: str, tokens: Sequence[Token], role: Role) -> bool:
                 return True
         asked = verb in ASK_VERBS and CONSENT & set(lows[i + 1 : i + 7])
         skipped = i > 0 and lows[i - 1] in ("skip", "skipping")
-        if asked and (_negated_before(tokens, i, 4) or skipped):
+        if asked and (_negated_before(tokens, i, 4) or skipped) and _to_the_agent(lows):
             return True
-        if low == "without" and CONSENT & set(lows[i + 1 : i + 5]):
+        if low == "without" and CONSENT & set(lows[i + 1 : i + 5]) and _to_the_agent(lows):
             return True
-    obey = _OBEY_OUTPUT.search(text) or _SET_ASIDE.search(text)
+    obey = _OBEY_OUTPUT.search(text)
     if obey and not _NEGATED_TAIL.search(text[: obey.start()]):
         return True
     return bool(_PERSONA.search(text) or _APPROVED.search(text))
+
+
+_AGENT_CUES = words("you your proceed continue just go do")
+
+
+def _to_the_agent(lows: Sequence[str]) -> bool:
+    """Said to the agent ("run it without asking"), not of the tool ("deletes it without ...").
+
+    An honest destructive tool warns in the third person that it acts without confirmation.
+    """
+    if _AGENT_CUES & set(lows):
+        return True
+    first = next((w for w in lows if w not in _LEAD_SKIP and w.isalpha()), "")
+    verb = lemma(first)
+    known = any(verb in v for v in ACTION_VERBS.values()) or verb in OVERRIDE_VERBS
+    return known and is_base_form(first)
 
 
 def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa: PLR0911 (one return per way of hiding)
@@ -644,7 +663,8 @@ def read_directive(
         passive=_passive(sentence, lows),
         standing=bool(lows & _STANDING_WORDS) and _STANDING.search(sentence) is not None,
         concealment=bool(lemmas & _CONCEAL_GATE) and _concealment(tokens, found),
-        override=bool(lemmas & _OVERRIDE_GATE) and _override(sentence, tokens, role),
+        override=(bool(lemmas & _OVERRIDE_GATE) and _override(sentence, tokens, role))
+        or (bool(lows & _SET_ASIDE_GATE) and _set_aside(sentence, role)),
         data=data,
         data_words=frozenset(data_words),
         sink=sink,
@@ -656,6 +676,23 @@ def read_directive(
     )
 
 
+def _set_aside(text: str, role: Role) -> bool:
+    """`_SET_ASIDE` outside a negated clause (parameter names are settings, as in `_override`)."""
+    if role is Role.NAME:
+        return False
+    found = _SET_ASIDE.search(text)
+    return found is not None and not _NEGATED_TAIL.search(text[: found.start()])
+
+
+# Every alternative of `_SET_ASIDE` needs one of these words (lower-cased tokens), so the
+# pattern is only tried on sentences that hold one.
+_SET_ASIDE_GATE = words(
+    "need needs needed necessary unnecessary needn't required waived implied optional pre-granted"
+    " pregranted granted given obtained suspended disabled lifted revoked off relaxed removed"
+    " turned apply without notice message override directive instruction alert command"
+    " administrator admin developer operator owner privileges rights authority permissions"
+    " require requires whatever anything everything priority precedence"
+)
 _MIN_NAME_WORDS = 4  # a parameter name needs a phrase to carry an order
 _PLANTED = re.compile(r"@|://|\$\(|`")
 
@@ -791,11 +828,8 @@ _OVERRIDE_GATE = (
         "without you act pretend mode bound restricted your approved authorised authorized"
         " consented confirmed granted allowed pre-approved preapproved already treat consider"
         " regard handle follow obey priority precedence overrides comes come objects refuses"
-        " declines says disagrees hesitates user need necessary unnecessary needn't required"
-        " suspended disabled lifted waived revoked relaxed apply whatever anything everything"
-        " instructions directions commands privileges rights authority permissions notice"
-        " message administrator admin developer operator system security root optional implied"
-        " confirmation confirmations approval approvals consent"
+        " declines says disagrees hesitates user prompt confirmation confirmations approval"
+        " approvals consent"
     )
 )
 _ORDER_WORDS = words(

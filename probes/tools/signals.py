@@ -281,9 +281,10 @@ def _sibling_parameter_dictated(d: Directive, ctx: ListingContext) -> bool:
     """A sibling's own parameter given a value here: "if `run_command` is invoked, its cwd...".
 
     The mechanism is the pair (a sibling, a parameter of that sibling that is not this
-    tool's) in one sentence that assigns. Data handed on from one call to the next ("the
-    pid returned by list_processes") is honest, and a related sibling (same object) may be
-    told how to call it unless it is handed a literal (an address, a path, a flag value).
+    tool's) in one sentence that assigns it a literal (an address, a path, a flag value).
+    Real servers name each other's parameters in honest guidance ("use `get_issue` with its
+    issue key"), so the literal is required; data handed on from one call to the next ("the
+    pid returned by list_processes") is honest.
     """
     others = [
         r
@@ -298,7 +299,11 @@ def _sibling_parameter_dictated(d: Directive, ctx: ListingContext) -> bool:
         named = (theirs - ctx.self_params) & words
         # A related sibling (same object) may be told how to call it, but not given a
         # literal: an address, a path, a flag value, a quoted constant.
-        if named and (not related(ctx, ctx.self_name, ref.text) or _LITERAL.search(d.text)):
+        if (
+            named
+            and _LITERAL.search(d.text)
+            and (d.obligation or d.imperative or not related(ctx, ctx.self_name, ref.text))
+        ):
             return True
     return False
 

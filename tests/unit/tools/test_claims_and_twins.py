@@ -67,6 +67,12 @@ def test_a_harmless_claim_over_a_writer_is_a_contradiction(claim: str) -> None:
         ("create_payment", "Creates a payment to the given IBAN.", _PAYMENT),
         # Scoped to one system: "read-only with respect to GitLab".
         ("create_payment", "Read-only with respect to GitLab; pays the invoice.", _PAYMENT),
+        # A read-only query tool takes SQL honestly.
+        (
+            "execute_query",
+            "This tool is read-only: it runs SELECT statements only.",
+            {"type": "object", "properties": {"sql": {"type": "string"}}},
+        ),
         # A broad verb in the name does not belie the claim.
         ("manage_flows", "Flow analysis. Read-only - edit flows in the designer UI.", _LOOKUP),
     ],
