@@ -15,6 +15,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trustsvc.store.db import Base, JsonColumn
+from trustsvc.store.sealed import SealedString
 
 
 class SubscriptionRow(Base):
@@ -37,7 +38,8 @@ class SubscriptionRow(Base):
     format: Mapped[str] = mapped_column(String(16))
     webhook_url: Mapped[str | None] = mapped_column(String(2048))
     email_to: Mapped[list[str]] = mapped_column(JsonColumn)
-    secret: Mapped[str] = mapped_column(String(128))
+    # Sealed at rest like webhook secrets (issue 16): the digest deliverer signs with it.
+    secret: Mapped[str] = mapped_column(SealedString(128))
     send_empty: Mapped[bool]
     active: Mapped[bool]
     created_at: Mapped[datetime]
