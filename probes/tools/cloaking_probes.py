@@ -83,8 +83,9 @@ def _summary(client: str, diff: dict[str, list[object]]) -> str:
     return f"{client}: {shown or 'the same names, other copies of them'}"
 
 
-def _compared(listings: Sequence[ClientListing]) -> list[ClientListing]:
-    return [x for x in listings if x.definitions is not None and not x.truncated]
+def _comparable(listing: ClientListing) -> tuple[ToolDefinition, ...] | None:
+    """A disguised listing's definitions, or None when it failed or was cut at the limit."""
+    return None if listing.truncated else listing.definitions
 
 
 def tools_differ_by_client(observation: ToolsObservation) -> list[Finding]:
@@ -96,13 +97,17 @@ def tools_differ_by_client(observation: ToolsObservation) -> list[Finding]:
     used = ", ".join(
         [observation.client or "trustsvc-probe", *(x.client for x in observation.client_listings)]
     )
+    compared = [
+        (x.client, definitions)
+        for x in observation.client_listings
+        if (definitions := _comparable(x)) is not None
+    ]
     skipped = "; ".join(
         f"{x.client}: {x.error or 'listing truncated'}"
         for x in observation.client_listings
-        if x not in _compared(observation.client_listings)
+        if _comparable(x) is None
     )
     evidence: dict[str, str | int | float | bool | None] = {CLIENTS: used, NOT_COMPARED: skipped}
-    compared = _compared(observation.client_listings)
     if observation.truncated or not compared:
         why = (
             "the honest listing was cut at the paging limit"
@@ -117,10 +122,9 @@ def tools_differ_by_client(observation: ToolsObservation) -> list[Finding]:
             )
         ]
     diffs = {
-        x.client: diff
-        for x in compared
-        if x.definitions is not None
-        and (diff := _difference(observation.definitions, x.definitions)) is not None
+        client: diff
+        for client, definitions in compared
+        if (diff := _difference(observation.definitions, definitions)) is not None
     }
     if diffs:
         evidence |= {
