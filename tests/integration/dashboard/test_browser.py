@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import urllib.request
 from collections.abc import Iterator
@@ -168,6 +169,16 @@ def sign_in(watched: Watched, served: Served, token: str) -> Page:
     return page
 
 
+def follow(page: Page, selector: str, url_part: str) -> None:
+    """Click a link or button that loads a new page, and wait until it has loaded.
+
+    Reading the table right after the click races the navigation: the new URL can be
+    committed before its rows are parsed, and the locator does not wait for rows.
+    """
+    page.click(selector)
+    page.wait_for_url(re.compile(re.escape(url_part)), wait_until="load")
+
+
 def column(page: Page, index: int) -> list[str]:
     return page.locator(f"#endpoints tbody tr td:nth-child({index})").all_inner_texts()
 
@@ -195,26 +206,28 @@ def test_the_overview_sorts_filters_and_pages(watched: Watched, served: Served) 
     first = column(page, 1)
     assert len(first) == 50
     assert first == sorted(first)
-    page.click("a.sort[data-sort=score]")
+    follow(page, "a.sort[data-sort=score]", "order=asc")
     expect(page).to_have_url(f"{served.url}/ui/?sort=score&order=asc")
-    page.click("a.sort[data-sort=score]")
+    follow(page, "a.sort[data-sort=score]", "order=desc")
     expect(page).to_have_url(f"{served.url}/ui/?sort=score&order=desc")
     scores = [int(s) for s in column(page, 3) if s.isdigit()]
     assert scores == sorted(scores, reverse=True)
     assert scores[0] == 93
     page.select_option("#f-verdict", "block")
-    page.click("#f-apply")
+    follow(page, "#f-apply", "verdict=block")
     assert set(column(page, 4)) == {"block"}
     page.goto(f"{served.url}/ui/")
     page.fill("#f-q", "mcp01")
-    page.click("#f-apply")
+    follow(page, "#f-apply", "q=mcp01")
     assert column(page, 1) == [f"https://mcp{i:03d}.fleet.test/mcp" for i in range(10, 20)]
     page.goto(f"{served.url}/ui/")
-    page.click("#next-page")
+    follow(page, "#next-page", "cursor=")
     second = column(page, 1)
     assert len(second) == 50
     assert second[0] > first[-1]
+    cursor = page.url
     page.click("#next-page")
+    page.wait_for_url(lambda url: url != cursor, wait_until="load")
     third = column(page, 1)
     assert len(first) + len(second) + len(third) == 122
     assert not page.locator("#next-page").count()
@@ -224,7 +237,7 @@ def test_the_overview_sorts_filters_and_pages(watched: Watched, served: Served) 
 def test_hostile_text_shows_as_text_and_runs_nothing(watched: Watched, served: Served) -> None:
     page = sign_in(watched, served, served.viewer)
     page.fill("#f-q", "x.fleet.test")
-    page.click("#f-apply")
+    follow(page, "#f-apply", "q=x.fleet.test")
     cell = page.locator("#endpoints tbody td.url").first
     expect(cell).to_contain_text("<img src=x onerror=alert(9)>")
     expect(cell).to_contain_text("\\u202e")
