@@ -116,7 +116,9 @@ async def open_services(
     # Lookups have a small pool of their own: a burst of scans holding every connection of
     # the main pool would otherwise queue the pre-connect check behind them for seconds.
     lookup_engine = make_engine(settings.database_url, pool_size=LOOKUP_POOL_SIZE)
-    lookup = LookupService(lookup_engine, poll_s=settings.lookup_poll_s)
+    lookup = LookupService(
+        lookup_engine, poll_s=settings.lookup_poll_s, hysteresis=settings.score_drop
+    )
     light_sessions = make_sessionmaker(lookup_engine)
 
     async def verdict_of(url: str) -> str | None:

@@ -38,6 +38,14 @@ class LookupResult(msgspec.Struct, kw_only=True):
     policy_version: str
     assessed_at: datetime
     age_s: int
+    display_score: int
+    """The score to show people: `score` with display hysteresis. It moves when the score
+    moves TRUSTSVC_SCORE_DROP_POINTS, crosses a grade floor by TRUSTSVC_SCORE_DROP_MARGIN
+    points, or a gate changes the grade, so a score hovering at a floor does not flap.
+    Gate on `verdict`, which is never damped."""
+    display_grade: str
+    """The grade to show people, with the same hysteresis as `display_score`; equal to
+    `grade` whenever the verdict is block or the scan was not graded."""
     # "could not assess: <why>" when nothing about the endpoint was measured (the
     # evidence.none gate): the grade is "?" and no threshold should pass it.
     could_not_assess: str | None = None

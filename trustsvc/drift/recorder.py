@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from trustsvc.config.drift import ScoreDropSettings
 from trustsvc.drift.diff import diff_snapshots
@@ -149,7 +149,7 @@ async def record_score_drop(
 
 
 async def score_history(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     endpoint_id: str,
     *,
     policy_version: str,

@@ -18,7 +18,7 @@ those. The event is derived from the score, so the stability dimension does not 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from probes.model import Severity
 from trustsvc.config.drift import ScoreDropSettings
@@ -111,6 +111,23 @@ def settle(points: Sequence[ScorePoint], rule: ScoreDropSettings, floors: Floors
             state = Settled(level=point, previous=state.level, moved_at=point.scan_id, fell=way < 0)
             run, heading = [], 0
     return state
+
+
+def displayed(points: Sequence[ScorePoint], rule: ScoreDropSettings, floors: Floors) -> ScorePoint:
+    """The score and grade to show for the newest of `points` (oldest first): display hysteresis.
+
+    A lookup or a dashboard that shows each scan's grade as it comes makes a score hovering
+    at 69-71 flap between B and C. The shown level moves at once (no `sustain`: a display
+    must not lag a real change) but only when `direction` says the move is real: the score
+    moved `points`, crossed a grade floor by `margin`, or a gate changed the grade. The
+    newest scan's own figures win outright when it was blocked or not graded, so hysteresis
+    never shows a block or an unmeasured scan as anything milder.
+    """
+    newest = points[-1]
+    if newest.verdict == "block" or newest.grade not in LADDER:
+        return newest
+    state = settle(points, replace(rule, sustain=1), floors)
+    return newest if state is None else state.level
 
 
 def score_drop(

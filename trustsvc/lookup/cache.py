@@ -12,6 +12,11 @@ one query per poll however many endpoints are cached, and a scan stored by any p
 shows within `poll_s` (a scan completed in this process shows at once). Misses are cached
 the same way, so a flood of lookups for unknown URLs cannot hammer the database.
 
+Each record also carries the score and grade to *show* (`display_score`, `display_grade`):
+the display hysteresis of `drift.score_drop.displayed`, folded from the endpoint's recent
+scores when the entry is read from the database, so a score hovering at a grade floor does
+not flap in lookups. The verdict is never damped.
+
 When a poll fails (the database is away) the cache keeps what it holds and says so:
 `stale_s` is how long since the last poll that succeeded, which the lookup route returns as
 `stale: true` and an `Age` header. An agent is better served by the last verdict, marked,
@@ -34,10 +39,13 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from probes.target import parse_submitted_url
+from trustsvc.config.drift import ScoreDropSettings
+from trustsvc.drift.recorder import score_history
+from trustsvc.drift.score_drop import Floors, ScorePoint, displayed
 from trustsvc.observers import ScanObserver
-from trustsvc.reports.findings import could_not_assess
 from trustsvc.reports.schema import ScanReport
 from trustsvc.scoring.evidence import NO_EVIDENCE_GATE
+from trustsvc.scoring.policy import POLICY
 from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.store.repositories import SCAN_COMPLETED
 
@@ -72,6 +80,8 @@ class LookupRecord:
     confidence: float
     policy_version: str
     assessed_at: datetime
+    display_score: int
+    display_grade: str
     could_not_assess: str | None = None
 
 
@@ -108,11 +118,19 @@ class LookupService(ScanObserver):
     """Latest results by canonical URL, with a bounded cache kept fresh by tailing scores."""
 
     def __init__(
-        self, engine: AsyncEngine, *, poll_s: float = 1.0, max_entries: int = 100_000
+        self,
+        engine: AsyncEngine,
+        *,
+        poll_s: float = 1.0,
+        max_entries: int = 100_000,
+        hysteresis: ScoreDropSettings | None = None,
+        floors: Floors = POLICY.grade_floors,
     ) -> None:
         self.engine = engine
         self.poll_s = poll_s
         self.max_entries = max_entries
+        self.hysteresis = hysteresis or ScoreDropSettings()
+        self.floors = floors
         self._cache: OrderedDict[str, LookupRecord | None] = OrderedDict()
         self._seen_score_id = 0
         self._gaps: set[int] = set()
@@ -162,24 +180,12 @@ class LookupService(ScanObserver):
         return record
 
     def result_stored(self, report: ScanReport) -> None:
-        """Make a just-stored report what lookup serves, without waiting for the next poll."""
-        if report.scan_id is None or report.endpoint_id is None:
-            return
-        self._remember(
-            report.url,
-            LookupRecord(
-                url=report.url,
-                endpoint_id=report.endpoint_id,
-                scan_id=report.scan_id,
-                score=report.score,
-                grade=report.grade,
-                verdict=report.verdict,
-                confidence=report.confidence,
-                policy_version=report.policy_version,
-                assessed_at=report.assessed_at,
-                could_not_assess=could_not_assess(report),
-            ),
-        )
+        """Forget what lookup held for a just-stored report's URL, without waiting for a poll.
+
+        The next lookup reads the new scan from the database, with its display level folded
+        from the endpoint's history (which the report alone does not carry).
+        """
+        self._cache.pop(report.url, None)
 
     async def poll_once(self) -> int:
         """Drop entries of URLs scored since the last poll; returns how many scores it read."""
@@ -227,8 +233,17 @@ class LookupService(ScanObserver):
     async def _query(self, url: str) -> LookupRecord | None:
         async with self.engine.connect() as connection:
             row = (await connection.execute(_LATEST.where(EndpointRow.url == url))).first()
-        if row is None or row[8] is None:
-            return None
+            if row is None or row[8] is None:
+                return None
+            history = await score_history(
+                connection, row[1], policy_version=row[7], limit=self.hysteresis.history
+            )
+        newest = ScorePoint(scan_id=row[2], score=row[3], grade=row[4], verdict=row[5])
+        shown = displayed(
+            [*(p for p in history if p.scan_id != newest.scan_id), newest],
+            self.hysteresis,
+            self.floors,
+        )
         return LookupRecord(
             url=row[0],
             endpoint_id=row[1],
@@ -239,6 +254,8 @@ class LookupService(ScanObserver):
             confidence=row[6],
             policy_version=row[7],
             assessed_at=row[8],
+            display_score=shown.score,
+            display_grade=shown.grade,
             could_not_assess=_headline(row[9]),
         )
 

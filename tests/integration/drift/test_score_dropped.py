@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from probes.target import parse_endpoint_url
 from trustsvc.config.drift import ScoreDropSettings
 from trustsvc.drift.recorder import drift_standing, record_score_drop, score_history
+from trustsvc.lookup.cache import LookupService
 from trustsvc.scoring.policy import POLICY
 from trustsvc.scoring.types import TrustScore, Verdict
 from trustsvc.store.db import make_engine, make_sessionmaker
@@ -113,3 +114,24 @@ async def test_history_reads_the_latest_revision_and_one_policy(
     # the re-scored scan stands at A, so one more D scan is not yet a sustained fall
     _, kinds = await scan(sessions, T0 + timedelta(hours=3), trust(50, "D", Verdict.WARN))
     assert kinds == []
+
+
+async def test_lookups_show_a_hovering_score_at_one_grade_and_never_damp_a_block(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The lookup's display level, folded from the stored scores, with a live cache."""
+    engine = sessions.kw["bind"]
+    lookup = LookupService(engine, poll_s=1.0, hysteresis=RULE)
+    await lookup.start(poll_in_background=False)
+    url = "https://mcp.example.com/mcp"
+    seen = []
+    steps = [(72, "B", Verdict.ALLOW), (69, "C", Verdict.WARN), (71, "B", Verdict.ALLOW)]
+    steps += [(66, "C", Verdict.WARN), (66, "F", Verdict.BLOCK), (80, "B", Verdict.ALLOW)]
+    for index, (value, grade, verdict) in enumerate(steps):
+        await scan(sessions, T0 + timedelta(hours=index), trust(value, grade, verdict))
+        await lookup.poll_once()
+        record = await lookup.latest(url)
+        assert record is not None
+        assert (record.score, record.grade, record.verdict) == (value, grade, verdict.value)
+        seen.append((record.display_score, record.display_grade))
+    assert seen == [(72, "B"), (72, "B"), (72, "B"), (66, "C"), (66, "F"), (80, "B")]

@@ -16,6 +16,7 @@ from trustsvc.drift.score_drop import (
     LADDER,
     SCORE_DROPPED,
     ScorePoint,
+    displayed,
     score_drop,
     settle,
 )
@@ -150,3 +151,49 @@ def test_a_drop_is_never_reported_on_consecutive_scans(scores: list[int]) -> Non
         assert isinstance(before["grade"], str)
         lower = LADDER.index(after.grade) > LADDER.index(before["grade"])
         assert lower or after.score <= before["score"] - RULE.points
+
+
+def shown(*scores: int | tuple[int, str], verdict: str = "allow") -> list[tuple[int, str]]:
+    """What a lookup shows after each scan of the history."""
+    history = points(*scores, verdict=verdict)
+    return [
+        (level.score, level.grade)
+        for level in (displayed(history[: i + 1], RULE, FLOORS) for i in range(len(history)))
+    ]
+
+
+def test_a_score_hovering_at_a_floor_shows_one_grade() -> None:
+    # B's floor is 70: 69, 71, 68 and 72 are all within the 3-point margin of it.
+    assert shown(72, 69, 71, 68, 72) == [(72, "B")] * 5
+
+
+def test_the_display_moves_at_once_when_the_score_clears_the_margin() -> None:
+    assert shown(72, 69, 67) == [(72, "B"), (72, "B"), (67, "C")]
+    # Rising back: 71 is within the margin above B's floor, 73 clears it.
+    assert shown(72, 67, 71, 73) == [(72, "B"), (67, "C"), (67, "C"), (73, "B")]
+
+
+def test_a_move_of_the_configured_points_inside_a_grade_shows() -> None:
+    assert shown(84, 79, 74) == [(84, "B"), (84, "B"), (74, "B")]
+
+
+def test_a_gate_that_changes_the_grade_shows_at_once() -> None:
+    assert shown(80, (80, "C")) == [(80, "B"), (80, "C")]
+
+
+def test_a_block_or_an_ungraded_scan_is_never_shown_milder() -> None:
+    # F is a block here; with no margin to cross it still shows at once, at any score.
+    assert shown(72, (69, "F")) == [(72, "B"), (69, "F")]
+    history = [*points(72), ScorePoint(scan_id="s1", score=71, grade="B", verdict="block")]
+    assert displayed(history, RULE, FLOORS) == history[-1]
+    unmeasured = [*points(72), ScorePoint(scan_id="s1", score=50, grade="?", verdict="warn")]
+    assert displayed(unmeasured, RULE, FLOORS) == unmeasured[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=40, max_value=100), min_size=1, max_size=12))
+def test_the_shown_score_is_always_near_the_newest(scores: list[int]) -> None:
+    """Hysteresis bounds the lag: the shown score is within `points` of the newest one."""
+    history = points(*scores)
+    level = displayed(history, RULE, FLOORS)
+    assert abs(level.score - scores[-1]) < RULE.points

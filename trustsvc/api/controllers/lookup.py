@@ -60,6 +60,8 @@ class LookupController(Controller):
             policy_version=latest.policy_version,
             assessed_at=latest.assessed_at,
             age_s=max(0, int(age.total_seconds())),
+            display_score=latest.display_score,
+            display_grade=latest.display_grade,
             could_not_assess=latest.could_not_assess,
             stale=stale_s is not None,
         )
