@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from probes.context import ProbeContext
-from tests.integration.mcp.support import make_context
+from tests.integration.mcp.support import ROOMY_LIMITS, make_context
 from tests.servers.hostile import HostileServer
 
 NODE_DIR = Path(__file__).resolve().parents[2] / "node"
@@ -24,6 +24,14 @@ EVERYTHING_BIN = NODE_DIR / "node_modules" / ".bin" / "mcp-server-everything"
 def ctx() -> Iterator[ProbeContext]:
     """A loopback-only context with small limits."""
     context = make_context()
+    yield context
+    context.executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def sdk_ctx() -> Iterator[ProbeContext]:
+    """A loopback-only context for real servers, with timeouts no loaded machine reaches."""
+    context = make_context(limits=ROOMY_LIMITS)
     yield context
     context.executor.shutdown(wait=True)
 

@@ -45,11 +45,11 @@ async def judged(
 
 
 async def test_a_server_that_poisons_tools_for_one_client_name_is_caught(
-    ctx: ProbeContext,
+    sdk_ctx: ProbeContext,
 ) -> None:
     configure = cloak(POISONED, client_names=frozenset({"cursor-vscode"}))
     with mcp_server(configure=configure) as server:
-        finding = await judged(server.url, ctx)
+        finding = await judged(server.url, sdk_ctx)
     assert finding.outcome is Outcome.TRUE
     assert finding.evidence[DIFFERING_CLIENTS] == "cursor-vscode/1.0.0"
     assert finding.evidence[CLIENTS] == ("trustsvc-probe/0.1, claude-ai/0.1.0, cursor-vscode/1.0.0")
@@ -57,26 +57,28 @@ async def test_a_server_that_poisons_tools_for_one_client_name_is_caught(
     assert finding.severity.value == "critical"
 
 
-async def test_a_server_that_keys_on_the_user_agent_is_caught(ctx: ProbeContext) -> None:
+async def test_a_server_that_keys_on_the_user_agent_is_caught(sdk_ctx: ProbeContext) -> None:
     configure = cloak(POISONED, user_agents=frozenset({"Claude-User"}))
     with mcp_server(configure=configure, mode="json") as server:
-        finding = await judged(server.url, ctx)
+        finding = await judged(server.url, sdk_ctx)
     assert finding.outcome is Outcome.TRUE
     assert finding.evidence[DIFFERING_CLIENTS] == "claude-ai/0.1.0"
 
 
-async def test_the_same_tools_in_another_order_are_not_cloaking(ctx: ProbeContext) -> None:
+async def test_the_same_tools_in_another_order_are_not_cloaking(sdk_ctx: ProbeContext) -> None:
     configure = cloak(client_names=frozenset({"claude-ai", "cursor-vscode"}), reverse=True)
     with mcp_server(configure=configure) as server:
-        finding = await judged(server.url, ctx)
+        finding = await judged(server.url, sdk_ctx)
     assert finding.outcome is Outcome.FALSE
     assert finding.evidence[NOT_COMPARED] == ""
 
 
-async def test_each_disguise_is_one_handshake_with_its_own_user_agent(ctx: ProbeContext) -> None:
+async def test_each_disguise_is_one_handshake_with_its_own_user_agent(
+    sdk_ctx: ProbeContext,
+) -> None:
     log = RequestLog()
     with mcp_server(wrap=log.wrap) as server:
-        finding = await judged(server.url, ctx)
+        finding = await judged(server.url, sdk_ctx)
     assert finding.outcome is Outcome.FALSE
     initializes = [r for r in log.requests if r.rpc_method == "initialize"]
     assert Counter(r.client_name for r in initializes) == Counter(
@@ -88,8 +90,8 @@ async def test_each_disguise_is_one_handshake_with_its_own_user_agent(ctx: Probe
     assert agents["trustsvc-probe"].startswith("trustsvc")
 
 
-async def test_without_disguises_nothing_is_compared(ctx: ProbeContext) -> None:
+async def test_without_disguises_nothing_is_compared(sdk_ctx: ProbeContext) -> None:
     with mcp_server() as server:
-        finding = await judged(server.url, ctx, disguises=())
+        finding = await judged(server.url, sdk_ctx, disguises=())
     assert finding.outcome is Outcome.NOT_APPLICABLE
     assert finding.evidence[CLIENTS] == "trustsvc-probe/0.1"

@@ -30,7 +30,7 @@ from probes.runner import RunResult, run_families
 from probes.target import Target, parse_endpoint_url
 from probes.tools.family import TOOLS_FAMILY
 from probes.tools.observation import ToolsObservation
-from tests.integration.mcp.support import make_context, observe
+from tests.integration.mcp.support import ROOMY_LIMITS, make_context, observe
 from tests.servers.mcp import GOOD_TOKEN, McpTestServer, mcp_server
 from tests.servers.request_log import RequestLog, SeenRequest
 
@@ -136,7 +136,7 @@ async def test_an_open_endpoint_sees_one_handshake_and_the_auth_extras_only(
     lab: tuple[McpTestServer, RequestLog],
 ) -> None:
     server, log = lab
-    ctx = make_context()
+    ctx = make_context(limits=ROOMY_LIMITS)
     advisories = Advisories()
     await observe(ctx, server.url)  # what one client's handshake and listing send
     alone = log.counts(role)
@@ -161,7 +161,7 @@ async def test_an_open_endpoint_sees_one_handshake_and_the_auth_extras_only(
 
 async def test_a_token_endpoint_shares_the_credentialed_handshake() -> None:
     log = RequestLog()
-    ctx = make_context(headers=TOKEN)
+    ctx = make_context(limits=ROOMY_LIMITS, headers=TOKEN)
     advisories = Advisories()
     with logged_server(log, auth=True) as server:
         await observe(ctx, server.url)
@@ -188,7 +188,7 @@ async def test_a_failed_handshake_is_tried_once_and_each_family_classifies_it(
 ) -> None:
     server, log = lab
     log.reset(answer={"initialize": 500})
-    ctx = make_context()
+    ctx = make_context(limits=ROOMY_LIMITS)
     advisories = Advisories()
     result = await scan(server.url, ctx, advisories)
     # One shared attempt, and auth's one bare initialize to tell a refusal from "not MCP".
@@ -209,7 +209,7 @@ async def test_a_failed_handshake_is_tried_once_and_each_family_classifies_it(
 
 async def test_a_listing_that_stalls_still_lets_the_advisories_read_server_info() -> None:
     log = RequestLog(hold="tools/list")
-    ctx = make_context()
+    ctx = make_context(limits=ROOMY_LIMITS)
     advisories = Advisories()
     with logged_server(log) as server:
         result = await scan(server.url, ctx, advisories)
@@ -228,7 +228,7 @@ async def test_a_listing_that_stalls_still_lets_the_advisories_read_server_info(
 
 async def test_a_waiter_giving_up_leaves_the_handshake_to_the_others() -> None:
     log = RequestLog(hold="tools/list")
-    ctx = make_context()
+    ctx = make_context(limits=ROOMY_LIMITS)
     with logged_server(log) as server:
         async with SharedMcp(target_for(server.url), ctx) as mcp:
             impatient = asyncio.create_task(mcp.observe())
@@ -248,7 +248,7 @@ async def test_another_client_identity_is_one_more_handshake(
     lab: tuple[McpTestServer, RequestLog],
 ) -> None:
     server, log = lab
-    ctx = make_context()
+    ctx = make_context(limits=ROOMY_LIMITS)
     other = ClientInfo("cursor", "1.0")
     async with SharedMcp(target_for(server.url), ctx) as mcp:
         first, again, as_other = await asyncio.gather(
