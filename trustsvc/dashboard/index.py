@@ -4,10 +4,10 @@ The overview's counts by verdict and grade, the last day's blocked or newly warn
 endpoints and the week's biggest falls each need every endpoint's latest result; as SQL
 aggregates over the latest scan of 10,000 endpoints they cost over a second on SQLite
 (bench/dashboard.py). So, as the lookup cache does, the index reads the scores table once
-(one row per score: its endpoint, scan time and figures) and afterwards only the rows with
-an id above the highest it has seen, at most once per `poll_s`. The figures are then a pass
-over a dict in memory. Ids can commit out of order on PostgreSQL, so each poll re-reads an
-overlap of ids below the highest seen and skips the ones already applied.
+(one row per score: its endpoint, scan time and figures) and afterwards only the rows its
+`ScoreTail` has not seen (ids above the highest, and the gaps below it that a late commit
+may still fill), at most once per `poll_s`; an idle poll reads no rows. The figures are
+then a pass over a dict in memory.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from trustsvc.drift.models import DriftEventRow
 from trustsvc.scoring.types import Verdict
 from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.store.repositories import SCAN_COMPLETED
+from trustsvc.store.score_tail import ScoreTail
 
-ID_OVERLAP = 1000
 BATCH = 20_000
 FIGURES_S = 60.0
 """How long the in-memory figures are reused while no score arrives (the 24 h and 7 day
@@ -101,8 +101,7 @@ class FleetIndex:
         self._clock = clock
         self._poll_s = poll_s
         self._entries: dict[str, Entry] = {}
-        self._seen = 0
-        self._applied: set[int] = set()
+        self._tail = ScoreTail()
         self._polled_at = float("-inf")
         self._lock = asyncio.Lock()
         self._changes = 0
@@ -120,26 +119,21 @@ class FleetIndex:
 
     async def _read_batch(self, session: AsyncSession) -> int:
         """Apply the next batch of scores; returns how many ids it looked at."""
-        since = max(0, self._seen - ID_OVERLAP)
-        # Ids first (the primary key alone): an idle poll re-reads only the overlap's ids,
-        # and the rows are fetched for the ids not applied yet.
-        ids = (await session.scalars(_IDS.where(ScoreRow.id > since))).all()
-        fresh = [i for i in ids if i not in self._applied]
-        if fresh:
-            window = ScoreRow.id.between(min(fresh), max(fresh))
-            self._apply_rows((await session.execute(_SCORES.where(window))).all())
-        floor = self._seen - ID_OVERLAP
-        self._applied = {i for i in self._applied if i > floor}
+        # Ids first (the primary key alone), then the rows up to the batch's last id.
+        wanted = self._tail.wanted()
+        ids = (await session.scalars(_IDS.where(wanted))).all()
+        if ids:
+            rows = (await session.execute(_SCORES.where(wanted, ScoreRow.id <= ids[-1]))).all()
+            self._apply_rows(rows)
+        self._tail.consumed(ids)
         return len(ids)  # a full batch: more may follow, read on from the new highest id
 
     def _apply_rows(self, rows: Sequence[Any]) -> None:
         horizon = self._clock() - WEEK - RECENT
         for score_id, endpoint_id, url, scan_id, at, score, grade, verdict, confidence in rows:
-            if score_id in self._applied or at is None:
+            if at is None:
                 continue
-            self._applied.add(score_id)
             self._changes += 1
-            self._seen = max(self._seen, score_id)
             entry = Entry(url, scan_id, score_id, at, score, grade, verdict, confidence)
             self._apply(endpoint_id, entry)
             week = self._entries[endpoint_id].week

@@ -4,10 +4,9 @@ Agents call lookup before every connection, so it must cost about as much as a t
 route; a database round trip costs ~15x that here (bench/lookup). Results are cached per
 canonical URL, and freshness comes from tailing the append-only `scores` table instead of
 per-entry expiry: once per `poll_s` one indexed query lists the URLs scored since the last
-poll, and their entries are dropped. The query asks only for ids above the highest seen and
-for the gaps below it (ids not yet seen, which a slower transaction may still commit), so a
-quiet poll reads no rows: re-reading a window of recent scores every second cost ~6 ms of
-CPU on the API's loop, a stall that lands straight in the lookups' p99. Refresh cost is then
+poll, and their entries are dropped. The query asks only for the ids a `ScoreTail` has not
+seen (above the highest, and the gaps below it that a slower transaction may still
+commit), so a quiet poll reads no rows. Refresh cost is then
 one query per poll however many endpoints are cached, and a scan stored by any process
 shows within `poll_s` (a scan completed in this process shows at once). Misses are cached
 the same way, so a flood of lookups for unknown URLs cannot hammer the database.
@@ -35,7 +34,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from probes.target import parse_submitted_url
@@ -48,13 +47,10 @@ from trustsvc.scoring.evidence import NO_EVIDENCE_GATE
 from trustsvc.scoring.policy import POLICY
 from trustsvc.store.models import EndpointRow, ScanRow, ScoreRow
 from trustsvc.store.repositories import SCAN_COMPLETED
+from trustsvc.store.score_tail import ScoreTail
 
 log = logging.getLogger(__name__)
 
-# Autoincrement ids can commit out of order on PostgreSQL (two scans finishing at once), so
-# ids missing below the highest seen are watched for this many ids (a rolled-back
-# transaction's id never appears and ages out of the window).
-ID_OVERLAP = 1000
 MAX_CHANGES_PER_POLL = 10_000
 
 
@@ -132,8 +128,7 @@ class LookupService(ScanObserver):
         self.hysteresis = hysteresis or ScoreDropSettings()
         self.floors = floors
         self._cache: OrderedDict[str, LookupRecord | None] = OrderedDict()
-        self._seen_score_id = 0
-        self._gaps: set[int] = set()
+        self._tail = ScoreTail()
         self._poller: asyncio.Task[None] | None = None
         self._stale_since: float | None = None  # set while polls fail: the last good one
         self._last_good = time.monotonic()
@@ -156,10 +151,9 @@ class LookupService(ScanObserver):
             return
         async with self.engine.connect() as connection:
             highest = (await connection.scalar(select(func.max(ScoreRow.id)))) or 0
-            window = select(ScoreRow.id).where(ScoreRow.id > highest - ID_OVERLAP)
-            present = set((await connection.scalars(window)).all())
-        self._seen_score_id = highest
-        self._gaps = set(range(max(1, highest - ID_OVERLAP + 1), highest + 1)) - present
+            window = select(ScoreRow.id).where(ScoreRow.id > highest - self._tail.overlap)
+            present = (await connection.scalars(window)).all()
+        self._tail.begin_at(highest, present)
         if poll_in_background:
             self._poller = asyncio.create_task(self._poll_forever(), name="lookup-cache-poller")
 
@@ -189,23 +183,11 @@ class LookupService(ScanObserver):
 
     async def poll_once(self) -> int:
         """Drop entries of URLs scored since the last poll; returns how many scores it read."""
-        floor = self._seen_score_id - ID_OVERLAP
-        self._gaps = {i for i in self._gaps if i > floor}
-        wanted: ColumnElement[bool] = ScoreRow.id > self._seen_score_id
-        if self._gaps:
-            wanted = or_(wanted, ScoreRow.id.in_(sorted(self._gaps)))
         async with self.engine.connect() as connection:
-            rows = (await connection.execute(_SCORED_SINCE.where(wanted))).all()
-        read = set()
-        for score_id, url in rows:
+            rows = (await connection.execute(_SCORED_SINCE.where(self._tail.wanted()))).all()
+        for _, url in rows:
             self._cache.pop(url, None)
-            read.add(score_id)
-        self._gaps -= read
-        highest = max(read, default=0)
-        if highest > self._seen_score_id:
-            start = max(self._seen_score_id + 1, highest - ID_OVERLAP + 1)
-            self._gaps |= set(range(start, highest)) - read
-            self._seen_score_id = highest
+        self._tail.consumed(score_id for score_id, _ in rows)
         if self._stale_since is not None:
             log.warning("lookup cache poll works again; entries are fresh")
         self._stale_since = None

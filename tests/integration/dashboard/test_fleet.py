@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 
 from tests.integration.dashboard.seed import Stored, store
 from trustsvc.api.app import create_app
@@ -20,6 +21,7 @@ from trustsvc.dashboard.memory_table import MemoryTable
 from trustsvc.dashboard.table import NEVER, Sort, TableQuery, table_page
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import upgrade
+from trustsvc.store.models import ScoreRow
 
 Client = AsyncTestClient[Litestar]
 GRADES = [(93, "A", "allow"), (80, "B", "allow"), (62, "C", "warn"), (15, "F", "block")]
@@ -210,3 +212,31 @@ async def test_the_index_follows_scores_stored_after_it_loaded(tmp_path: Path) -
     assert any(
         r.url == "https://late.fleet.test/mcp" and r.previous == "allow" for r in after.recent
     )
+
+
+async def test_the_index_sees_a_score_that_commits_out_of_id_order(tmp_path: Path) -> None:
+    """A lower score id committed after the index read past it (PostgreSQL can do this)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'late.db'}"
+    engine = make_engine(url)
+    await upgrade(engine)
+    await store(
+        url, [Stored(url=f"https://o{i}.fleet.test/mcp", scores=[GRADES[3]]) for i in range(3)]
+    )
+    sessions = make_sessionmaker(engine)
+    index = FleetIndex(sessions, lambda: datetime.now(UTC), poll_s=0)
+    try:
+        async with sessions.begin() as session:
+            lowest = await session.scalar(select(ScoreRow).order_by(ScoreRow.id).limit(1))
+            assert lowest is not None
+            kept = {c.key: getattr(lowest, c.key) for c in ScoreRow.__table__.columns}
+            await session.delete(lowest)
+        async with sessions() as session:
+            before = await index.overview(session)
+        async with sessions.begin() as session:
+            session.add(ScoreRow(**kept))
+        async with sessions() as session:
+            after = await index.overview(session)
+    finally:
+        await engine.dispose()
+    assert before.by_verdict["block"] == 2
+    assert after.by_verdict["block"] == 3
