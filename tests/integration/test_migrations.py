@@ -20,7 +20,7 @@ TABLES = {
     *("sync_runs", "sync_state", "scan_queue", "advisories", "advisory_packages"),
     *("scan_snapshots", "drift_baselines", "drift_events", "probe_schedule"),
     *("webhooks", "webhook_deliveries", "job_leases", "api_keys", "audit_log"),
-    *("report_subscriptions", "report_runs"),
+    *("report_subscriptions", "report_runs", "endpoint_tool_sets"),
 }
 
 
