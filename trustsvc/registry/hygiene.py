@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probes.model import Outcome
 from probes.publisher.hygiene import (
     CatalogueTwin,
     DomainFarm,
@@ -20,7 +21,7 @@ from probes.publisher.hygiene import (
     ToolSetFact,
     proof_domain,
 )
-from probes.publisher.registry_hygiene_probes import SERVES_HTML, SPEAKS_MCP
+from probes.publisher.registry_hygiene_probes import HYGIENE_FLAGS, SERVES_HTML, SPEAKS_MCP
 from probes.tools.hygiene_probes import LISTING_IS_INCOMPLETE
 from probes.tools.judging import MCP_GENERATION
 from trustsvc.drift.tool_sets import stored_tool_set
@@ -31,6 +32,8 @@ from trustsvc.store.repositories import SCAN_COMPLETED
 FARM_SAMPLE = 200  # remotes of one domain whose stored scans are read
 MAX_FARM_DOMAINS = 5  # proof domains of one endpoint's claimants looked at
 ANSWER_PROBES = (SERVES_HTML.id, LISTING_IS_INCOMPLETE.id)
+__all__ = ["HYGIENE_FLAGS", "hygiene_facts", "raised_flags", "speaks_mcp", "tool_set_fact"]
+FLAG_OF_PROBE = {probe_id: flag for flag, probe_id in HYGIENE_FLAGS.items()}
 
 
 async def hygiene_facts(
@@ -156,3 +159,20 @@ async def tool_set_fact(session: AsyncSession, url: str) -> ToolSetFact | None:
             for twin_url, host in stored.twins
         ),
     )
+
+
+async def raised_flags(session: AsyncSession, scan_ids: Sequence[str]) -> dict[str, list[str]]:
+    """Per scan id, the registry API flags (`HYGIENE_FLAGS`) its bad findings raise, sorted."""
+    found: dict[str, list[str]] = {scan_id: [] for scan_id in scan_ids}
+    if not scan_ids:
+        return found
+    rows = await session.execute(
+        select(FindingRow.scan_id, FindingRow.probe_id).where(
+            FindingRow.scan_id.in_(sorted(set(scan_ids))),
+            FindingRow.probe_id.in_(sorted(FLAG_OF_PROBE)),
+            FindingRow.outcome == Outcome.TRUE.value,
+        )
+    )
+    for scan_id, probe_id in rows:
+        found[scan_id].append(FLAG_OF_PROBE[probe_id])
+    return {scan_id: sorted(set(flags)) for scan_id, flags in found.items()}

@@ -9,6 +9,8 @@ grants the namespace (`com.acme.api` -> `acme.com`), indexed so that counting a 
 servers (namespace farms) is an index lookup; existing domain publishers are backfilled.
 `endpoint_tool_sets` keeps each endpoint's latest complete tool listing by set digest,
 indexed, so finding byte-identical catalogues elsewhere is one lookup; it fills as scans run.
+`ix_findings_scan_probe` reads one probe's finding of a scan (the hygiene flags, stored MCP
+answers) without reading every tool finding of a large listing.
 """
 
 from collections.abc import Sequence
@@ -54,6 +56,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("endpoint_tool_sets") as batch:
         batch.create_index("ix_endpoint_tool_sets_set_digest", ["set_digest"], unique=False)
+    with op.batch_alter_table("findings") as batch:
+        batch.create_index("ix_findings_scan_probe", ["scan_id", "probe_id"], unique=False)
 
 
 def _backfill_domains() -> None:
@@ -89,6 +93,8 @@ def _backfill_domains() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("findings") as batch:
+        batch.drop_index("ix_findings_scan_probe")
     with op.batch_alter_table("endpoint_tool_sets") as batch:
         batch.drop_index("ix_endpoint_tool_sets_set_digest")
     op.drop_table("endpoint_tool_sets")
