@@ -63,6 +63,31 @@ async def flagged(client: Client, flag: str) -> list[str]:
     return sorted(item["name"] for item in response.json()["items"])
 
 
+async def sync(database_url: str, upstream: FakeRegistry) -> None:
+    """Import the lab registry's entries, as the sync job does."""
+    engine = make_engine(database_url)
+    try:
+        async with UpstreamClient(UpstreamConfig(base_url=upstream.url)) as source:
+            run = await SyncJob(make_sessionmaker(engine)).run(source, upstream.url, full=True)
+    finally:
+        await engine.dispose()
+    assert run.status == "completed"
+
+
+async def check_flags(client: Client, farm: list[str]) -> None:
+    """Each flag keeps exactly the servers whose remote's latest assessment raised it."""
+    assert await flagged(client, "namespace_farm") == farm
+    assert await flagged(client, "serves_html") == farm
+    assert await flagged(client, "duplicate_catalogue") == [
+        "com.acme/weather",
+        "io.github.copycat/weather",
+    ]
+    assert await flagged(client, "repository_owner_changed") == ["io.github.copycat/weather"]
+    assert await flagged(client, "shared_endpoint") == []
+    doc = (await client.get("/v1/servers/com.acme/weather")).json()
+    assert doc["versions"][0]["remotes"][0]["flags"] == ["duplicate_catalogue"]
+
+
 def lab_mcp(lab_pki: LabPki, tools: tuple[dict[str, Any], ...]) -> LabTlsServer:
     leaf = lab_pki["valid"]
     return LabTlsServer(LabTlsConfig(chain=leaf.chain, key=leaf.key, mcp_tools=tools))
@@ -110,15 +135,7 @@ async def test_farms_duplicates_html_and_moved_repositories_are_found_and_filter
                     "io.github.alice/notes", "1.0.0", remotes=remote(c), repository=github("alice")
                 )
             )
-            engine = make_engine(database_url)
-            try:
-                async with UpstreamClient(UpstreamConfig(base_url=upstream.url)) as source:
-                    run = await SyncJob(make_sessionmaker(engine)).run(
-                        source, upstream.url, full=True
-                    )
-            finally:
-                await engine.dispose()
-            assert run.status == "completed"
+            await sync(database_url, upstream)
             assert (await flagged(client, "namespace_farm")) == []  # nothing assessed yet
 
             (first,) = await scan_all(client, farm["com.farmer/s0"])
@@ -128,7 +145,8 @@ async def test_farms_duplicates_html_and_moved_repositories_are_found_and_filter
             assert outcome(first, "publisher_namespace_farm") == "not_available"
             # Each of these sees s0 stored at least: every known remote speaks no MCP.
             rest = ("com.farmer/s1", "com.farmer/s2", "com.farmer.api/s3")
-            for name, found in zip(rest, await scan_all(client, *(farm[n] for n in rest))):
+            scanned = await scan_all(client, *(farm[n] for n in rest))
+            for name, found in zip(rest, scanned, strict=True):
                 assert outcome(found, "publisher_namespace_farm") == "true", name
             # The first scan of a, b and c stores each one's tool set: nothing to compare yet.
             again, *firsts = await scan_all(client, farm["com.farmer/s0"], a, b, c)
@@ -151,17 +169,6 @@ async def test_farms_duplicates_html_and_moved_repositories_are_found_and_filter
             assert outcome(own, "publisher_duplicate_catalogue") == "false"
             assert outcome(own, "publisher_github_repository_owner_changed") == "false"
 
-            assert await flagged(client, "namespace_farm") == sorted(farm)
-            assert await flagged(client, "serves_html") == sorted(farm)
-            assert await flagged(client, "duplicate_catalogue") == [
-                "com.acme/weather",
-                "io.github.copycat/weather",
-            ]
-            assert await flagged(client, "repository_owner_changed") == [
-                "io.github.copycat/weather"
-            ]
-            assert await flagged(client, "shared_endpoint") == []
-            doc = (await client.get("/v1/servers/com.acme/weather")).json()
-            assert doc["versions"][0]["remotes"][0]["flags"] == ["duplicate_catalogue"]
+            await check_flags(client, sorted(farm))
             bad = await client.get("/v1/servers", params={"flag": "spam"})
             assert bad.status_code == 400
