@@ -20,6 +20,7 @@ from probes.publisher.hygiene import RemoteAnswer
 from probes.target import Target
 
 MAX_PROBLEM_CHARS = 300
+MAX_CONTENT_TYPE_CHARS = 120
 _OPENING = ("server/discover", "initialize")
 _UNAUTHORIZED = 401
 _OK = 200
@@ -45,14 +46,14 @@ def _answer_of(observation: McpObservation) -> RemoteAnswer:
         return RemoteAnswer(
             speaks_mcp=None,
             status=refusal.status if refusal else None,
-            content_type=(refusal.content_type or None) if refusal else None,
+            content_type=_clipped(refusal.content_type) if refusal else None,
             problem="the endpoint asks for credentials",
         )
     opening = next((s for s in steps if s.method in _OPENING and s.status == _OK), None)
     return RemoteAnswer(
         speaks_mcp=True,
         status=opening.status if opening else None,
-        content_type=(opening.content_type or None) if opening else None,
+        content_type=_clipped(opening.content_type) if opening else None,
     )
 
 
@@ -74,10 +75,15 @@ async def _bare_initialize(
     return RemoteAnswer(
         speaks_mcp=False,
         status=step.status,
-        content_type=step.content_type or None,
+        content_type=_clipped(step.content_type),
         problem=_problem(failure),
     )
 
 
 def _problem(exc: ProbeError) -> str:
     return f"{exc.reason}: {exc.detail}"[:MAX_PROBLEM_CHARS]
+
+
+def _clipped(content_type: str) -> str | None:
+    """The media type as recorded, bounded (a header can be kilobytes long)."""
+    return content_type[:MAX_CONTENT_TYPE_CHARS] or None
