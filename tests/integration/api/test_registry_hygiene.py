@@ -138,27 +138,22 @@ async def test_farms_duplicates_html_and_moved_repositories_are_found_and_filter
             await sync(database_url, upstream)
             assert (await flagged(client, "namespace_farm")) == []  # nothing assessed yet
 
-            (first,) = await scan_all(client, farm["com.farmer/s0"])
+            # Round 1: nothing is stored yet, so neither a farm nor a copy can be told; the
+            # first scan of each stores its MCP answer and tool set.
+            first, *firsts = await scan_all(client, farm["com.farmer/s0"], a, b, c)
             assert outcome(first, "publisher_remote_serves_html") == "true"
             assert first["publisher_remote_serves_html"]["evidence"]["content_type"] == "text/html"
-            # No stored scan says yet what the domain's remotes speak.
             assert outcome(first, "publisher_namespace_farm") == "not_available"
-            # Each of these sees s0 stored at least: every known remote speaks no MCP.
-            rest = ("com.farmer/s1", "com.farmer/s2", "com.farmer.api/s3")
-            scanned = await scan_all(client, *(farm[n] for n in rest))
-            for name, found in zip(rest, scanned, strict=True):
-                assert outcome(found, "publisher_namespace_farm") == "true", name
-            # The first scan of a, b and c stores each one's tool set: nothing to compare yet.
-            again, *firsts = await scan_all(client, farm["com.farmer/s0"], a, b, c)
-            farm_finding = again["publisher_namespace_farm"]
-            assert farm_finding["outcome"] == "true"
-            assert farm_finding["evidence"]["domain"] == "farmer.com"
-            assert farm_finding["evidence"]["domain_servers"] == 4
-            assert farm_finding["evidence"]["remotes_not_speaking_mcp"] == 4
             for found in firsts:
                 assert outcome(found, "publisher_duplicate_catalogue") == "not_available"
 
-            weather, copied, own = await scan_all(client, a, b, c)
+            # Round 2: each farm page sees s0 stored at least (no MCP); a, b, c see their sets.
+            rest = ("com.farmer/s1", "com.farmer/s2", "com.farmer.api/s3")
+            *scanned, weather, copied, own = await scan_all(
+                client, *(farm[n] for n in rest), a, b, c
+            )
+            for name, found in zip(rest, scanned, strict=True):
+                assert outcome(found, "publisher_namespace_farm") == "true", name
             assert outcome(weather, "publisher_namespace_farm") == "false"  # acme.com: 1 server
             assert outcome(weather, "publisher_remote_serves_html") == "false"
             duplicate = weather["publisher_duplicate_catalogue"]
@@ -168,6 +163,14 @@ async def test_farms_duplicates_html_and_moved_repositories_are_found_and_filter
             assert outcome(copied, "publisher_github_repository_owner_changed") == "true"
             assert outcome(own, "publisher_duplicate_catalogue") == "false"
             assert outcome(own, "publisher_github_repository_owner_changed") == "false"
+
+            # Round 3: s0 again, now with every farm page's answer stored.
+            (again,) = await scan_all(client, farm["com.farmer/s0"])
+            farm_finding = again["publisher_namespace_farm"]
+            assert farm_finding["outcome"] == "true"
+            assert farm_finding["evidence"]["domain"] == "farmer.com"
+            assert farm_finding["evidence"]["domain_servers"] == 4
+            assert farm_finding["evidence"]["remotes_not_speaking_mcp"] == 4
 
             await check_flags(client, sorted(farm))
             bad = await client.get("/v1/servers", params={"flag": "spam"})
