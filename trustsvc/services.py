@@ -129,7 +129,9 @@ async def open_services(
         return probe_families(
             settings,
             resolver,
-            registry=registry_lookup(sessions, verdict_of),
+            registry=registry_lookup(
+                sessions, verdict_of, farm_threshold=settings.registry_farm_servers
+            ),
             advisories=advisory_lookup(sessions),
         )
 

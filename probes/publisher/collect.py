@@ -23,6 +23,7 @@ from probes.publisher.advisories import (
     PackageRef,
     check_packages,
 )
+from probes.publisher.answer import remote_answer
 from probes.publisher.context import RegistryContext
 from probes.publisher.observation import PublisherObservation
 from probes.publisher.proofs import check_namespace
@@ -57,6 +58,10 @@ class PublisherCollector:
             observation, server_info = await asyncio.gather(
                 self._registry(observation, http), _server_info(target, ctx, self.sources)
             )
+        if observation.context is not None:
+            # A finding on the listing: only a listed remote is asked what it speaks.
+            answer = await remote_answer(target, ctx)
+            observation = replace(observation, remote_answer=answer)
         return await self._advisories(observation, server_info)
 
     async def _registry(

@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from probes.publisher.hygiene import HygieneFacts
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VersionFact:
@@ -27,6 +29,8 @@ class VersionFact:
     is_latest: bool
     packages: tuple[tuple[str, str, str | None], ...] = ()
     """(ecosystem, identifier, version) of the npm and PyPI packages the entry names."""
+    repository_url: str | None = None
+    """The entry's `repository.url`, as declared."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,12 +60,14 @@ class RegistryContext:
         versions: every version of every server that lists the URL in any version.
         publishers: the namespaces of those servers.
         blocked_elsewhere: the same publishers' other endpoints whose latest verdict blocks.
+        hygiene: registry-wide facts (namespace farms, duplicate catalogues); None: not asked.
     """
 
     url: str
     versions: tuple[VersionFact, ...]
     publishers: tuple[PublisherFact, ...]
     blocked_elsewhere: tuple[str, ...] = ()
+    hygiene: HygieneFacts | None = None
 
     @property
     def claimants(self) -> tuple[str, ...]:

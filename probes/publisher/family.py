@@ -8,6 +8,7 @@ from probes.netpolicy import Resolver, system_resolver
 from probes.publisher.advisory_probes import ADVISORY_PROBES
 from probes.publisher.collect import PublisherCollector
 from probes.publisher.observation import PublisherObservation
+from probes.publisher.registry_hygiene_probes import REGISTRY_HYGIENE_PROBES
 from probes.publisher.registry_probes import PUBLISHER_PROBES
 from probes.publisher.sources import PublisherSources
 
@@ -17,7 +18,9 @@ def publisher_family(
 ) -> FamilySpec[PublisherObservation]:
     """The family reading `sources` (the registry, and proof lookups when configured)."""
     collector = PublisherCollector(sources or PublisherSources(), resolver=resolver)
-    return FamilySpec(Family.PUBLISHER, collector, (*PUBLISHER_PROBES, *ADVISORY_PROBES))
+    return FamilySpec(
+        Family.PUBLISHER, collector, (*PUBLISHER_PROBES, *ADVISORY_PROBES, *REGISTRY_HYGIENE_PROBES)
+    )
 
 
 PUBLISHER_FAMILY = publisher_family()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from probes.publisher.advisories import AdvisoryCheck
 from probes.publisher.context import RegistryContext
+from probes.publisher.hygiene import RemoteAnswer
 from probes.publisher.proofs import ProofCheck
 
 
@@ -23,3 +24,5 @@ class PublisherObservation:
     unavailable_reason: str | None = None
     advisories: tuple[AdvisoryCheck, ...] = ()
     advisories_reason: str | None = None
+    remote_answer: RemoteAnswer | None = None
+    """What the endpoint answered the scan's MCP handshake; None when not asked (not listed)."""

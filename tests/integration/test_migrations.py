@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
 from trustsvc.config.settings import Settings
@@ -20,7 +21,7 @@ TABLES = {
     *("sync_runs", "sync_state", "scan_queue", "advisories", "advisory_packages"),
     *("scan_snapshots", "drift_baselines", "drift_events", "probe_schedule"),
     *("webhooks", "webhook_deliveries", "job_leases", "api_keys", "audit_log"),
-    *("report_subscriptions", "report_runs"),
+    *("report_subscriptions", "report_runs", "endpoint_tool_sets"),
 }
 
 
@@ -57,3 +58,41 @@ async def test_a_schema_behind_head_is_refused_unless_auto_migrated(database_url
         assert services.scans.catalogue
     async with open_services(settings) as services:
         assert services.scans.catalogue
+
+
+async def test_0009_backfills_the_proof_domain_of_stored_publishers(database_url: str) -> None:
+    """Publishers stored before 0009 get the domain whose proof grants them; GitHub none."""
+    engine = make_engine(database_url)
+    try:
+        await upgrade(engine, "0008")
+        async with engine.begin() as connection:
+            for namespace, kind in (
+                ("com.clauxel", "domain"),
+                ("com.clauxel.api", "domain"),
+                ("io.github.alice", "github"),
+                ("com", "domain"),
+            ):
+                await connection.execute(
+                    text(
+                        "INSERT INTO publishers (namespace, kind, first_seen_at, last_seen_at) "
+                        "VALUES (:namespace, :kind, :now, :now)"
+                    ),
+                    {"namespace": namespace, "kind": kind, "now": dt.datetime.now(dt.UTC)},
+                )
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT namespace, domain FROM publishers ORDER BY namespace")
+            )
+            domains: dict[str, str | None] = {str(n): d for n, d in rows.all()}
+        assert domains == {
+            "com": None,
+            "com.clauxel": "clauxel.com",
+            "com.clauxel.api": "clauxel.com",
+            "io.github.alice": None,
+        }
+        await downgrade(engine, "0008")
+        async with engine.connect() as connection:
+            assert "endpoint_tool_sets" not in await connection.run_sync(_tables)
+    finally:
+        await engine.dispose()

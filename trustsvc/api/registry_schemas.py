@@ -14,7 +14,10 @@ class RemoteDoc(msgspec.Struct, kw_only=True):
     """A declared remote, what is wrong with it, who claims it, and its latest assessment.
 
     `claimed_by` lists every namespace whose servers list this URL: more than one unrelated
-    namespace claiming one endpoint is itself a warning sign.
+    namespace claiming one endpoint is itself a warning sign. `flags` are the registry
+    hygiene flags its latest assessment raised (`namespace_farm`, `duplicate_catalogue`,
+    `serves_html`, `repository_owner_changed`, `shared_endpoint`); empty when none, or when
+    it was never assessed.
     """
 
     type: str
@@ -23,6 +26,7 @@ class RemoteDoc(msgspec.Struct, kw_only=True):
     templated: bool
     problems: list[str]
     claimed_by: list[str]
+    flags: list[str] = msgspec.field(default_factory=list)
     latest: LatestSummary | None
 
 

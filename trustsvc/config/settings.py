@@ -15,6 +15,7 @@ from probes.children import DEFAULT_CHILDREN
 from probes.context import ProbeLimits
 from probes.mcp.identity import WIDELY_USED_CLIENTS, ClientInfo, client_from_text
 from probes.netpolicy import NetworkPolicy
+from probes.publisher.hygiene import DEFAULT_FARM_SERVERS
 from probes.special_addresses import IPNetwork
 from trustsvc.config.access import AccessSettings, load_access_settings
 from trustsvc.config.courtesy import CourtesySettings, load_courtesy_settings
@@ -72,6 +73,8 @@ class Settings:
             environment they ask registries and resolvers.
         registry_url: the upstream MCP registry the sync job imports from (`/v0.1` API).
         registry_retries: how often one page is retried after 429, 5xx or a lost connection.
+        registry_farm_servers: a domain whose one proof grants more servers than this, most
+            of whose remotes do not speak MCP, is a namespace farm (default 20).
         schedule: the periodic jobs and the workers' limits (re-probing, drift reports).
         access: API keys, public routes, rate limits and request limits of the API.
         observability: log format and level, and where a worker serves its metrics.
@@ -92,6 +95,7 @@ class Settings:
     domain: DomainSettings = field(default_factory=DomainSettings)
     registry_url: str = DEFAULT_REGISTRY_URL
     registry_retries: int = 4
+    registry_farm_servers: int = DEFAULT_FARM_SERVERS
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     access: AccessSettings = field(default_factory=AccessSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
@@ -130,6 +134,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         domain=load_domain_settings(env),
         registry_url=env.get("TRUSTSVC_REGISTRY_URL", DEFAULT_REGISTRY_URL).rstrip("/"),
         registry_retries=int(number(env, "TRUSTSVC_REGISTRY_RETRIES", 4, allow_zero=True)),
+        registry_farm_servers=count(env, "TRUSTSVC_REGISTRY_FARM_SERVERS", DEFAULT_FARM_SERVERS),
         schedule=load_schedule_settings(env, embedded=database_url.startswith("sqlite")),
         access=load_access_settings(env),
         observability=load_observability_settings(env),

@@ -76,3 +76,21 @@ class DriftEventRow(Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(128))
     ack_note: Mapped[str | None] = mapped_column(Text)
+
+
+class ToolSetRow(Base):
+    """An endpoint's latest complete, non-empty tool listing, by set digest.
+
+    One row per endpoint, replaced by each scan that read a complete listing; indexed by
+    digest, so "who else serves exactly these tools" is one lookup (duplicate catalogues).
+    """
+
+    __tablename__ = "endpoint_tool_sets"
+
+    endpoint_id: Mapped[str] = mapped_column(
+        ForeignKey("endpoints.id", ondelete="CASCADE"), primary_key=True
+    )
+    scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"))
+    set_digest: Mapped[str] = mapped_column(String(64), index=True)
+    definitions: Mapped[int]
+    taken_at: Mapped[datetime]

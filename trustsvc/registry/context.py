@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from probes.publisher.context import PublisherFact, RegistryContext, RegistryLookup, VersionFact
+from probes.publisher.hygiene import DEFAULT_FARM_SERVERS
 from trustsvc.advisories.osv import normalise_ecosystem
+from trustsvc.registry.hygiene import hygiene_facts
 from trustsvc.registry.models import PublisherRow, RemoteRow, ServerVersionRow
 
 MAX_OTHER_ENDPOINTS = 200  # a publisher's other endpoints checked for `block` verdicts
@@ -17,19 +19,31 @@ Verdicts = Callable[[str], Awaitable[str | None]]
 
 
 def registry_lookup(
-    sessions: async_sessionmaker[AsyncSession], verdict_of: Verdicts
+    sessions: async_sessionmaker[AsyncSession],
+    verdict_of: Verdicts,
+    *,
+    farm_threshold: int = DEFAULT_FARM_SERVERS,
 ) -> RegistryLookup:
-    """A RegistryLookup over this database; `verdict_of` gives an endpoint's latest verdict."""
+    """A RegistryLookup over this database; `verdict_of` gives an endpoint's latest verdict.
+
+    `farm_threshold`: a proof domain granting more servers than this is a farm candidate.
+    """
 
     async def lookup(url: str) -> RegistryContext | None:
         async with sessions() as session:
             facts = await _facts(session, url)
-        if facts is None:
-            return None
-        versions, publishers, others = facts
+            if facts is None:
+                return None
+            versions, publishers, others = facts
+            claimants = {v.namespace for v in versions if v.lists_endpoint}
+            hygiene = await hygiene_facts(session, url, claimants, farm_threshold=farm_threshold)
         blocked = tuple([u for u in others if await verdict_of(u) == "block"])
         return RegistryContext(
-            url=url, versions=versions, publishers=publishers, blocked_elsewhere=blocked
+            url=url,
+            versions=versions,
+            publishers=publishers,
+            blocked_elsewhere=blocked,
+            hygiene=hygiene,
         )
 
     return lookup
@@ -68,6 +82,7 @@ async def _facts(
             lists_endpoint=row.id in listing_ids,
             is_latest=row.is_latest,
             packages=_packages(row.packages),
+            repository_url=_repository_url(row.repository),
         )
         for row in rows
     )
@@ -123,3 +138,8 @@ def _repository_id(repository: dict[str, object] | None) -> str | None:
         return None
     value = repository.get("id")
     return str(value) if value not in (None, "") else None
+
+
+def _repository_url(repository: dict[str, object] | None) -> str | None:
+    value = (repository or {}).get("url")
+    return value if isinstance(value, str) and value else None

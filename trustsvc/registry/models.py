@@ -90,6 +90,8 @@ class PublisherRow(Base):
 
     namespace: Mapped[str] = mapped_column(String(200), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    """The registrable domain whose one proof grants the namespace (None for GitHub)."""
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
 

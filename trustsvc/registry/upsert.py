@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from probes.publisher.hygiene import proof_domain
 from probes.publisher.proofs import GITHUB_PREFIX
 from trustsvc.registry.models import (
     PublisherRow,
@@ -206,6 +207,7 @@ class RegistryWriter:
                     PublisherRow(
                         namespace=namespace,
                         kind=publisher_kind(namespace),
+                        domain=proof_domain(namespace),
                         first_seen_at=now,
                         last_seen_at=now,
                     )

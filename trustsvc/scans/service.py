@@ -33,6 +33,7 @@ from trustsvc.config.drift import ScoreDropSettings
 from trustsvc.drift.recorder import record_drift, record_score_drop
 from trustsvc.drift.repository import event_doc
 from trustsvc.drift.snapshot import snapshot_of
+from trustsvc.drift.tool_sets import record_tool_set
 from trustsvc.observers import (
     ScanEvent,
     ScanObserver,
@@ -203,6 +204,13 @@ class ScanService:
             endpoint_id=scan.endpoint_id,
             scan_id=scan.id,
             snapshot=snapshot_of(run.observations, run.findings, self.catalogue),
+            now=assessed_at,
+        )
+        await record_tool_set(
+            session,
+            endpoint_id=scan.endpoint_id,
+            scan_id=scan.id,
+            observations=run.observations,
             now=assessed_at,
         )
         score = score_findings(run.findings, self.catalogue, self.policy, drift=drift.standing)

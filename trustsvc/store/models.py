@@ -73,6 +73,9 @@ class FindingRow(Base):
     """One probe answer recorded during a scan."""
 
     __tablename__ = "findings"
+    # One probe's finding of a scan, read back by registry hygiene (issue 18) without
+    # scanning a hostile listing's thousands of tool findings.
+    __table_args__ = (Index("ix_findings_scan_probe", "scan_id", "probe_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), index=True)

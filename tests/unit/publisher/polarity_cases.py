@@ -145,3 +145,8 @@ POLARITY_CASES += [
     ("package_has_critical_vulnerability_with_fix", advised(vulnerability("critical", "1.4.2")), T),
     ("package_has_critical_vulnerability_with_fix", advised(vulnerability("critical")), F),
 ]
+
+# The registry hygiene probes (issue 18) keep their cases in a module of their own.
+from tests.unit.publisher.hygiene_cases import HYGIENE_CASES  # noqa: E402
+
+POLARITY_CASES += HYGIENE_CASES

@@ -10,6 +10,7 @@ from litestar import Controller, get, post
 from litestar.datastructures import State
 from litestar.params import JSONBody, QueryParameter
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from trustsvc.api.controllers.endpoints import (
     Cursor,
@@ -33,6 +34,7 @@ from trustsvc.api.registry_schemas import (
 )
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
+from trustsvc.registry.hygiene import HYGIENE_FLAGS, raised_flags
 from trustsvc.registry.models import RemoteRow, ServerVersionRow, SyncRunRow
 from trustsvc.registry.queries import (
     claimants,
@@ -65,7 +67,18 @@ Search = Annotated[
 Namespace = Annotated[
     str | None, QueryParameter(max_length=200, pattern=NO_NUL, description="Exact namespace.")
 ]
-MAX_FILTER_BATCHES = 20  # a verdict filter reads at most this many batches per page
+Flag = Annotated[
+    str | None,
+    QueryParameter(
+        pattern=f"^({'|'.join(HYGIENE_FLAGS)})$",
+        description=(
+            "Keep servers with a remote whose latest assessment raised this registry hygiene "
+            "flag: " + ", ".join(f"`{name}` ({probe})" for name, probe in HYGIENE_FLAGS.items())
+        ),
+    ),
+]
+MAX_FILTER_BATCHES = 20  # a verdict or flag filter reads at most this many batches per page
+Flags = dict[str, list[str]]
 
 
 class ServersController(Controller):
@@ -90,8 +103,9 @@ class ServersController(Controller):
         status: Status = None,
         namespace: Namespace = None,
         verdict: Verdict = None,
+        flag: Flag = None,
     ) -> ServerPage:
-        """Keyset-paginated by name; the verdict filter reads remotes' latest assessments."""
+        """Keyset-paginated by name; verdict and flag filters read remotes' latest assessments."""
         app = services(state)
         after = decode_cursor(cursor)
         items: list[ServerSummary] = []
@@ -109,13 +123,11 @@ class ServersController(Controller):
                 batch = rows[:limit]
                 remotes = await remotes_of(session, [row.id for row in batch])
                 claims = await claimants(session, _urls(remotes))
+                flags = await _flags(app, session, _urls(remotes))
                 for row in batch:
                     after = row.name
-                    summary = await _summary(app, row, remotes[row.id], claims)
-                    if verdict is None or any(
-                        r.latest is not None and r.latest.verdict == verdict
-                        for r in summary.remotes
-                    ):
+                    summary = await _summary(app, row, remotes[row.id], claims, flags)
+                    if _kept(summary, verdict, flag):
                         items.append(summary)
                     if len(items) == limit:
                         break
@@ -245,7 +257,10 @@ async def _server_doc(app: AppServices, name: str) -> ServerDoc:
         if found is None:
             raise not_found(f"server {name}")
         claims = await claimants(session, _urls(found.remotes))
-    versions = [await _version(app, row, found.remotes[row.id], claims) for row in found.versions]
+        flags = await _flags(app, session, _urls(found.remotes))
+    versions = [
+        await _version(app, row, found.remotes[row.id], claims, flags) for row in found.versions
+    ]
     return ServerDoc(name=name, namespace=found.versions[0].namespace, versions=versions)
 
 
@@ -257,7 +272,28 @@ def _urls(remotes: dict[int, list[RemoteRow]]) -> list[str]:
     return sorted({r.canonical_url for rows in remotes.values() for r in rows if r.canonical_url})
 
 
-async def _remote(app: AppServices, row: RemoteRow, claims: dict[str, list[str]]) -> RemoteDoc:
+def _kept(summary: ServerSummary, verdict: str | None, flag: str | None) -> bool:
+    """Whether a server passes the verdict and flag filters (through any one remote each)."""
+    by_verdict = verdict is None or any(
+        r.latest is not None and r.latest.verdict == verdict for r in summary.remotes
+    )
+    return by_verdict and (flag is None or any(flag in r.flags for r in summary.remotes))
+
+
+async def _flags(app: AppServices, session: AsyncSession, urls: list[str]) -> Flags:
+    """Per canonical URL, the hygiene flags raised by its latest assessment."""
+    scans: dict[str, str] = {}
+    for url in urls:
+        latest = await app.lookup.latest(url)
+        if latest is not None:
+            scans[latest.scan_id] = url
+    raised = await raised_flags(session, list(scans))
+    return {scans[scan_id]: flags for scan_id, flags in raised.items()}
+
+
+async def _remote(
+    app: AppServices, row: RemoteRow, claims: dict[str, list[str]], flags: Flags
+) -> RemoteDoc:
     latest = None
     if row.canonical_url is not None:
         latest = summary_of(await app.lookup.latest(row.canonical_url))
@@ -268,6 +304,7 @@ async def _remote(app: AppServices, row: RemoteRow, claims: dict[str, list[str]]
         templated=row.templated,
         problems=list(row.problems),
         claimed_by=claims.get(row.canonical_url or "", []),
+        flags=flags.get(row.canonical_url or "", []),
         latest=latest,
     )
 
@@ -277,6 +314,7 @@ async def _summary(
     row: ServerVersionRow,
     remotes: Sequence[RemoteRow],
     claims: dict[str, list[str]],
+    flags: Flags,
 ) -> ServerSummary:
     return ServerSummary(
         name=row.name,
@@ -284,7 +322,7 @@ async def _summary(
         version=row.version,
         status=row.status,
         description=row.description,
-        remotes=[await _remote(app, remote, claims) for remote in remotes],
+        remotes=[await _remote(app, remote, claims, flags) for remote in remotes],
     )
 
 
@@ -293,6 +331,7 @@ async def _version(
     row: ServerVersionRow,
     remotes: Sequence[RemoteRow],
     claims: dict[str, list[str]],
+    flags: Flags,
 ) -> VersionDoc:
     return VersionDoc(
         version=row.version,
@@ -309,5 +348,5 @@ async def _version(
         repository=row.repository,
         packages=list(row.packages),
         publisher_meta=row.publisher_meta,
-        remotes=[await _remote(app, remote, claims) for remote in remotes],
+        remotes=[await _remote(app, remote, claims, flags) for remote in remotes],
     )
