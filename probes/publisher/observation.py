@@ -1,4 +1,4 @@
-"""What the publisher family observed: the registry's context and the namespace proofs."""
+"""What the publisher family observed: registry context, namespace proofs, advisories, cards."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from probes.publisher.advisories import AdvisoryCheck
+from probes.publisher.cards import CardObservation
 from probes.publisher.context import RegistryContext
 from probes.publisher.proofs import ProofCheck
 
@@ -23,3 +24,5 @@ class PublisherObservation:
     unavailable_reason: str | None = None
     advisories: tuple[AdvisoryCheck, ...] = ()
     advisories_reason: str | None = None
+    cards: CardObservation | None = None
+    """Server Cards and AI Catalogs (None: card discovery is off)."""
