@@ -218,7 +218,7 @@ async def _card(http: SafeHttp, url: str, source: str) -> tuple[CardFetch, Serve
             host=parse_endpoint_url(served_from).host,
         )
     except (NotACard, TargetRejected) as exc:
-        return _ended(fetch, UNREADABLE, str(exc)[:300]), None
+        return _ended(fetch, ABSENT, str(exc)), None
     return fetch, card
 
 
@@ -228,7 +228,7 @@ def _catalog_entries(fetch: CardFetch, document: object) -> tuple[CardFetch, lis
     try:
         entries = parse_catalog(document, catalog=fetch.final_url or fetch.url)
     except NotACard as exc:
-        return _ended(fetch, UNREADABLE, str(exc)[:300]), []
+        return _ended(fetch, ABSENT, str(exc)), []
     return fetch, list(entries)
 
 

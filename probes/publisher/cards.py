@@ -34,7 +34,7 @@ SOURCE_CATALOG = "catalog"
 
 # How one fetch ended.
 FOUND = "found"  # a card or a catalog, parsed
-ABSENT = "absent"  # 404, 410, an HTML page, or any answer that is not a JSON document
+ABSENT = "absent"  # 404, 410, an HTML page, or a JSON document that is not a card (catalog)
 UNREADABLE = "unreadable"  # a JSON or card answer that could not be parsed (hostile content)
 FAILED = "failed"  # transport: timeout, connection refused, TLS, a broken exchange
 REFUSED = "refused"  # the network policy refused the URL (SSRF guard), or it is invalid

@@ -6,6 +6,7 @@ from probes.family import FamilySpec
 from probes.model import Family
 from probes.netpolicy import Resolver, system_resolver
 from probes.publisher.advisory_probes import ADVISORY_PROBES
+from probes.publisher.card_probes import CARD_PROBES
 from probes.publisher.collect import PublisherCollector
 from probes.publisher.observation import PublisherObservation
 from probes.publisher.registry_probes import PUBLISHER_PROBES
@@ -17,7 +18,9 @@ def publisher_family(
 ) -> FamilySpec[PublisherObservation]:
     """The family reading `sources` (the registry, and proof lookups when configured)."""
     collector = PublisherCollector(sources or PublisherSources(), resolver=resolver)
-    return FamilySpec(Family.PUBLISHER, collector, (*PUBLISHER_PROBES, *ADVISORY_PROBES))
+    return FamilySpec(
+        Family.PUBLISHER, collector, (*PUBLISHER_PROBES, *ADVISORY_PROBES, *CARD_PROBES)
+    )
 
 
 PUBLISHER_FAMILY = publisher_family()

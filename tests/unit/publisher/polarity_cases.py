@@ -145,3 +145,7 @@ POLARITY_CASES += [
     ("package_has_critical_vulnerability_with_fix", advised(vulnerability("critical", "1.4.2")), T),
     ("package_has_critical_vulnerability_with_fix", advised(vulnerability("critical")), F),
 ]
+
+from tests.unit.publisher.card_cases import CARD_CASES  # noqa: E402 - appended cases
+
+POLARITY_CASES += CARD_CASES
