@@ -73,8 +73,8 @@ def listing(**changes: object) -> PublisherObservation:
     )
     context = RegistryContext(
         url=URL,
-        versions=(replace(version, **changes),),
-        publishers=(acme,),  # type: ignore[arg-type]
+        versions=(replace(version, **changes),),  # type: ignore[arg-type]
+        publishers=(acme,),
     )
     return PublisherObservation(
         observed_at=NOW,
