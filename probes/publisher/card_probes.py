@@ -337,7 +337,7 @@ def contradicts_server_info(
     del observation
     live_name, live_version = seen.server_name, seen.server_version
     if live_name is None and live_version is None:
-        reason = seen.server_info_problem or "no serverInfo"
+        reason = seen.server_info_problem or seen.unavailable_reason or "no serverInfo"
         return Outcome.NOT_AVAILABLE, f"Nothing live to compare: {reason}."[:_MAX], {}
     differing: list[str] = []
     compared = False

@@ -1,4 +1,8 @@
-"""The publisher family over a deployment's sources; the registered default asks nothing."""
+"""The publisher family over a deployment's sources; the default asks only the endpoint.
+
+Without sources it reads the endpoint's own Server Cards and nothing else: no registry, no
+advisories, no DNS, no other host.
+"""
 
 from __future__ import annotations
 
@@ -24,4 +28,4 @@ def publisher_family(
 
 
 PUBLISHER_FAMILY = publisher_family()
-"""No registry configured: every probe NOT_AVAILABLE; trustsvc swaps in its own."""
+"""No registry configured: its probes NOT_AVAILABLE, cards read; trustsvc swaps in its own."""

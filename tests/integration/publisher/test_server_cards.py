@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from probes.model import Outcome
+from probes.publisher.card_collect import MAX_CATALOG_CARDS
 from probes.publisher.card_probes import CARD_PROBES
 from probes.publisher.cards import ABSENT, FOUND, REFUSED, SKIPPED, UNREADABLE, CardFetch
 from probes.publisher.collect import PublisherCollector
@@ -259,3 +260,17 @@ async def test_a_card_fetch_that_fails_in_transport_is_not_available(lab: CardLa
     }
     assert {f.outcome for f in found.values()} == {Outcome.NOT_AVAILABLE}
     assert "cannot connect" in found["server_card_names_other_remotes"].message
+
+
+async def test_catalog_cards_are_fetched_up_to_the_cap(lab: CardLab) -> None:
+    urls = [lab.url(ENDPOINT_HOST, f"/cards/{i}") for i in range(MAX_CATALOG_CARDS + 2)]
+    lab.serve(ENDPOINT_HOST, "/.well-known/ai-catalog.json", catalog(*map(card_entry, urls)))
+    for i, url in enumerate(urls):
+        lab.serve(ENDPOINT_HOST, f"/cards/{i}", as_json(card(f"com.acme/s{i}", [url])))
+    observation = await collect(lab)
+    seen = fetches(observation)
+    assert [seen[url].outcome for url in urls] == [FOUND] * MAX_CATALOG_CARDS + [SKIPPED] * 2
+    assert observation.cards is not None
+    assert len(observation.cards.cards) == MAX_CATALOG_CARDS
+    # Cards of the domain's other servers are not this endpoint's.
+    assert set(outcomes(observation).values()) == {Outcome.NOT_APPLICABLE}

@@ -9,6 +9,7 @@ import pytest
 
 from probes.hostile_text import decode_json
 from probes.model import Finding, Outcome
+from probes.publisher.card_collect import reserved_card_url
 from probes.publisher.card_probes import CARD_PROBES
 from probes.publisher.cards import (
     FAILED,
@@ -24,6 +25,7 @@ from probes.publisher.cards import (
 from probes.publisher.family import PUBLISHER_FAMILY
 from probes.publisher.observation import PublisherObservation
 from probes.runner import judge_observation
+from probes.target import parse_endpoint_url
 from tests.unit.publisher.card_cases import (
     CARD,
     CARD_URL,
@@ -315,3 +317,16 @@ def test_catalogs_list_cards_by_type_or_media_type() -> None:
 def test_documents_that_are_not_catalogs(document: object) -> None:
     with pytest.raises(NotACard):
         parse_catalog(document, catalog=CARD_URL)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "reserved"),
+    [
+        ("https://mcp.acme.com/mcp", "https://mcp.acme.com/mcp/server-card"),
+        ("https://mcp.acme.com/mcp/", "https://mcp.acme.com/mcp/server-card"),
+        ("https://mcp.acme.com/", "https://mcp.acme.com/server-card"),
+        ("http://127.0.0.1:8080/mcp?tenant=a", "http://127.0.0.1:8080/mcp/server-card?tenant=a"),
+    ],
+)
+def test_the_reserved_card_location(endpoint: str, reserved: str) -> None:
+    assert reserved_card_url(parse_endpoint_url(endpoint)) == reserved
