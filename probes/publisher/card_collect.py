@@ -12,6 +12,8 @@ not be able to echo a credential back.
 4. the card entries those catalogs list: inline cards are read, at most MAX_CATALOG_CARDS
    URLs fetched (other origins only when off-origin fetches are on).
 
+The whole discovery is bounded by min(3 request timeouts, half the family budget).
+
 serverInfo is read from the scan's shared handshake (`probes.mcp.shared`) only when a card was
 found: there is nothing to compare otherwise.
 """
@@ -67,7 +69,10 @@ async def collect_cards(
 ) -> CardObservation:
     """Every card and catalog fetch for `target`, the cards read, and the live serverInfo."""
     endpoint = target.endpoint
-    budget = 3 * ctx.limits.request_timeout_s  # two rounds of fetches, then serverInfo
+    # Two rounds of fetches, then serverInfo; never more than half the family's budget, so
+    # a card tarpit cannot cost the registry and advisory facts gathered beside it.
+    limits = ctx.limits
+    budget = min(3 * limits.request_timeout_s, limits.family_budget_s / 2)
     observation = CardObservation(endpoint_url=endpoint.url)
     try:
         async with asyncio.timeout(budget):

@@ -10,6 +10,7 @@ for the scans that need a live serverInfo.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Document:
     status: int = 200
     content_type: str = CARD_TYPE
     headers: Mapping[str, str] = field(default_factory=dict)
+    hang: bool = False  # never answer (until the lab stops): a tarpit
 
 
 def card(
@@ -76,6 +78,7 @@ class CardLab:
     seen: list[tuple[str, str, str]] = field(default_factory=list)  # (host, path, accept)
     port: int = 0
     _runner: web.AppRunner | None = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     def url(self, host: str, path: str) -> str:
         return f"http://{host}:{self.port}{path}"
@@ -109,6 +112,7 @@ class CardLab:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._stopping.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -118,6 +122,8 @@ class CardLab:
         document = self.documents.get((host, request.path))
         if document is None:
             return web.Response(status=404, text="not found")
+        if document.hang:
+            await self._stopping.wait()
         return web.Response(
             status=document.status,
             body=document.body,

@@ -12,9 +12,11 @@ import datetime as dt
 import json
 import socket
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
+from probes.context import ProbeLimits
 from probes.model import Outcome
 from probes.publisher.card_collect import MAX_CATALOG_CARDS
 from probes.publisher.card_probes import CARD_PROBES
@@ -26,7 +28,7 @@ from probes.publisher.observation import PublisherObservation
 from probes.publisher.sources import PublisherSources
 from probes.runner import judge_observation
 from probes.target import Target, parse_endpoint_url
-from tests.integration.mcp.support import make_context
+from tests.integration.mcp.support import SMALL_LIMITS, make_context
 from tests.servers.cards import CardLab, Document, as_json, card, card_entry, catalog
 
 ENDPOINT_HOST = "mcp.acme.com"
@@ -75,7 +77,11 @@ def registry_for(url: str) -> RegistryContext:
 
 
 async def collect(
-    lab: CardLab, *, off_origin: bool = True, url: str | None = None
+    lab: CardLab,
+    *,
+    off_origin: bool = True,
+    url: str | None = None,
+    limits: ProbeLimits = SMALL_LIMITS,
 ) -> PublisherObservation:
     url = url or endpoint(lab)
     context = registry_for(url)
@@ -85,7 +91,7 @@ async def collect(
 
     sources = PublisherSources(registry=registry, cards_off_origin=off_origin)
     target = Target(endpoint=parse_endpoint_url(url), addresses=("127.0.0.1",))
-    ctx = make_context()
+    ctx = make_context(limits=limits)
     try:
         return await PublisherCollector(sources, resolver=lab.resolver)(target, ctx)
     finally:
@@ -274,3 +280,14 @@ async def test_catalog_cards_are_fetched_up_to_the_cap(lab: CardLab) -> None:
     assert len(observation.cards.cards) == MAX_CATALOG_CARDS
     # Cards of the domain's other servers are not this endpoint's.
     assert set(outcomes(observation).values()) == {Outcome.NOT_APPLICABLE}
+
+
+async def test_a_card_tarpit_costs_half_the_budget_not_the_registry_facts(lab: CardLab) -> None:
+    lab.serve(ENDPOINT_HOST, "/mcp/server-card", Document(hang=True))
+    slow = replace(SMALL_LIMITS, family_budget_s=1.0, request_timeout_s=10.0)
+    observation = await collect(lab, limits=slow)
+    assert observation.cards is not None
+    assert observation.cards.unavailable_reason == "card discovery outlasted 0.5 s"
+    assert observation.context is not None  # the registry was read beside it
+    found = outcomes(observation)
+    assert set(found.values()) == {Outcome.NOT_AVAILABLE}
