@@ -1,4 +1,4 @@
-"""The publisher family's collector: the registry's context, namespace proofs, and advisories.
+"""The publisher family's collector: registry context, namespace proofs, advisories, cards.
 
 The advisories are asked about the registry entry's packages and the endpoint's serverInfo,
 which comes from the scan's shared MCP handshake (`probes.mcp.shared`), not a handshake of
@@ -24,6 +24,8 @@ from probes.publisher.advisories import (
     check_packages,
 )
 from probes.publisher.answer import remote_answer
+from probes.publisher.card_collect import collect_cards
+from probes.publisher.cards import CardObservation
 from probes.publisher.context import RegistryContext
 from probes.publisher.observation import PublisherObservation
 from probes.publisher.proofs import check_namespace
@@ -55,14 +57,24 @@ class PublisherCollector:
             observation = replace(observation, advisories_reason=reason)
         async with SafeHttp(ctx, target, resolver=self._resolver) as http:
             # serverInfo comes from the scan's shared handshake, already under way.
-            observation, server_info = await asyncio.gather(
-                self._registry(observation, http), _server_info(target, ctx, self.sources)
+            observation, server_info, cards = await asyncio.gather(
+                self._registry(observation, http),
+                _server_info(target, ctx, self.sources),
+                self._cards(target, ctx, http),
             )
+        observation = replace(observation, cards=cards)
         if observation.context is not None:
             # A finding on the listing: only a listed remote is asked what it speaks.
             answer = await remote_answer(target, ctx)
             observation = replace(observation, remote_answer=answer)
         return await self._advisories(observation, server_info)
+
+    async def _cards(
+        self, target: Target, ctx: ProbeContext, http: SafeHttp
+    ) -> CardObservation | None:
+        if not self.sources.server_cards:
+            return None
+        return await collect_cards(target, ctx, http, off_origin=self.sources.cards_off_origin)
 
     async def _registry(
         self, observation: PublisherObservation, http: SafeHttp

@@ -29,6 +29,8 @@ class VersionFact:
     is_latest: bool
     packages: tuple[tuple[str, str, str | None], ...] = ()
     """(ecosystem, identifier, version) of the npm and PyPI packages the entry names."""
+    remotes: tuple[str, ...] = ()
+    """The canonical URLs of the version's remotes (templated ones have none)."""
     repository_url: str | None = None
     """The entry's `repository.url`, as declared."""
 

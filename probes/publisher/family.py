@@ -1,4 +1,8 @@
-"""The publisher family over a deployment's sources; the registered default asks nothing."""
+"""The publisher family over a deployment's sources; the default asks only the endpoint.
+
+Without sources it reads the endpoint's own Server Cards and nothing else: no registry, no
+advisories, no DNS, no other host.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from probes.family import FamilySpec
 from probes.model import Family
 from probes.netpolicy import Resolver, system_resolver
 from probes.publisher.advisory_probes import ADVISORY_PROBES
+from probes.publisher.card_probes import CARD_PROBES
 from probes.publisher.collect import PublisherCollector
 from probes.publisher.observation import PublisherObservation
 from probes.publisher.registry_hygiene_probes import REGISTRY_HYGIENE_PROBES
@@ -19,9 +24,11 @@ def publisher_family(
     """The family reading `sources` (the registry, and proof lookups when configured)."""
     collector = PublisherCollector(sources or PublisherSources(), resolver=resolver)
     return FamilySpec(
-        Family.PUBLISHER, collector, (*PUBLISHER_PROBES, *ADVISORY_PROBES, *REGISTRY_HYGIENE_PROBES)
+        Family.PUBLISHER,
+        collector,
+        (*PUBLISHER_PROBES, *ADVISORY_PROBES, *REGISTRY_HYGIENE_PROBES, *CARD_PROBES),
     )
 
 
 PUBLISHER_FAMILY = publisher_family()
-"""No registry configured: every probe NOT_AVAILABLE; trustsvc swaps in its own."""
+"""No registry configured: its probes NOT_AVAILABLE, cards read; trustsvc swaps in its own."""

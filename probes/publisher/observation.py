@@ -1,4 +1,4 @@
-"""What the publisher family observed: the registry's context and the namespace proofs."""
+"""What the publisher family observed: registry context, namespace proofs, advisories, cards."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from probes.publisher.advisories import AdvisoryCheck
+from probes.publisher.cards import CardObservation
 from probes.publisher.context import RegistryContext
 from probes.publisher.hygiene import RemoteAnswer
 from probes.publisher.proofs import ProofCheck
@@ -26,3 +27,5 @@ class PublisherObservation:
     advisories_reason: str | None = None
     remote_answer: RemoteAnswer | None = None
     """What the endpoint answered the scan's MCP handshake; None when not asked (not listed)."""
+    cards: CardObservation | None = None
+    """Server Cards and AI Catalogs (None: card discovery is off)."""

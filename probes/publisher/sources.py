@@ -18,9 +18,14 @@ class PublisherSources:
         advisories: trustsvc's advisory database; None: known vulnerabilities not checked.
         dns: the resolver for the DNS namespace proof; None: not asked.
         http_proofs: fetch `/.well-known/mcp-registry-auth` from namespace domains.
+        server_cards: fetch the endpoint's Server Cards and its origin's catalogs.
+        cards_off_origin: also fetch the registrable domain's catalogs, and cards a catalog
+            lists on other hosts (a lookup of other names, like `http_proofs`).
     """
 
     registry: RegistryLookup | None = None
     dns: DnsConfig | None = None
     http_proofs: bool = False
     advisories: AdvisoryLookup | None = None
+    server_cards: bool = True
+    cards_off_origin: bool = False

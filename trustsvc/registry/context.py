@@ -71,6 +71,7 @@ async def _facts(
             .order_by(ServerVersionRow.name, ServerVersionRow.published_at)
         )
     )
+    remotes = await _remotes(session, [row.id for row in rows])
     versions = tuple(
         VersionFact(
             name=row.name,
@@ -82,6 +83,7 @@ async def _facts(
             lists_endpoint=row.id in listing_ids,
             is_latest=row.is_latest,
             packages=_packages(row.packages),
+            remotes=remotes.get(row.id, ()),
             repository_url=_repository_url(row.repository),
         )
         for row in rows
@@ -133,13 +135,26 @@ def _packages(packages: list[dict[str, object]]) -> tuple[tuple[str, str, str | 
     return tuple(found)
 
 
-def _repository_id(repository: dict[str, object] | None) -> str | None:
-    if not repository:
-        return None
-    value = repository.get("id")
-    return str(value) if value not in (None, "") else None
+async def _remotes(session: AsyncSession, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The canonical remote URLs of each server version, in declaration order."""
+    found: dict[int, list[str]] = {}
+    for server_id, url in await session.execute(
+        select(RemoteRow.server_id, RemoteRow.canonical_url)
+        .where(RemoteRow.server_id.in_(ids), RemoteRow.canonical_url.is_not(None))
+        .order_by(RemoteRow.server_id, RemoteRow.position)
+    ):
+        if url is not None:
+            found.setdefault(server_id, []).append(url)
+    return {server_id: tuple(urls) for server_id, urls in found.items()}
 
 
 def _repository_url(repository: dict[str, object] | None) -> str | None:
     value = (repository or {}).get("url")
     return value if isinstance(value, str) and value else None
+
+
+def _repository_id(repository: dict[str, object] | None) -> str | None:
+    if not repository:
+        return None
+    value = repository.get("id")
+    return str(value) if value not in (None, "") else None

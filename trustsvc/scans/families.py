@@ -50,6 +50,7 @@ def probe_families(
                 dns=sources.dns,
                 http_proofs=settings.domain.lookups,
                 advisories=advisories,
+                cards_off_origin=settings.domain.lookups,
             ),
             resolver=resolver,
         ),

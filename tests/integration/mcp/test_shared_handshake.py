@@ -2,9 +2,9 @@
 
 The auth, tools and publisher families run through the runner as a scan runs them, against
 tests/servers/mcp.py behind a request log. A scan must send what one client's handshake and
-listing send, plus only the auth family's deliberate extra requests; an endpoint that needs a
-token, one that fails its handshake and one that stalls mid-listing still give every family
-its own classified outcome.
+listing send, plus only the auth family's deliberate extra requests and the publisher's Server
+Card lookups; an endpoint that needs a token, one that fails its handshake and one that stalls
+mid-listing still give every family its own classified outcome.
 """
 
 from __future__ import annotations
@@ -71,6 +71,19 @@ def auth_extras(*, token: bool = False) -> Counter[tuple[str, ...]]:
 
 
 WELL_KNOWN = Counter({("GET", PRM_PATH): 1, ("GET", PRM_ROOT): 1})
+# The publisher family's Server Card lookups at the endpoint's origin, without credentials.
+CARD_LOOKUPS = Counter(
+    {
+        ("GET", path): 1
+        for path in (
+            "/mcp/server-card",
+            "/.well-known/mcp/server-card.json",
+            "/.well-known/mcp.json",
+            "/.well-known/ai-catalog.json",
+            "/.well-known/mcp/catalog.json",
+        )
+    }
+)
 
 
 class Advisories:
@@ -145,7 +158,7 @@ async def test_an_open_endpoint_sees_one_handshake_and_the_auth_extras_only(
     scanned = log.counts(role, since=mark)
     assert alone[("POST", "initialize")] == 1
     assert alone[("POST", "tools/list")] == 1
-    assert scanned == alone + auth_extras() + WELL_KNOWN
+    assert scanned == alone + auth_extras() + WELL_KNOWN + CARD_LOOKUPS
     assert set(outcomes(result).values()) == {COMPLETED}
     tools = result.observations[Family.TOOLS]
     assert isinstance(tools, ToolsObservation)
@@ -172,7 +185,8 @@ async def test_a_token_endpoint_shares_the_credentialed_handshake() -> None:
     assert alone[("POST", "initialize", "token")] == 1
     # Auth's unauthenticated probing is refused at once (401), then discovery, uncredentialed.
     unauthenticated = Counter({("POST", "server/discover"): 1, ("POST", "initialize"): 1})
-    assert scanned == alone + auth_extras(token=True) + unauthenticated + WELL_KNOWN
+    expected = alone + auth_extras(token=True) + unauthenticated + WELL_KNOWN + CARD_LOOKUPS
+    assert scanned == expected
     assert set(outcomes(result).values()) == {COMPLETED}
     tools = result.observations[Family.TOOLS]
     assert isinstance(tools, ToolsObservation)
@@ -193,7 +207,7 @@ async def test_a_failed_handshake_is_tried_once_and_each_family_classifies_it(
     result = await scan(server.url, ctx, advisories)
     # One shared attempt, and auth's one bare initialize to tell a refusal from "not MCP".
     assert log.counts(role) == Counter(
-        {("POST", "server/discover"): 1, ("POST", "initialize"): 2, **WELL_KNOWN}
+        {("POST", "server/discover"): 1, ("POST", "initialize"): 2, **WELL_KNOWN, **CARD_LOOKUPS}
     )
     assert outcomes(result) == {
         Family.AUTH: COMPLETED,

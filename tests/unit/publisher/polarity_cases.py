@@ -150,3 +150,7 @@ POLARITY_CASES += [
 from tests.unit.publisher.hygiene_cases import HYGIENE_CASES  # noqa: E402
 
 POLARITY_CASES += HYGIENE_CASES
+
+from tests.unit.publisher.card_cases import CARD_CASES  # noqa: E402 - appended cases
+
+POLARITY_CASES += CARD_CASES
