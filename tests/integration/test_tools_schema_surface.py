@@ -7,9 +7,11 @@ the scan must judge the reference without ever fetching it.
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Annotated
 
 import pytest
@@ -22,7 +24,7 @@ from probes.netpolicy import resolve_target
 from probes.target import parse_endpoint_url
 from probes.tools.collect import collect_tools
 from probes.tools.family import judge_definitions
-from tests.integration.mcp.support import make_context
+from tests.integration.mcp.support import SMALL_LIMITS, make_context
 from tests.servers.mcp import DEFAULT_TOOLS, Mode, ToolSpec, mcp_server
 
 SURFACE_PROBES = (
@@ -56,6 +58,50 @@ async def recording_server() -> AsyncIterator[tuple[str, list[str]]]:
     await web.SockSite(runner, listener).start()
     try:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}", seen
+    finally:
+        await runner.cleanup()
+        listener.close()
+
+
+@asynccontextmanager
+async def deep_schema_server(depth: int) -> AsyncIterator[str]:
+    """A minimal session-era MCP responder listing an honest tool and one nested `depth` deep.
+
+    The SDK cannot serve it (pydantic refuses such a model), so the body is written by hand:
+    `{"allOf": [` `depth` times. CPython's decoder alone raises RecursionError near 1,000.
+    """
+    deep = '{"allOf":[' * depth + '{"type":"string"}' + "]}" * depth
+    honest = json.dumps({"name": "echo", "description": "Echo.", "inputSchema": {"type": "object"}})
+
+    async def handle(request: web.Request) -> web.Response:
+        message = await request.json()
+        method, message_id = message.get("method"), message.get("id")
+        if message_id is None:
+            return web.Response(status=202)
+        if method == "initialize":
+            result = {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {"tools": {}},
+                "serverInfo": {"name": "deep", "version": "0.1"},
+            }
+            body = json.dumps({"jsonrpc": "2.0", "id": message_id, "result": result})
+        elif method == "tools/list":
+            tool = f'{{"name":"nest","description":"Nested.","inputSchema":{deep}}}'
+            listing = f'{{"tools":[{honest},{tool}]}}'
+            body = f'{{"jsonrpc":"2.0","id":{json.dumps(message_id)},"result":{listing}}}'
+        else:
+            error = {"code": -32601, "message": "Method not found"}
+            body = json.dumps({"jsonrpc": "2.0", "id": message_id, "error": error})
+        return web.Response(text=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/mcp", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    listener = socket.create_server(("127.0.0.1", 0))
+    await web.SockSite(runner, listener).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/mcp"
     finally:
         await runner.cleanup()
         listener.close()
@@ -126,3 +172,18 @@ async def test_remote_ref_and_password_header_are_flagged_and_never_fetched(
         assert outcome("tool_parameter_header_exposes_sensitive_value", subject) is Outcome.FALSE
     for subject in ("tool:echo", "tool:login", "tool:forecast"):
         assert outcome("tool_schema_composition_is_excessive", subject) is Outcome.FALSE
+
+
+async def test_a_ten_thousand_deep_schema_is_judged_and_hides_no_other_tool() -> None:
+    roomy = make_context(limits=replace(SMALL_LIMITS, max_body_bytes=1024 * 1024))
+    try:
+        async with deep_schema_server(10_000) as url:
+            findings = await _judged(url, roomy)
+    finally:
+        roomy.executor.shutdown(wait=False, cancel_futures=True)
+    deep = findings[("tool_schema_composition_is_excessive", "tool:nest")]
+    assert deep.outcome is Outcome.TRUE
+    assert "at least" in deep.message
+    assert findings[("tool_schema_composition_is_excessive", "tool:echo")].outcome is (
+        Outcome.FALSE
+    )
