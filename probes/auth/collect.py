@@ -12,8 +12,9 @@ and pinned):
    session-era initialize (its session id is compared with the handshake's), a request with
    an unsupported MCP-Protocol-Version on that second session, and an initialize with a bogus
    Origin; sessions we open are deleted again.
-Only an endpoint that speaks no MCP generation gets one more bare initialize, to tell a
-refusal from "not MCP". Passive: no client registration and no tool calls, whatever
+The listing handshake's capability names and `capabilities.extensions` keys are kept for the
+extension and deprecated-feature probes (MCP 2026-07-28). Only an endpoint that speaks no
+MCP generation gets one more bare initialize, to tell a refusal from "not MCP". Passive: no client registration and no tool calls, whatever
 `ctx.active_mode` says.
 """
 
