@@ -14,8 +14,8 @@ and pinned):
    Origin; sessions we open are deleted again.
 The listing handshake's capability names and `capabilities.extensions` keys are kept for the
 extension and deprecated-feature probes (MCP 2026-07-28). Only an endpoint that speaks no
-MCP generation gets one more bare initialize, to tell a refusal from "not MCP". Passive: no client registration and no tool calls, whatever
-`ctx.active_mode` says.
+MCP generation gets one more bare initialize, to tell a refusal from "not MCP". Passive: no
+client registration and no tool calls, whatever `ctx.active_mode` says.
 """
 
 from __future__ import annotations
