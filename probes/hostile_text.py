@@ -83,6 +83,54 @@ def _items(source: object) -> list[object] | tuple[object, ...]:
     return source if isinstance(source, list | tuple) else []
 
 
+MAX_DECODE_DEPTH = 200  # arrays and objects opened deeper are read as the string "…"
+_CUT = "\u2026"  # "…", what the tools observation's own cut leaves
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def flattened(text: str, limit: int = MAX_DECODE_DEPTH) -> str:
+    """The JSON text with every array or object opened below `limit` levels replaced by "…".
+
+    For documents the recursive decoder refuses (CPython's raises RecursionError near 1,000
+    levels): a 10,000-deep tool schema must not make the whole listing unreadable, since one
+    such tool would then hide every other. A linear scan over strings and brackets; strings
+    are skipped whole, so brackets inside them do not count.
+    """
+    out: list[str] = []
+    depth, start, skip_from, skipping = 0, 0, 0, 0
+    for token in _TOKENS.finditer(text):
+        mark = token.group()
+        if mark[0] == '"':
+            continue
+        if skipping:
+            skipping += 1 if mark in "[{" else -1
+            if not skipping:
+                out.append(f'"{_CUT}"')
+                start = token.end()
+            continue
+        if mark in "[{":
+            if depth >= limit:
+                out.append(text[start : token.start()])
+                skipping, skip_from = 1, token.start()
+                continue
+            depth += 1
+        else:
+            depth -= 1
+    if skipping:  # unbalanced: leave the tail for json.loads to refuse
+        out.append(text[skip_from:])
+    else:
+        out.append(text[start:])
+    return "".join(out)
+
+
+def _loads(payload: bytes | str, parse_constant: Callable[[str], object] | None) -> object:
+    try:
+        return json.loads(payload, parse_constant=parse_constant)
+    except RecursionError:
+        text = payload if isinstance(payload, str) else payload.decode("utf-8")
+        return json.loads(flattened(text), parse_constant=parse_constant)
+
+
 def decode_json(
     payload: bytes | str, *, parse_constant: Callable[[str], object] | None = None
 ) -> object:
@@ -90,9 +138,10 @@ def decode_json(
 
     Valid UTF-8 cannot hold a surrogate and JSON forbids a raw NUL in strings, so only a
     `\u0000` or `\udXXX` escape can bring one in; without one (most listings, even those
-    with `\u00e9`-style escapes) the document is not walked a second time.
+    with `\u00e9`-style escapes) the document is not walked a second time. A document nested
+    too deep for the decoder is read with its depths below MAX_DECODE_DEPTH cut (`flattened`).
     """
-    document: object = json.loads(payload, parse_constant=parse_constant)
+    document: object = _loads(payload, parse_constant)
     if isinstance(payload, str):
         repair = _RISKY_ESCAPE.search(payload) is not None or has_invalid(payload)
     else:

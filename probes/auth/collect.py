@@ -12,15 +12,17 @@ and pinned):
    session-era initialize (its session id is compared with the handshake's), a request with
    an unsupported MCP-Protocol-Version on that second session, and an initialize with a bogus
    Origin; sessions we open are deleted again.
-Only an endpoint that speaks no MCP generation gets one more bare initialize, to tell a
-refusal from "not MCP". Passive: no client registration and no tool calls, whatever
-`ctx.active_mode` says.
+The listing handshake's capability names and `capabilities.extensions` keys are kept for the
+extension and deprecated-feature probes (MCP 2026-07-28). Only an endpoint that speaks no
+MCP generation gets one more bare initialize, to tell a refusal from "not MCP". Passive: no
+client registration and no tool calls, whatever `ctx.active_mode` says.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Mapping
 from http import HTTPStatus
 
 from probes.auth.discovery_collect import Discovery
@@ -74,6 +76,24 @@ async def _credentialed(mcp: SharedMcp) -> tuple[Handshake, McpObservation | Non
         return Handshake(initialize=Reply(url=mcp.target.url, error=error_text(exc))), None
 
 
+MAX_EXTENSIONS = 32
+MAX_EXTENSION_CHARS = 100
+
+
+def _capabilities(
+    observation: McpObservation | None,
+) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """The declared capability names and `capabilities.extensions` keys, capped (None: unseen)."""
+    if observation is None or observation.generation is None:
+        return None, ()
+    names = tuple(name[:MAX_EXTENSION_CHARS] for name in observation.capability_names)
+    extensions = observation.capabilities.get("extensions")
+    if not isinstance(extensions, Mapping):
+        return names[:MAX_EXTENSIONS], ()
+    keys = tuple(str(key)[:MAX_EXTENSION_CHARS] for key in list(extensions)[:MAX_EXTENSIONS])
+    return names[:MAX_EXTENSIONS], keys
+
+
 def _advertised(observation: McpObservation | None) -> tuple[AdvertisedUrl, ...]:
     """Icon and website URLs of the handshake that listed tools, if any did."""
     if observation is None:
@@ -97,6 +117,7 @@ async def collect_auth(target: Target, ctx: ProbeContext) -> AuthObservation:
             (prm, servers), checks = await asyncio.gather(
                 discovery.documents(challenges), hygiene.result(unauthenticated, credentialed)
             )
+    capabilities, extensions = _capabilities(listed)
     return AuthObservation(
         observed_at=observed_at,
         endpoint=url,
@@ -110,4 +131,6 @@ async def collect_auth(target: Target, ctx: ProbeContext) -> AuthObservation:
         bogus_origin=checks.bogus_origin,
         session_ids=checks.session_ids,
         unsupported_version=checks.unsupported_version,
+        server_capabilities=capabilities,
+        extensions=extensions,
     )

@@ -181,7 +181,8 @@ def _issuer_state(observation: AuthObservation, issuer: str) -> tuple[list[str],
     return [f"{issuer}: no metadata at any RFC 8414 or OIDC discovery URL"], False
 
 
-def _metadata_of(observation: AuthObservation) -> list[tuple[str, AuthorizationServerMetadata]]:
+def metadata_of(observation: AuthObservation) -> list[tuple[str, AuthorizationServerMetadata]]:
+    """(issuer, metadata) for each listed authorization server whose metadata was usable."""
     found = []
     for issuer in issuers(observation):
         document = effective_document(observation, issuer)
@@ -191,7 +192,7 @@ def _metadata_of(observation: AuthObservation) -> list[tuple[str, AuthorizationS
 
 
 def _as_evidence(observation: AuthObservation) -> Evidence:
-    found = _metadata_of(observation)
+    found = metadata_of(observation)
     return {
         ISSUERS: joined(issuers(observation)),
         URLS_TRIED: joined(d.reply.url for d in observation.authorization_servers),
@@ -231,7 +232,7 @@ def pkce_s256_supported(observation: AuthObservation) -> list[Finding]:
     spec = PKCE_S256_SUPPORTED
     if classify_auth(observation) is not AuthModel.OAUTH or not issuers(observation):
         return not_applicable(spec, observation, "No OAuth authorization server is advertised.")
-    found = _metadata_of(observation)
+    found = metadata_of(observation)
     evidence = _as_evidence(observation)
     if not found:
         message = "No authorization server metadata was available to read PKCE support from."

@@ -25,6 +25,7 @@ OAUTH_WELL_KNOWN = "/.well-known/oauth-authorization-server"
 OIDC_WELL_KNOWN = "/.well-known/openid-configuration"
 MAX_URLS = 64
 MAX_URL_CHARS = 2048
+MAX_VALUE_CHARS = 200
 _URL_SUFFIXES = ("_endpoint", "_uri", "_url")
 # RFC 8414 2 and RFC 9728 2 URL fields whose names do not end in _endpoint, _uri or _url.
 _URL_KEYS = frozenset(
@@ -127,6 +128,26 @@ def _strings(document: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
     return tuple(value[:MAX_URLS])
 
 
+def _lenient_flag(document: Mapping[str, Any], key: str, ignored: list[str]) -> bool | None:
+    value = document.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    ignored.append(key)
+    return None
+
+
+def _lenient_strings(
+    document: Mapping[str, Any], key: str, ignored: list[str]
+) -> tuple[str, ...] | None:
+    value = document.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        ignored.append(key)
+        return None
+    return tuple(v[:MAX_VALUE_CHARS] for v in value[:MAX_URLS])
+
+
 def url_fields(document: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """Every URL-valued top-level field, as (field, value); lists yield one pair per item."""
     found: list[tuple[str, str]] = []
@@ -165,6 +186,7 @@ def parse_authorization_server(
     document, problem = load_json_object(body, content_type)
     if document is None:
         return None, problem
+    ignored: list[str] = []
     try:
         metadata = AuthorizationServerMetadata(
             issuer=_string(document, "issuer"),
@@ -175,6 +197,18 @@ def parse_authorization_server(
             client_id_metadata_document_supported=_boolean(
                 document, "client_id_metadata_document_supported"
             ),
+            # Read leniently: a wrong type here says the flag is not usable, not the document.
+            authorization_response_iss_parameter_supported=_lenient_flag(
+                document, "authorization_response_iss_parameter_supported", ignored
+            ),
+            grant_types_supported=_lenient_strings(document, "grant_types_supported", ignored),
+            token_endpoint_auth_methods_supported=_lenient_strings(
+                document, "token_endpoint_auth_methods_supported", ignored
+            ),
+            dpop_signing_alg_values_supported=_lenient_strings(
+                document, "dpop_signing_alg_values_supported", ignored
+            ),
+            ignored_fields=tuple(ignored),
             urls=url_fields(document),
         )
     except _TypeProblem as exc:

@@ -141,6 +141,13 @@ class AuthorizationServerMetadata:
         code_challenge_methods_supported: None when the field is absent, which MCP clients
             must treat as "no PKCE" and refuse (MCP 2025-11-25 authorization, PKCE).
         client_id_metadata_document_supported: the CIMD flag (MCP 2025-11-25), None if absent.
+        authorization_response_iss_parameter_supported: the RFC 9207 3 flag, None if absent.
+        grant_types_supported / token_endpoint_auth_methods_supported /
+            dpop_signing_alg_values_supported: RFC 8414 2 and RFC 9449 5.1 lists, None if
+            absent (RFC 8414's defaults then apply: authorization_code and implicit;
+            client_secret_basic).
+        ignored_fields: fields of the 2026 surface that had the wrong JSON type; they are read
+            as absent rather than making the whole document unusable.
     """
 
     issuer: str | None
@@ -149,6 +156,11 @@ class AuthorizationServerMetadata:
     registration_endpoint: str | None = None
     code_challenge_methods_supported: tuple[str, ...] | None = None
     client_id_metadata_document_supported: bool | None = None
+    authorization_response_iss_parameter_supported: bool | None = None
+    grant_types_supported: tuple[str, ...] | None = None
+    token_endpoint_auth_methods_supported: tuple[str, ...] | None = None
+    dpop_signing_alg_values_supported: tuple[str, ...] | None = None
+    ignored_fields: tuple[str, ...] = ()
     urls: tuple[tuple[str, str], ...] = ()
 
 
@@ -213,6 +225,9 @@ class AuthObservation:
         session_ids: the session ids of two independent handshakes (None where none came).
         unsupported_version: a request on an open session with an unsupported
             MCP-Protocol-Version header; None if no session could be opened.
+        server_capabilities: the top-level capability names the handshake that listed
+            declared (logging, tools, ...); None when no handshake got that far.
+        extensions: the keys of `capabilities.extensions` (MCP 2026-07-28, SEP-2133), capped.
     """
 
     observed_at: dt.datetime
@@ -227,6 +242,8 @@ class AuthObservation:
     bogus_origin: Reply | None = None
     session_ids: tuple[str | None, str | None] = (None, None)
     unsupported_version: Reply | None = None
+    server_capabilities: tuple[str, ...] | None = None
+    extensions: tuple[str, ...] = ()
 
     @property
     def working_handshake(self) -> Handshake | None:

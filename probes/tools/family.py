@@ -16,6 +16,7 @@ from probes.tools import (
     hygiene_probes,
     model_probes,
     protocol_probes,
+    schema_probes,
 )
 from probes.tools.collect import ToolsCollector, collect_tools
 from probes.tools.observation import ToolsObservation
@@ -42,6 +43,9 @@ TOOLS_PROBES: tuple[Probe[ToolsObservation], ...] = (
     Probe(capability_probes.OVERBROAD_PARAMETER, capability_probes.parameter_is_overbroad),
     Probe(capability_probes.REQUESTS_CREDENTIALS, capability_probes.parameter_requests_credentials),
     Probe(hygiene_probes.SCHEMA_IS_LOOSE, hygiene_probes.schema_is_loose),
+    Probe(schema_probes.REMOTE_REF, schema_probes.schema_has_remote_ref),
+    Probe(schema_probes.COMPOSITION_EXCESSIVE, schema_probes.schema_composition_is_excessive),
+    Probe(schema_probes.SENSITIVE_HEADER, schema_probes.parameter_header_exposes_sensitive_value),
     Probe(hygiene_probes.DESCRIPTION_IS_EXCESSIVE, hygiene_probes.description_is_excessive),
     Probe(hygiene_probes.DEFINITION_IS_MALFORMED, hygiene_probes.definition_is_malformed),
     Probe(hygiene_probes.NAMES_COLLIDE, hygiene_probes.names_collide),

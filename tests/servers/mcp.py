@@ -28,6 +28,7 @@ from typing import Any, Literal, Self
 import uvicorn
 from mcp.server.auth.provider import AccessToken
 from mcp.server.auth.settings import AuthSettings
+from mcp.server.extension import Extension
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import ToolAnnotations
@@ -141,6 +142,7 @@ def mcp_server(
     port: int = 0,
     tls: tuple[Path, Path] | None = None,
     wrap: Callable[[ASGIApp], ASGIApp] | None = None,
+    extensions: Sequence[str] = (),
 ) -> McpTestServer:
     """Build (not start) a test server; enter it as a context manager to run it.
 
@@ -151,6 +153,7 @@ def mcp_server(
         auth: require `Authorization: Bearer good-token` and serve RFC 9728 metadata naming
             `issuer_url` as the authorization server (an IP literal: nothing resolves it).
         modern: answer 2026-07-28 requests; default True only for "stateless" (see module doc).
+        extensions: SEP-2133 identifiers advertised under capabilities.extensions (no behaviour).
     """
     listener = socket.create_server((HOST, port), reuse_port=False)
     port = int(listener.getsockname()[1])
@@ -162,6 +165,7 @@ def mcp_server(
         version=version,
         instructions=instructions,
         auth_settings=_auth_settings(issuer_url, resource_url) if auth else None,
+        extensions=extensions,
     )
     if configure is not None:
         configure(server)
@@ -203,6 +207,7 @@ def _build(
     version: str,
     instructions: str | None,
     auth_settings: AuthSettings | None,
+    extensions: Sequence[str] = (),
 ) -> MCPServer[Any]:
     verifier = StaticTokenVerifier() if auth_settings is not None else None
     server: MCPServer[Any] = MCPServer(
@@ -212,6 +217,7 @@ def _build(
         token_verifier=verifier,
         log_level="WARNING",
         auth=auth_settings,
+        extensions=[_declared(identifier) for identifier in extensions],
     )
     for spec in tools:
         server.add_tool(
@@ -225,6 +231,13 @@ def _build(
             meta=None if spec.meta is None else dict(spec.meta),
         )
     return server
+
+
+def _declared(identifier: str) -> Extension:
+    """An extension that only advertises itself (empty settings, contributes nothing)."""
+    extension = Extension()
+    extension.identifier = identifier  # per-instance ids are validated when applied
+    return extension
 
 
 def _app(server: MCPServer[Any], mode: Mode, *, modern: bool) -> ASGIApp:

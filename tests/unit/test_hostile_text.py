@@ -16,7 +16,15 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from probes.hostile_text import decode_json, escaped_characters, has_invalid, visible, visible_json
+from probes.hostile_text import (
+    MAX_DECODE_DEPTH,
+    decode_json,
+    escaped_characters,
+    flattened,
+    has_invalid,
+    visible,
+    visible_json,
+)
 from probes.model import Family, Outcome
 from probes.registry import catalogue
 from probes.tools.family import judge_definitions
@@ -176,3 +184,39 @@ def test_deep_documents_are_escaped_without_recursion() -> None:
         assert isinstance(value, list)
         value = value[0]
     assert value == "\\ud800"
+
+
+def test_a_document_too_deep_for_the_decoder_is_read_with_its_depths_cut() -> None:
+    deep = '{"a":[' * 10_000 + '"x"' + "]}" * 10_000
+    document = decode_json(('{"tools":[{"name":"ok"},' + deep + "]}").encode())
+    assert isinstance(document, dict)
+    tools = document["tools"]
+    assert tools[0] == {"name": "ok"}
+    node, depth = tools[1], 0
+    while isinstance(node, dict | list):
+        node = node["a"] if isinstance(node, dict) else node[0]
+        depth += 1
+    assert node == "\u2026"
+    assert depth == MAX_DECODE_DEPTH - 2  # the document and the tools list hold two levels
+
+
+def test_flattening_skips_brackets_inside_strings_and_escapes() -> None:
+    text = r'[["]]\"[", [[1]], {"k": "}"}]]'
+    assert json.loads(flattened(text, limit=2)) == [[']]"[', "\u2026", "\u2026"]]
+    assert flattened("[[[", limit=1) == "[[["  # unbalanced: left for json.loads to refuse
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(alphabet='[]{}"\\ab', max_size=3), children, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_JSON_VALUES)
+def test_flattening_leaves_shallow_documents_alone(value: object) -> None:
+    text = json.dumps(value)
+    assert json.loads(flattened(text, limit=64)) == json.loads(text)

@@ -5,7 +5,7 @@ are duties of the deployment (the host, a gateway, the operator): tool allowlist
 human approval, log pipelines. The requirements below are the server-side controls an
 outside prober can check, each tied to the probes that measure it. A level is served when
 every requirement of it and of the levels below is met; a requirement no probe measures yet
-(DPoP, RFC 9207 `iss`, `server/discover`), or that this scan could not measure, is not met:
+(sender-constrained tokens, `server/discover`), or that this scan could not measure, is not met:
 "could serve" means measured, never assumed. Controls an outsider cannot see at all are
 listed in docs/assurance.md, for the deployer to check; they do not change the verdict.
 """
@@ -167,12 +167,15 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         level=3,
         control="Authorization issuer validation",
         basis="L3: RFC 9207 `iss` in authorization responses, advertised by the server.",
+        checks=(Check("auth_issuer_parameter_not_advertised", not_applicable_ok=False),),
     ),
     Requirement(
         id="L3.sender-constrained-tokens",
         level=3,
         control="Token binding",
         basis="L3: sender-constrained tokens (DPoP or mTLS); a hard requirement at L3.",
+        # auth_dpop_supported reads DPoP, but mTLS-bound tokens (RFC 8705) are not read, so
+        # a missing DPoP cannot fail this control: it stays unmeasured.
     ),
     Requirement(
         id="L3.no-known-vulnerabilities",

@@ -20,6 +20,8 @@ from tests.integration.auth.support import NA, NAV, ContextFactory, F, T, assess
 from tests.servers.mcp import GOOD_TOKEN, mcp_server
 from trustsvc.lab.pki import LabPki
 
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
 
 def good_authorization_server(base_url: str) -> Documents:
     issuer = f"{base_url}/issuer"
@@ -31,6 +33,10 @@ def good_authorization_server(base_url: str) -> Documents:
         "response_types_supported": ["code"],
         "code_challenge_methods_supported": ["S256"],
         "client_id_metadata_document_supported": True,
+        "authorization_response_iss_parameter_supported": True,
+        "grant_types_supported": ["authorization_code", "refresh_token", JWT_BEARER],
+        "token_endpoint_auth_methods_supported": ["none", "private_key_jwt"],
+        "dpop_signing_alg_values_supported": ["ES256"],
     }
     return {"/.well-known/oauth-authorization-server/issuer": (200, {}, metadata)}
 
@@ -76,10 +82,18 @@ async def test_sdk_resource_server_with_a_good_authorization_server(
         "protected_resource_metadata_invalid": F,
         "authorization_server_metadata_invalid": F,
         "pkce_s256_supported": T,
+        "issuer_parameter_not_advertised": F,
+        "client_id_metadata_documents_supported": T,
+        "registration_is_dcr_only": F,
+        "enterprise_managed_authorization_supported": T,
+        "machine_grants_use_shared_secrets": F,
+        "dpop_supported": T,
         "dangerous_url_scheme_advertised": F,
         "bogus_origin_accepted": NA,
         "session_id_weak": NA,
         "unsupported_protocol_version_accepted": NA,
+        "mcp_server_declares_extensions": NAV,  # refused: no capabilities seen
+        "mcp_server_offers_deprecated_features": NAV,
     }
     pkce = result.findings["auth_pkce_s256_supported"].evidence
     assert pkce["registration_endpoints"] == f"{issuer}/register"

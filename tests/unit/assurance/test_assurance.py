@@ -45,10 +45,16 @@ def test_a_clean_oauth_endpoint_serves_l2_and_l3_waits_for_unmeasured_controls()
     assert doc.level == "L2"
     assert unmet(doc, "L3") == {
         "L3.server-discover": "not_measured",
-        "L3.iss-in-authorization-response": "not_measured",
         "L3.sender-constrained-tokens": "not_measured",
     }
     assert set(unmet(doc, "L4")) == {"L4.mtls-workload-identity", "L4.signed-tool-definitions"}
+
+
+def test_rfc_9207_iss_is_measured_from_metadata() -> None:
+    doc = posture(bad={"auth_issuer_parameter_not_advertised"})
+    assert unmet(doc, "L3")["L3.iss-in-authorization-response"] == "unmet"
+    no_oauth = posture(outcomes={"auth_issuer_parameter_not_advertised": Outcome.NOT_APPLICABLE})
+    assert unmet(no_oauth, "L3")["L3.iss-in-authorization-response"] != "met"
 
 
 def test_a_poisoned_tool_serves_no_level_and_says_why() -> None:

@@ -37,6 +37,7 @@ CHALLENGE = f'Bearer error="invalid_token", resource_metadata="{PRM_URL}", scope
 PLAIN_TOKEN_ENDPOINT = "http://auth.example.com/token"  # noqa: S105
 SESSION_A = "5f0c9a1e8b7d4c3a9e2f1d0c8b7a6f5e"
 SESSION_B = "c2d4e6f8a0b1c3d5e7f9a1b3c5d7e9f0"
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 
 def reply(
@@ -96,6 +97,10 @@ def as_metadata(**changes: Any) -> AuthorizationServerMetadata:  # noqa: ANN401 
         "registration_endpoint": f"{ISSUER}/register",
         "code_challenge_methods_supported": ("S256",),
         "client_id_metadata_document_supported": True,
+        "authorization_response_iss_parameter_supported": True,
+        "grant_types_supported": ("authorization_code", "refresh_token", JWT_BEARER),
+        "token_endpoint_auth_methods_supported": ("none", "private_key_jwt"),
+        "dpop_signing_alg_values_supported": ("ES256",),
     }
     fields.update(changes)
     names = ("issuer", "authorization_endpoint", "token_endpoint", "registration_endpoint")
@@ -148,6 +153,7 @@ def open_observation(**changes: Any) -> AuthObservation:  # noqa: ANN401 - datac
         bogus_origin=reply(status=403, result=False),
         session_ids=(SESSION_A, SESSION_B),
         unsupported_version=reply(status=400, result=False),
+        server_capabilities=("tools",),
     )
     return replace(base, **changes)
 

@@ -23,6 +23,7 @@ from tests.unit.auth.observations import (
     refused,
     reply,
 )
+from tests.unit.auth.spec_2026_cases import SPEC_2026_CASES
 
 T, F = Outcome.TRUE, Outcome.FALSE
 _NO_POINTER = 'Bearer error="invalid_token"'
@@ -93,4 +94,5 @@ POLARITY_CASES: list[tuple[str, AuthObservation, Outcome]] = [
         T,
     ),
     ("auth_unsupported_protocol_version_accepted", open_observation(), F),
+    *SPEC_2026_CASES,
 ]

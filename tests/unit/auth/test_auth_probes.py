@@ -34,7 +34,7 @@ from tests.unit.auth.observations import (
 )
 from tests.unit.auth.polarity_cases import POLARITY_CASES
 
-H, M, L = Severity.HIGH, Severity.MEDIUM, Severity.LOW
+H, M, L, INF = Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO
 T, F = Outcome.TRUE, Outcome.FALSE
 NA, NAV = Outcome.NOT_APPLICABLE, Outcome.NOT_AVAILABLE
 # The catalogue as scoring depends on it: id, bad outcome, severity, in family order.
@@ -46,10 +46,18 @@ EXPECTED_SPECS = [
     ("auth_protected_resource_metadata_invalid", T, M),
     ("auth_authorization_server_metadata_invalid", T, H),
     ("auth_pkce_s256_supported", F, M),
+    ("auth_issuer_parameter_not_advertised", T, L),
+    ("auth_client_id_metadata_documents_supported", F, L),
+    ("auth_registration_is_dcr_only", T, INF),
+    ("auth_enterprise_managed_authorization_supported", F, INF),
+    ("auth_machine_grants_use_shared_secrets", T, L),
+    ("auth_dpop_supported", F, INF),
     ("auth_dangerous_url_scheme_advertised", T, H),
     ("auth_bogus_origin_accepted", T, H),
     ("auth_session_id_weak", T, M),
     ("auth_unsupported_protocol_version_accepted", T, L),
+    ("mcp_server_declares_extensions", T, INF),
+    ("mcp_server_offers_deprecated_features", T, INF),
 ]
 PROBES = {probe.spec.id: probe for probe in AUTH_PROBES}
 HEALTHY = {

@@ -37,6 +37,32 @@ _DESTRUCTIVE = tool(name="delete_forecast", description="Deletes a saved forecas
 _EXTERNAL = tool(name="send_email", description="Sends an email.", annotations={})
 _OVERBROAD = tool(name="run", input_schema=schema(command=text("Shell command to run.")))
 _CREDENTIALS = tool(input_schema=schema(city=text(), api_key=text("Your API key.")))
+_REMOTE_REF = tool(
+    input_schema=schema(city={"$ref": "https://schemas.example/city.json", "description": "City."})
+)
+_LOCAL_REF = tool(
+    input_schema={
+        **schema(city={"$ref": "#/$defs/City", "description": "City."}),
+        "$defs": {"City": {"type": "string"}},
+    }
+)
+
+
+def _composed(depth: int) -> dict[str, object]:
+    node: dict[str, object] = {"type": "string", "description": "A city."}
+    for _ in range(depth):
+        node = {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+_DEEP = tool(input_schema=schema(city=_composed(9)))
+_SHALLOW = tool(input_schema=schema(city=_composed(8)))
+_PASSWORD_HEADER = tool(
+    input_schema=schema(
+        city=text(), password={**text("The account password."), "x-mcp-header": "Password"}
+    )
+)
+_REGION_HEADER = tool(input_schema=schema(city={**text("The city."), "x-mcp-header": "City"}))
 _LOOSE = tool(input_schema={"type": "object", "properties": {"city": {"type": "string"}}})
 _EXCESSIVE = tool(description="Gets the weather. " * 150)
 _MALFORMED: dict[str, object] = {"description": "No name here.", "inputSchema": schema()}
@@ -91,6 +117,12 @@ POLARITY_CASES: list[tuple[str, ToolsObservation, Outcome]] = [
     ("tool_parameter_requests_credentials", GOOD, F),
     ("tool_schema_is_loose", observe(_LOOSE), T),
     ("tool_schema_is_loose", GOOD, F),
+    ("tool_schema_has_remote_ref", observe(_REMOTE_REF), T),
+    ("tool_schema_has_remote_ref", observe(_LOCAL_REF), F),
+    ("tool_schema_composition_is_excessive", observe(_DEEP), T),
+    ("tool_schema_composition_is_excessive", observe(_SHALLOW), F),
+    ("tool_parameter_header_exposes_sensitive_value", observe(_PASSWORD_HEADER), T),
+    ("tool_parameter_header_exposes_sensitive_value", observe(_REGION_HEADER), F),
     ("tool_description_is_excessive", observe(_EXCESSIVE), T),
     ("tool_description_is_excessive", GOOD, F),
     ("tool_definition_is_malformed", observe(_MALFORMED), T),

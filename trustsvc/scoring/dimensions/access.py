@@ -35,6 +35,8 @@ DEDUCTIONS: Final[Mapping[str, float]] = MappingProxyType(
         "auth_pkce_s256_supported": 10.0,  # scoring.md 8.2.2: -10
         "auth_session_id_weak": 10.0,
         "auth_challenge_lacks_resource_metadata": 5.0,
+        "auth_issuer_parameter_not_advertised": 5.0,  # RFC 9207, MCP 2026-07-28: low
+        "auth_machine_grants_use_shared_secrets": 5.0,  # ext-auth: private_key_jwt, low
         "auth_unsupported_protocol_version_accepted": 5.0,
     }
 )
