@@ -280,7 +280,10 @@ POLICY = ScoringPolicy(
     # 2026.12.2: the evidence.none gate (nothing about the endpoint measured).
     # 2026.12.3: the tools.cloaking gate, and tool_definition_contains_invalid_characters
     # joins the tools.poisoning gate.
-    version=f"2026.12.3+{MODEL_VERSION}",
+    # 2026.12.4: issue 18's new probes count: registry hygiene and server cards
+    # (provenance), the 2026-07-28 schema probes (capabilities), RFC 9207 and machine
+    # grants with shared secrets (access deductions).
+    version=f"2026.12.4+{MODEL_VERSION}",
     weights=MappingProxyType(
         {
             Dimension.CAPABILITIES: 25.0,
