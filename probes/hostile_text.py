@@ -123,25 +123,36 @@ def flattened(text: str, limit: int = MAX_DECODE_DEPTH) -> str:
     return "".join(out)
 
 
-def _loads(payload: bytes | str, parse_constant: Callable[[str], object] | None) -> object:
+def _loads(
+    payload: bytes | str, parse_constant: Callable[[str], object] | None, *, cut_deep: bool
+) -> object:
     try:
         return json.loads(payload, parse_constant=parse_constant)
     except RecursionError:
+        if not cut_deep:
+            raise
         text = payload if isinstance(payload, str) else payload.decode("utf-8")
         return json.loads(flattened(text), parse_constant=parse_constant)
 
 
 def decode_json(
-    payload: bytes | str, *, parse_constant: Callable[[str], object] | None = None
+    payload: bytes | str,
+    *,
+    parse_constant: Callable[[str], object] | None = None,
+    cut_deep: bool = False,
 ) -> object:
     r"""`json.loads`, then `visible_json` when the text has a NUL or surrogate escape at all.
 
     Valid UTF-8 cannot hold a surrogate and JSON forbids a raw NUL in strings, so only a
     `\u0000` or `\udXXX` escape can bring one in; without one (most listings, even those
-    with `\u00e9`-style escapes) the document is not walked a second time. A document nested
-    too deep for the decoder is read with its depths below MAX_DECODE_DEPTH cut (`flattened`).
+    with `\u00e9`-style escapes) the document is not walked a second time.
+
+    With `cut_deep`, a document nested too deep for the decoder is read with its depths
+    below MAX_DECODE_DEPTH cut (`flattened`): MCP messages ask for it, since one absurd
+    schema must not make a whole listing unreadable. Other documents (a card, AS metadata,
+    a file given to check-tools) have no parts to save and stay refused (RecursionError).
     """
-    document: object = _loads(payload, parse_constant)
+    document: object = _loads(payload, parse_constant, cut_deep=cut_deep)
     if isinstance(payload, str):
         repair = _RISKY_ESCAPE.search(payload) is not None or has_invalid(payload)
     else:

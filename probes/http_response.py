@@ -165,13 +165,14 @@ def json_body(response: HttpResponse) -> object:
     return parse_json(response.body, response.url)
 
 
-def parse_json(payload: bytes | str, where: str) -> object:
+def parse_json(payload: bytes | str, where: str, *, cut_deep: bool = False) -> object:
     """Decode JSON text (RFC 8259: UTF-8) or raise ProtocolViolation naming where it came from.
 
-    Lone surrogates and NUL come back as visible escapes (probes/hostile_text.py).
+    Lone surrogates and NUL come back as visible escapes (probes/hostile_text.py);
+    `cut_deep` is decode_json's (for MCP messages).
     """
     try:
-        return decode_json(payload)
+        return decode_json(payload, cut_deep=cut_deep)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ProtocolViolation(f"invalid JSON from {where}: {str(exc)[:120]}") from exc
 

@@ -188,7 +188,7 @@ def _reply_from_body(
             problems.append(f"reply has content type {body.content_type or '(none)'}")
         return None
     try:
-        message = parse_json(body.body, body.url)
+        message = parse_json(body.body, body.url, cut_deep=True)
     except ProtocolViolation as exc:
         problems.append(exc.detail)
         return None
@@ -220,7 +220,7 @@ def _event_message(event: SseEvent, problems: list[str]) -> object:
         problems.append(f"unexpected SSE event type {event.event!r}")
         return None
     try:
-        return parse_json(event.data, "an SSE event")
+        return parse_json(event.data, "an SSE event", cut_deep=True)
     except ProtocolViolation as exc:
         problems.append(exc.detail)
         return None

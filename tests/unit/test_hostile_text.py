@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -188,7 +189,10 @@ def test_deep_documents_are_escaped_without_recursion() -> None:
 
 def test_a_document_too_deep_for_the_decoder_is_read_with_its_depths_cut() -> None:
     deep = '{"a":[' * 10_000 + '"x"' + "]}" * 10_000
-    document = decode_json(('{"tools":[{"name":"ok"},' + deep + "]}").encode())
+    payload = ('{"tools":[{"name":"ok"},' + deep + "]}").encode()
+    with pytest.raises(RecursionError):
+        decode_json(payload)  # only MCP messages ask for the cut
+    document = decode_json(payload, cut_deep=True)
     assert isinstance(document, dict)
     tools = document["tools"]
     assert tools[0] == {"name": "ok"}
