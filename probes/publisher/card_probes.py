@@ -36,8 +36,8 @@ from probes.publisher.cards import (
     repository_key,
 )
 from probes.publisher.context import RegistryContext
+from probes.publisher.namespaces import namespace_domain
 from probes.publisher.observation import PublisherObservation
-from probes.publisher.proofs import namespace_domain
 from probes.target import registrable_domain_of
 
 _REFERENCES = ("SEP-2127", "https://github.com/modelcontextprotocol/experimental-ext-server-card")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from probes.publisher.proofs import namespace_domain
+from probes.publisher.namespaces import namespace_domain
 from probes.target import registrable_domain_of
 
 DEFAULT_FARM_SERVERS = 20

@@ -14,11 +14,11 @@ import dns.exception
 import dns.resolver
 
 from probes.domain.dns_client import DnsConfig, make_resolver
-from probes.errors import ProbeError, TargetRejected
+from probes.errors import ProbeError
 from probes.http import SafeHttp
-from probes.target import parse_endpoint_url, registrable_domain_of
+from probes.publisher.namespaces import namespace_domain
+from probes.target import registrable_domain_of
 
-GITHUB_PREFIX = "io.github."
 WELL_KNOWN = "/.well-known/mcp-registry-auth"
 PROOF_PREFIX = "v=mcpv1"
 MAX_PROOF_BYTES = 4096  # the registry's own cap
@@ -42,18 +42,6 @@ class ProofCheck:
         if self.dns_proof is None and self.http_proof is None:
             return None
         return False
-
-
-def namespace_domain(namespace: str) -> str | None:
-    """`acme.com` for `com.acme`, `api.acme.com` for `com.acme.api`; None for GitHub or junk."""
-    if namespace.startswith(GITHUB_PREFIX) or namespace.count(".") < 1:
-        return None
-    domain = ".".join(reversed(namespace.lower().split(".")))
-    try:
-        endpoint = parse_endpoint_url(f"https://{domain}/")
-    except TargetRejected:
-        return None
-    return None if endpoint.host_is_ip or endpoint.registrable_domain is None else endpoint.host
 
 
 def is_proof(text: str) -> bool:

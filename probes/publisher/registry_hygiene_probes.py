@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from probes.model import EvidenceValue, Outcome, Probe, Severity
 from probes.publisher.context import RegistryContext, VersionFact
 from probes.publisher.hygiene import DomainFarm, HygieneFacts
+from probes.publisher.namespaces import GITHUB_PREFIX
 from probes.publisher.observation import PublisherObservation
-from probes.publisher.proofs import GITHUB_PREFIX
 from probes.publisher.registry_probes import (
     _REFERENCES,
     Judgement,

@@ -22,8 +22,8 @@ from probes.model import (
     SpecFactory,
 )
 from probes.publisher.context import RegistryContext
+from probes.publisher.namespaces import namespace_domain
 from probes.publisher.observation import PublisherObservation
-from probes.publisher.proofs import namespace_domain
 from probes.target import registrable_domain_of
 
 NEW_PUBLISHER_DAYS = 7

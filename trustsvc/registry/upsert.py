@@ -17,7 +17,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from probes.publisher.hygiene import proof_domain
-from probes.publisher.proofs import GITHUB_PREFIX
+from probes.publisher.namespaces import GITHUB_PREFIX
 from trustsvc.registry.models import (
     PublisherRow,
     RemoteRow,

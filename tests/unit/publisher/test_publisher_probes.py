@@ -9,8 +9,9 @@ import pytest
 from probes.model import Outcome
 from probes.publisher.advisories import AdvisoryCheck
 from probes.publisher.family import PUBLISHER_FAMILY
+from probes.publisher.namespaces import namespace_domain
 from probes.publisher.observation import PublisherObservation
-from probes.publisher.proofs import ProofCheck, is_proof, namespace_domain
+from probes.publisher.proofs import ProofCheck, is_proof
 from probes.runner import judge_observation
 from tests.unit.publisher.polarity_cases import (
     MALLORY,
