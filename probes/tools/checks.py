@@ -122,9 +122,14 @@ def without_purpose(match: re.Match[str], ctx: MatchContext) -> bool:
     sentence = _sentence_around(unwrapped, match.start(), match.end())
     if PURPOSE.search(sentence) is not None:
         return False
-    scope = ctx.text[match.end() : match.end() + 40].lower()
+    region = ctx.text[match.start() : match.end() + 40].lower()
+    universal = _UNIVERSAL_WORD.search(region)
+    scope = region[universal.end() :] if universal else ""
     scope_words = re.findall(r"[a-z][a-z0-9]*", scope)[:4]
     return not own_scope(scope_words, ctx.siblings, ctx.server_words)
+
+
+_UNIVERSAL_WORD = re.compile(r"\b(?:any|every|each|all|another)\b")
 
 
 _SCOPE_FILLERS = frozenset({"other", "of", "the", "our", "this", "server", "mcp", "s"})
