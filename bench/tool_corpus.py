@@ -158,6 +158,14 @@ def load_split(split: str, root: Path = CORPUS) -> Split:
     )
 
 
+def part_of(split: Split, part: str, root: Path = CORPUS) -> Split:
+    """The split's recorded servers listed under `parts[part]` of splits.json, alone."""
+    document = json.loads((root / "splits.json").read_text(encoding="utf-8"))
+    names = set(document.get("parts", {}).get(part, ()))
+    benign = tuple(server for server in split.benign if server.name in names)
+    return Split(split.name, benign, (), (), tuple(t for t in split.tiers if t.server in names))
+
+
 # ---- detectors --------------------------------------------------------------------------
 
 
@@ -459,6 +467,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also print the confusion of REV's detector (e.g. the commit before issue 15) "
         "against this one",
     )
+    parser.add_argument(
+        "--part",
+        metavar="NAME",
+        help="only the recorded servers splits.json lists under parts/NAME (benign figures "
+        "only; e.g. dev-round3, the servers added in round 3)",
+    )
     options = parser.parse_args(argv)
     if options.show_misses and options.split == "report":
         print(
@@ -467,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     split = load_split(options.split)
+    if options.part:
+        split = part_of(split, options.part)
     if not split.benign and not split.malicious:
         print(
             f"corpus/{options.split} holds no data: run from a checkout that has corpus/",

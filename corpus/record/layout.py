@@ -7,7 +7,12 @@ servers written by one team never straddle the split, balancing the count of ser
 of tools. Written sources are assigned by where their bank lives (`corpus/<split>/sources/`).
 Re-running with the same inputs changes nothing.
 
-Usage: python corpus/record/layout.py [--recorded /tmp/corpus-rec/out]
+`--to dev` puts every newly recorded server on that side (round 3 added fresh benign servers
+to dev only, to measure false positives out of sample there; a server whose publisher is
+already on the other side is refused), and `--part NAME` lists them under `parts` in
+`splits.json`, so `bench/tool_corpus.py --part NAME` can measure that batch alone.
+
+Usage: python corpus/record/layout.py [--recorded /tmp/corpus-rec/out] [--to dev] [--part NAME]
 """
 
 from __future__ import annotations
@@ -33,12 +38,27 @@ def publisher(source: dict[str, Any]) -> str:
     return package
 
 
-def assign(servers: dict[str, dict[str, Any]], current: dict[str, str]) -> dict[str, str]:
-    """Each new server's split, publisher groups kept whole, largest groups placed first."""
+def assign(
+    servers: dict[str, dict[str, Any]], current: dict[str, str], to: str | None = None
+) -> dict[str, str]:
+    """Each new server's split, publisher groups kept whole, largest groups placed first.
+
+    With `to`, every new server goes to that split; one whose publisher is placed on the
+    other side raises ValueError.
+    """
     result = dict(current)
     groups: dict[str, list[str]] = {}
     for name, document in servers.items():
         groups.setdefault(publisher(document["_source"]), []).append(name)
+    if to is not None:
+        for group, members in groups.items():
+            placed = {result[m] for m in members if m in result}
+            if placed - {to}:
+                new = [m for m in members if m not in result]
+                if new:
+                    raise ValueError(f"{group} is on the {placed} side: {new}")
+            result |= {m: to for m in members if m not in result}
+        return result
     for members in groups.values():  # a group already placed keeps its side
         placed = {result[m] for m in members if m in result}
         if len(placed) == 1:
@@ -64,6 +84,8 @@ def assign(servers: dict[str, dict[str, Any]], current: dict[str, str]) -> dict[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recorded", type=Path, help="directory of record.py output")
+    parser.add_argument("--to", choices=SPLITS, help="put every new server on this side")
+    parser.add_argument("--part", help="list the newly recorded servers under this part name")
     options = parser.parse_args()
     splits = json.loads(SPLITS_FILE.read_text()) if SPLITS_FILE.exists() else {}
     benign: dict[str, str] = splits.get("benign", {})
@@ -76,7 +98,10 @@ def main() -> int:
     if options.recorded:
         recorded = {p.stem: p for p in sorted(options.recorded.glob("*.json"))}
         servers |= {name: json.loads(p.read_text(encoding="utf-8")) for name, p in recorded.items()}
-    benign = assign(servers, benign)
+    benign = assign(servers, benign, options.to)
+    parts: dict[str, list[str]] = splits.get("parts", {})
+    if options.part and recorded:
+        parts[options.part] = sorted(set(parts.get(options.part, [])) | set(recorded))
     for name, path in recorded.items():
         for split in SPLITS:
             (CORPUS / split / "benign" / f"{name}.json").unlink(missing_ok=True)
@@ -94,6 +119,8 @@ def main() -> int:
         "benign": dict(sorted(benign.items())),
         "sources": dict(sorted(sources.items())),
     }
+    if parts:
+        document["parts"] = dict(sorted(parts.items()))
     SPLITS_FILE.write_text(
         json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -12,12 +12,16 @@ JSON file in the shape of `tests/data/tools_corpus/benign/*.json`:
 
 Definitions are dumped with `model_dump(by_alias=True, exclude_unset=True)`, so what is kept
 is what the server sent. No tool is ever called. Servers that want a key at start get the
-dummy one the manifest gives; a server that reaches for the network at start-up fails here
-(the recording machine has no internet) and is left out.
+dummy one the manifest gives (round 3 entries get none); a server that reaches for the network
+at start-up fails here (the recording machine has no internet) and is left out. With
+`--no-network` (round 3) each server runs in a network namespace of its own (`unshare --net`,
+needs root) holding only a loopback interface that is down, so nothing it does can leave
+the process, whatever its start-up code tries.
 
 Usage (from the repository root, with a Python that has `mcp>=2.3`):
 
-    python corpus/record/record.py --root /tmp/corpus-rec --out /tmp/corpus-rec/out [NAME...]
+    python corpus/record/record.py --root /tmp/corpus-rec --out /tmp/corpus-rec/out \
+        [--manifest corpus/record/servers-round3.json] [--no-network] [NAME...]
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ def _py_metadata(root: Path, entry: dict[str, Any]) -> tuple[Path, dict[str, Any
 
 
 def server_parameters(
-    root: Path, entry: dict[str, Any]
+    root: Path, entry: dict[str, Any], *, no_network: bool = False
 ) -> tuple[StdioServerParameters, dict[str, Any]]:
     """How to start one manifest entry, and its `_source` block."""
     home = root / "home"
@@ -104,6 +108,8 @@ def server_parameters(
         command = str(base / "bin" / entry["command"])
         source = {"version": meta["version"], "licence": entry.get("licence") or meta["license"]}
     env["PATH"] = f"{Path(command).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}"
+    if no_network:  # a namespace with only a loopback that is down: no address is reachable
+        command, args = "unshare", ["--net", "--", command, *args]
     params = StdioServerParameters(command=command, args=args, env=env, cwd=str(work))
     return params, {"registry": entry["registry"], "package": entry["package"], **source}
 
@@ -159,6 +165,10 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=Path("/tmp/corpus-rec"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--manifest", type=Path, default=HERE / "servers.json")
+    parser.add_argument(
+        "--no-network", action="store_true", help="run each server in its own network namespace"
+    )
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_SECONDS, help="seconds a server")
     parser.add_argument("names", nargs="*")
     options = parser.parse_args()
     entries = json.loads(options.manifest.read_text())
@@ -174,9 +184,9 @@ def main() -> int:
         log_path = options.root / "logs" / f"{entry['name']}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            params, source = server_parameters(options.root, entry)
+            params, source = server_parameters(options.root, entry, no_network=options.no_network)
             with log_path.open("w") as errlog:
-                document = asyncio.run(asyncio.wait_for(record(params, errlog), TIMEOUT_SECONDS))
+                document = asyncio.run(asyncio.wait_for(record(params, errlog), options.timeout))
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise

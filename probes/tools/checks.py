@@ -8,7 +8,7 @@ describing itself, and "instead of calling `list_directory`" names the server's 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,6 +41,7 @@ class MatchContext:
     text: str
     siblings: Collection[str]
     role: Role = Role.PROSE
+    server_words: Collection[str] = ()  # words of the server's own name (`server_words`)
 
 
 Check = Callable[[re.Match[str], MatchContext], bool]
@@ -112,10 +113,59 @@ PURPOSE = re.compile(
 
 
 def without_purpose(match: re.Match[str], ctx: MatchContext) -> bool:
-    """A prerequisite that says what it is for (valid ids, the user's identity) is guidance."""
+    """A prerequisite that says what it is for (valid ids, the user's identity) is guidance.
+
+    So is one scoped to the server's own tools by its own name ("before any other Shopify
+    tools" in a listing of `*_shopify_*` tools): ordering its own tools hijacks no one else's.
+    """
     unwrapped = re.sub(r"\n(?=[ \t]*[a-z])", " ", ctx.text)  # wrapped lines are one sentence
     sentence = _sentence_around(unwrapped, match.start(), match.end())
-    return PURPOSE.search(sentence) is None
+    if PURPOSE.search(sentence) is not None:
+        return False
+    region = ctx.text[match.start() : match.end() + 40].lower()
+    universal = _UNIVERSAL_WORD.search(region)
+    scope = region[universal.end() :] if universal else ""
+    scope_words = re.findall(r"[a-z][a-z0-9]*", scope)[:4]
+    return not own_scope(scope_words, ctx.siblings, ctx.server_words)
+
+
+_UNIVERSAL_WORD = re.compile(r"\b(?:any|every|each|all|another)\b")
+
+
+_SCOPE_FILLERS = frozenset({"other", "of", "the", "our", "this", "server", "mcp", "s"})
+
+
+def own_scope(
+    scope_words: Iterable[str], siblings: Collection[str], server_words: Collection[str] = ()
+) -> bool:
+    """A word before "tools" that names the server itself, so the tools are its own.
+
+    `scope_words` are the lower-case words after "any (other)", up to "tools"; the word
+    names the server when it is a word of the server's name (`server_words`: "Shopify" in
+    "any other Shopify tools" from `shopify-dev-mcp`) or is in two of its tool names.
+    """
+    for word in scope_words:
+        if word in _TOOLISH:
+            return False
+        if word in _SCOPE_FILLERS or len(word) < 4:  # noqa: PLR2004
+            continue
+        if word in server_words or sum(word in name for name in siblings) >= 2:  # noqa: PLR2004
+            return True
+    return False
+
+
+_NAME_FILLERS = frozenset(
+    {"server", "servers", "model", "context", "protocol", "tools", "official", "local", "remote"}
+)
+
+
+def server_words(server_name: str | None) -> frozenset[str]:
+    """The distinctive words of a server's name (`shopify-dev-mcp` gives {"shopify"})."""
+    found = re.findall(r"[a-z][a-z0-9]*", (server_name or "").lower()[:200])
+    return frozenset(w for w in found if len(w) >= 4 and w not in _NAME_FILLERS)  # noqa: PLR2004
+
+
+_TOOLISH = frozenset({"tool", "tools", "function", "functions", "request", "requests"})
 
 
 def exfiltrates(match: re.Match[str], ctx: MatchContext) -> bool:

@@ -161,10 +161,15 @@ def _belied_by(definition: ToolDefinition) -> str | None:
     return None
 
 
+# "QUERY (read-only):" heads a group of the tool's actions; the claim is about that group.
+_HEADING = re.compile(r"[)\]]?\s*:[ \t]*(?:\n|$)")
+
+
 def _claims(description: str) -> Iterator[str]:
     for match in _CLAIM.finditer(description):
-        if not _SCOPED.match(description, match.end()):
-            yield " ".join(match.group(0).split()).strip(" .;:()[]")
+        if _SCOPED.match(description, match.end()) or _HEADING.match(description, match.end()):
+            continue
+        yield " ".join(match.group(0).split()).strip(" .;:()[]")
 
 
 def _annotated_read_only(definition: ToolDefinition) -> bool:
@@ -186,4 +191,25 @@ def contradiction(definition: ToolDefinition) -> Contradiction | None:
     evidence = _belied_by(definition)
     if evidence is None or (annotated and not _strong(definition, evidence)):
         return None
+    if evidence.startswith("it takes a free-form") and _enforced(definition):
+        return None
     return Contradiction(claim or "annotated readOnlyHint", evidence)
+
+
+# A command or code parameter the tool restricts itself: "a READ-ONLY command from an
+# allowlist (ls, cat, grep)". The claim is what the restriction enforces, not a disguise.
+_ENFORCED = re.compile(
+    r"\b(?:allow[- ]?list(?:ed)?|white[- ]?list(?:ed)?|safe[- ]?list(?:ed)?"
+    r"|(?:permitted|allowed|approved)\s+(?:commands?|programs?|binaries|statements?)"
+    r"|(?:is|are|will\s+be|gets?)\s+(?:refused|rejected|blocked|denied))\b",
+    re.IGNORECASE,
+)
+
+
+def _enforced(definition: ToolDefinition) -> bool:
+    """The definition says how it restricts its free-form input (an allowlist, refusals)."""
+    return any(
+        _ENFORCED.search(field.text) is not None
+        for field in definition.fields
+        if field.path == "description" or field.path.endswith(".description")
+    )

@@ -115,7 +115,11 @@ def scan(
 
 
 def scan_prepared(
-    texts: Prepared, *, probe: str, siblings: Collection[str] = ()
+    texts: Prepared,
+    *,
+    probe: str,
+    siblings: Collection[str] = (),
+    server_words: Collection[str] = (),
 ) -> list[RuleMatch]:
     """`scan` over texts already prepared (see `prepared_for`)."""
     rules, any_hint = _RULES_BY_PROBE[probe]
@@ -126,7 +130,7 @@ def scan_prepared(
         lowered = text.lower()
         if any_hint.search(lowered) is None:
             continue
-        ctx = MatchContext(text=text, siblings=siblings, role=role)
+        ctx = MatchContext(text=text, siblings=siblings, role=role, server_words=server_words)
         for rule in rules:
             if role not in rule.roles or not rule.may_match(lowered):
                 continue

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from probes.hostile_text import escaped_characters, has_invalid, visible
 from probes.model import Evidence, Finding, ProbeSpec, Severity
+from probes.tools.checks import server_words
 from probes.tools.classifier import MODEL, MODEL_VERSION, assessment_for
 from probes.tools.content import RuleMatch, prepared_for, scan_prepared, sibling_names
 from probes.tools.encoded import encoded_payloads
@@ -188,10 +189,16 @@ def _rule_probe(
     statistical: bool = False,
 ) -> list[Finding]:
     siblings = sibling_names(observation.definitions)
+    own_words = server_words(observation.server_name)
     listing = reading_of(observation)
 
     def judge_fields(fields: Sequence[TextField]) -> TextVerdict:
-        matches = scan_prepared(prepared_for(observation, fields), probe=probe, siblings=siblings)
+        matches = scan_prepared(
+            prepared_for(observation, fields),
+            probe=probe,
+            siblings=siblings,
+            server_words=own_words,
+        )
         reading = listing.of(fields) or listing.instructions
         if reading is not None:
             matches += [

@@ -102,9 +102,15 @@ _PASSIVE = re.compile(
     re.IGNORECASE,
 )
 _GOES_TO = re.compile(r"\b(?:goes|go|flows?|ends?\s+up)\s+(?:in|into|to)\b|->|=>|→", re.IGNORECASE)
+# "Debug mode", "developer mode" and "admin mode" are settings of real tools ("whether to
+# enable debug mode"); they are a persona only when the agent is put in them.
 _PERSONA = re.compile(
     r"\byou\s+are\s+(?:now|no\s+longer)\b|\bact\s+as\s+(?:a|an|the|if)\b|\bpretend\s+(?:to\s+be|you"
-    r"|that)\b|\b(?:developer|god|admin|debug|unrestricted|jailbreak|dan)\s+mode\b|\bno\s+"
+    r"|that)\b|\b(?:god|unrestricted|jailbreak|dan)\s+mode\b"
+    r"|\b(?:you(?:'re|\s+are)?|your|assistant|agent|model)\s+(?:\w+\s+){0,3}?(?:in|into|to)\s+"
+    r"(?:the\s+)?(?:developer|admin|debug|maintenance|root)\s+mode\b"
+    r"|^\W*(?:developer|admin|debug|maintenance|root|god)\s+mode\s+(?:is\s+)?(?:now\s+)?"
+    r"(?:enabled|activated|active|engaged|on)\b|\bno\s+"
     r"(?:longer\s+)?(?:bound|restricted)\s+by\b|\bwithout\s+(?:any\s+)?(?:restrictions|limits"
     r"|filters|guardrails)\b|\byour\s+new\s+(?:role|instructions|persona|task)\b",
     re.IGNORECASE,
@@ -398,6 +404,7 @@ def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa
             return True
         if (
             low in STEALTH
+            and not _third_party_left_out(lows, i)
             and (actions or any(lemma(w) in OVERRIDE_VERBS for w in lows[i + 1 : i + 3]))
             and any(
                 lemma(w) not in ("ignore", "fail", "skip") and _verbish(w)
@@ -407,9 +414,11 @@ def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa
             return True
         if low == "user" and i + 3 < len(lows):
             after = lows[i + 1 : i + 5]
-            if ("not" in after or any(w.endswith("n't") for w in after)) and {
-                "know", "see", "notice", "learn", "told", "aware", "informed", "find",
-            } & set(after):  # fmt: skip
+            if (
+                ("not" in after or any(w.endswith("n't") for w in after))
+                and _KNOW_WORDS & set(after)
+                and not _lacks_knowledge(lows, i)
+            ):
                 return True
         if (
             low in ("keep", "remain", "stay")
@@ -423,6 +432,32 @@ def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa
         ):
             return True
     return False
+
+
+_KNOW_WORDS = words("know see notice learn told aware informed find")
+_KNOWLEDGE_OBJECTS = words("about which what where how whether")
+_NOTIFY_VERBS = words("notifying informing alerting telling emailing messaging")
+
+
+def _lacks_knowledge(lows: Sequence[str], i: int) -> bool:
+    """What the user lacks ("the user doesn't know about X": does, not must), not a secret."""
+    after = lows[i + 1 : i + 6]
+    if not after or after[0] not in ("does", "doesn't", "do", "don't"):
+        return False
+    k = after.index("know") if "know" in after else -1
+    return 0 < k < len(after) - 1 and after[k + 1] in _KNOWLEDGE_OBJECTS
+
+
+def _third_party_left_out(lows: Sequence[str], i: int) -> bool:
+    """Whom the tool does not notify ("accept silently without notifying the organizer").
+
+    The party left out is someone other than the user (an organizer, the attendees), so the
+    adverb describes the tool's effect on others, not something kept from the user.
+    """
+    rest = lows[i + 1 : i + 6]
+    if len(rest) < 2 or rest[0] != "without" or rest[1] not in _NOTIFY_VERBS:  # noqa: PLR2004
+        return False
+    return not (set(rest[2:]) & _USERISH)
 
 
 def _verbish(word: str) -> bool:
@@ -497,10 +532,14 @@ def _data(  # noqa: C901, PLR0912 (one branch per kind of data)
         ):
             found |= {"environment", "env"}
             kind = kind or "secret"
-        elif low in CONTEXT_DATA and (
-            low not in ("context", "memory", "memories", "prompt", "prompts")
-            or qualified
-            or (prev and prev[-1] in ("system", "conversation", "chat"))
+        elif (
+            low in CONTEXT_DATA
+            and (
+                low not in ("context", "memory", "memories", "prompt", "prompts")
+                or qualified
+                or (prev and prev[-1] in ("system", "conversation", "chat"))
+            )
+            and not _scope_of_talk(lows, i)
         ):
             found.add(low)
             kind = kind or "context"
@@ -522,6 +561,24 @@ def _data(  # noqa: C901, PLR0912 (one branch per kind of data)
             found.add(low)
             kind = kind or "personal"
     return kind, found
+
+
+_TALK_SCOPES = words("same multi-turn multiturn new per separate different single ongoing")
+_TALK_PLACES = words("in within during throughout across into")
+_TALK_HANDLES = words("session sessions id ids thread threads turn turns title name names")
+
+
+def _scope_of_talk(lows: Sequence[str], i: int) -> bool:
+    """A conversation named as where or which, not as data: "on the same chat", "chat session".
+
+    "Keep multi-turn conversations on the same chat", "at any point in the conversation" and
+    "the same chat session" say which conversation; "send the conversation to ..." moves it.
+    """
+    prev = lows[max(0, i - 2) : i]
+    nxt = lows[i + 1] if i + 1 < len(lows) else ""
+    if nxt in _TALK_HANDLES or (prev and prev[-1] in _TALK_SCOPES):
+        return True
+    return len(prev) == 2 and prev[0] in _TALK_PLACES and prev[1] in ("the", "this", "a")  # noqa: PLR2004
 
 
 def _is_example(tokens: Sequence[Token], i: int) -> bool:
@@ -661,7 +718,7 @@ def read_directive(
             and _imperative(sentence, start, tokens, t_end + 1)
         ),
         passive=_passive(sentence, lows),
-        standing=bool(lows & _STANDING_WORDS) and _STANDING.search(sentence) is not None,
+        standing=bool(lows & _STANDING_WORDS) and _standing(sentence),
         concealment=bool(lemmas & _CONCEAL_GATE) and _concealment(tokens, found),
         override=(bool(lemmas & _OVERRIDE_GATE) and _override(sentence, tokens, role))
         or (bool(lows & _SET_ASIDE_GATE) and _set_aside(sentence, role)),
@@ -794,6 +851,28 @@ _DATA_WORDS = (
 
 
 # Cheap gates: a pattern is only tried when a word it cannot match without is present.
+# "returns all messages", "lists every file": a third-person verb's object, not a scope.
+_DESCRIBED_OBJECT = re.compile(r"\b[a-z]+(?:s|es)\s+(?:all|any|every|each)\s*$", re.IGNORECASE)
+_NOT_VERBS = words("is has was does this its always also as thus plus less across")
+
+
+def _standing(sentence: str) -> bool:
+    """A scope over the rest of the session ("for every command", "from now on").
+
+    "Returns all messages" describes what a call returns: a bare "all", "any", "every" or
+    "each" right after a third-person verb is that verb's object, not a standing scope.
+    """
+    for match in _STANDING.finditer(sentence):
+        text = match.group(0)
+        if text[:1].lower() in "ae" and text.split()[0].lower() in ("all", "any", "every", "each"):
+            before = sentence[max(0, match.start() - 30) : match.start()] + text.split()[0]
+            found = _DESCRIBED_OBJECT.search(before)
+            if found and found.group(0).split()[0].lower() not in _NOT_VERBS:
+                continue
+        return True
+    return False
+
+
 def _passive(sentence: str, lows: set[str]) -> bool:
     if lows & _PARTICIPLES and _PASSIVE.search(sentence):
         return True

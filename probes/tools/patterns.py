@@ -106,7 +106,8 @@ MARKUP = rx(
     r"<\s*/?\s*(?:important|system|sys|secret|hidden|admin|override|directive"
     r"|(?:ai|assistant|agent|model)[_\s-]?(?:instructions?|note))\s*>",
     r"<\|\s*(?:im_start|im_end|system|user|assistant|endoftext)\s*\|>",
-    r"\[/?INST\]|<</?SYS>>",
+    # Chat-template tokens are upper case: "instance [inst] binders" is Lean syntax.
+    r"(?-i:\[/?INST\]|<</?SYS>>)",
     r"(?-i:\[\s*(?:SYSTEM|ADMIN)\s*(?:MESSAGE|PROMPT|OVERRIDE|NOTE)?\s*\])",
     r"(?-i:(?:^|\n)[ \t]*(?:\#+[ \t]*)?(?:SYSTEM|ADMIN)(?:[ \t]+(?:PROMPT|MESSAGE|OVERRIDE))?:)",
 )
@@ -128,8 +129,11 @@ CONCEAL = rx(
     r"(?:user|human|operator)s?\b",
     r"\b(?:hide|conceal|mask)\s+(?:this|it|that|these|the\s+\w+)\s+from\s+(?:the\s+)?"
     r"(?:user|human)",
-    r"\bthe\s+user\s+(?:must|should|will|need|does|need\s+to)\s*(?:not|n't)\s+(?:know|see"
+    r"\bthe\s+user\s+(?:must|should|will|need|need\s+to)\s*(?:not|n't)\s+(?:know|see"
     r"|notice|learn|find\s+out|be\s+(?:told|informed|aware|notified))",
+    # "The user doesn't know about files and directories" says what the user lacks.
+    r"\bthe\s+user\s+does\s*(?:not|n't)\s+(?:know(?!\s+(?:about|which|what|where|how|whether)\b)"
+    r"|see|notice|learn|find\s+out|be\s+(?:told|informed|aware|notified))",
     r"\b(?:keep|remain)\s+(?:this\s+|it\s+)?(?:secret|hidden|confidential|invisible)\s+from\b",
     r"\b(?:silently|secretly|covertly|quietly|discreetly|invisibly)\s+(?:also\s+)?(?:send"
     r"|forward|upload|copy|include|add|append|read|exfiltrate|transmit|post|bcc|cc|call"

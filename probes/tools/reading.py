@@ -119,7 +119,7 @@ class ListingReading:
 
 
 def _read(observation: ToolsObservation) -> ListingReading:
-    ctx = listing_context(observation.definitions)
+    ctx = listing_context(observation.definitions, observation.server_name)
     memo = SentenceMemo()
     table: dict[int, DefinitionReading] = {}
     for definition in observation.definitions:

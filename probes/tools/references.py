@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-from probes.tools.checks import normalise_name
+from probes.tools.checks import normalise_name, own_scope, server_words
 from probes.tools.lexicon import (
     ACTION_VERBS,
     NOT_TOOL_WORDS,
@@ -112,7 +112,11 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
             continue
         kind = kinds[m.lastgroup or "word"]
         bare = raw.strip("`'\"") if kind is quoted else raw
-        found.append(Token(raw, raw.lower(), kind, offset + m.start(), offset + m.end(), bare))
+        start = m.start()
+        if start and text[start - 1] == "@" and kind is Kind.WORD:
+            # An annotation or handle (`@odata.nextLink`, `@param`, `@alice`): never a tool.
+            raw, bare, start = "@" + raw, "@" + raw, start - 1
+        found.append(Token(raw, raw.lower(), kind, offset + start, offset + m.end(), bare))
     return found
 
 
@@ -165,6 +169,8 @@ class ListingContext:
     prefixes: frozenset[str] = frozenset()
     # Each listed tool's folded parameter names, by its folded name.
     tool_params: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # The distinctive words of the server's own name (`checks.server_words`).
+    server_words: frozenset[str] = frozenset()
 
     def for_definition(self, definition: ToolDefinition) -> ListingContext:
         """The context with `definition` as the one being judged."""
@@ -183,6 +189,7 @@ class ListingContext:
             params=self.params,
             prefixes=self.prefixes,
             tool_params=self.tool_params,
+            server_words=self.server_words,
             self_name=name,
             self_title=title,
             self_vocab=_vocabulary(definition),
@@ -234,7 +241,9 @@ def related(ctx: ListingContext, a: str, b: str) -> bool:
     return bool(mine & theirs)
 
 
-def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
+def listing_context(
+    definitions: Iterable[ToolDefinition], server_name: str | None = None
+) -> ListingContext:
     """The names, titles, their words and every schema key of a whole listing."""
     listed = list(definitions)
     names = [n for d in listed for n in (d.name, d.title) if n]
@@ -274,6 +283,7 @@ def listing_context(definitions: Iterable[ToolDefinition]) -> ListingContext:
             for d in listed
             if d.kind == "tool" and d.name
         },
+        server_words=server_words(server_name),
     )
 
 
@@ -317,7 +327,8 @@ def _shaped(bare: str, *, quoted: bool) -> bool:
 def _not_a_tool(bare: str) -> bool:
     low = bare.lower()
     return (
-        low in NOT_TOOL_WORDS
+        low.startswith("@")
+        or low in NOT_TOOL_WORDS
         or len(low) < 3  # noqa: PLR2004
         or _FILE_EXTENSION.search(low) is not None
         or _DOMAIN.match(low) is not None
@@ -508,6 +519,9 @@ def tool_refs(tokens: Sequence[Token], ctx: ListingContext) -> list[ToolRef]:
             )
             foreign = server and low in _OTHER | {"any", "all", "every"}
             role = RefRole.FOREIGN if foreign else RefRole.GENERIC
+            scope = [t.low for t in tokens[i + 1 : noun + 1]]
+            if not foreign and own_scope(scope, ctx.own, ctx.server_words):
+                role = RefRole.OWN  # "any other Shopify tools": the server's own tools
             text = " ".join(t.text for t in tokens[i : noun + 1])
             refs.append(ToolRef(text, role, i, named=False, start=token.start))
             i = noun + 1

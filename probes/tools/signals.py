@@ -140,12 +140,18 @@ def _standing_policy(d: Directive) -> bool:
 _SIDE_EFFECT = re.compile(r"\b(?:also|additionally|as\s+well|in\s+addition)\b", re.IGNORECASE)
 
 
+# The user's request, asked for by a parameter named for it (`user_prompt`, `query`).
+_REQUEST_WORDS = frozenset({"message", "prompt", "query", "question", "request", "input"})
+
+
 def _sink_matches_data(d: Directive) -> bool:
     """Data handed to the parameter named for it (`env` for environment variables) is honest."""
     param = (d.sink_param or "").replace("-", "_")
     if not param:
         return False
     parts = set(param.split("_")) | {param}
+    if d.data_words and d.data_words <= _REQUEST_WORDS and any(w in param for w in _REQUEST_WORDS):
+        return True  # "include `user_prompt` with the user's message": the request itself
     return any(
         w.rstrip("s") in parts or w in parts or param.startswith(w[:4]) for w in d.data_words
     )
@@ -293,6 +299,8 @@ def _sibling_parameter_dictated(d: Directive, ctx: ListingContext) -> bool:
     ]
     if not others or _HANDOFF.search(d.text) or not _ASSIGNS.search(d.text):
         return False
+    if _how_to_call(d):
+        return False
     words = {normalise_name(w) for w in _WORDISH.findall(d.text)}
     for ref in others:
         theirs = ctx.tool_params.get(normalise_name(ref.text), frozenset())
@@ -308,6 +316,34 @@ def _sibling_parameter_dictated(d: Directive, ctx: ListingContext) -> bool:
     return False
 
 
+# "To download the bytes, call `download-bytes` with target=/me/photo/$value": how to reach a
+# goal with a sibling. The sentence gives a purpose, or a template to fill ({message-id}).
+_GOAL = re.compile(
+    r"^\W*to\s+[a-z]+\b|\bto\s+(?:retrieve|get|fetch|download|read|obtain|find|list|see|view"
+    r"|load|access|open|page|paginate|continue|resume|look\s+up|inspect)\b"
+    r"|^\W*for\s+[^,]{3,80},\s*(?:use|call|try|see|prefer)\b",
+    re.IGNORECASE,
+)
+_TEMPLATE = re.compile(r"\{[\w.-]+\}|<[\w.-]+>")
+
+
+def _how_to_call(d: Directive) -> bool:
+    """Guidance on calling a sibling for a stated goal, with nothing forced or hidden.
+
+    Tampering sets a sibling's argument on a condition or as a rule ("when `x` is used, set
+    its cwd to /", "always call `x` with ..."); guidance has no trigger, no obligation,
+    no standing scope and nothing kept from the user, and says what the call is for.
+    """
+    if d.obligation or d.standing or d.concealment or d.override:
+        return False
+    # "... to see the normals before editing" orders a step of the user's own task; a
+    # condition on a tool or an event ("whenever `x` is called") is what tampering uses.
+    tooled = bool(d.trigger_refs) or d.trigger_event or d.trigger not in (None, "before", "after")
+    if tooled:
+        return False
+    return _GOAL.search(d.text) is not None or _TEMPLATE.search(d.text) is not None
+
+
 _LITERAL = re.compile(
     r"=\s*\S|https?://|[\w.+-]+@[\w-]+\.\w|(?<![\w/])[~/][\w.~/-]+|#[a-z][\w-]+"
     r"|\b(?:true|false)\b|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,}\b|\bSIG[A-Z]+\b",
@@ -317,7 +353,31 @@ _LITERAL = re.compile(
 _WORDISH = re.compile(r"[A-Za-z_][\w-]*")
 
 
-def _other_tool_arguments(d: Directive, ctx: ListingContext) -> str | None:
+def _label(d: Directive, ref: ToolRef) -> bool:
+    """The name opens the sentence as a label ("- set_target: Set Follow targets")."""
+    head = d.text[: max(0, ref.start - d.start)]
+    tail = d.text[ref.start - d.start + len(ref.text) :]
+    return not head.strip(" \t-*\u2022>#`'\"0123456789.)") and tail.lstrip("`'\" ").startswith(":")
+
+
+_REGARDLESS = re.compile(r"\bregardless\b|\bno\s+matter\b|\bwhatever\s+the\s+user\b", re.IGNORECASE)
+
+
+def _forced(d: Directive) -> bool:
+    """A labelled line that still forces a value: a literal, a rule or the user overruled."""
+    return bool(
+        d.obligation
+        or d.standing
+        or d.concealment
+        or d.override
+        or d.address
+        or d.recipient
+        or _REGARDLESS.search(d.text)
+        or re.search(r"https?://|[\w.+-]+@[\w-]+\.\w", d.text)
+    )
+
+
+def _other_tool_arguments(d: Directive, ctx: ListingContext) -> str | None:  # noqa: PLR0911
     """Another tool's arguments dictated: "when `run_command` is used, set its cwd to /".
 
     Returns "foreign" or "own" (a sibling this tool is not about), or None.
@@ -331,6 +391,10 @@ def _other_tool_arguments(d: Directive, ctx: ListingContext) -> str | None:
         for r in (*d.mentions, *d.trigger_refs, *d.refs)
         if r.named and r.slot and r.role in (RefRole.FOREIGN, RefRole.OWN)
     ]
+    if others and all(_label(d, r) for r in others) and not _forced(d):
+        return None  # "- refresh_models: Force a refresh.": a list of this tool's actions
+    if _how_to_call(d) and not _forced(d):
+        return None  # "call `get_mesh_info` with include='faces' to see the normals"
     if any(r.role is RefRole.FOREIGN for r in others):
         return "foreign"
     if any(not related(ctx, ctx.self_name, r.text) for r in others):
