@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
@@ -97,6 +98,14 @@ def receipt_service(
 
 
 @contextlib.asynccontextmanager
+@functools.cache
+def _warn_clear_secrets() -> None:
+    """Once a process: the demo and serve open services for the API and the jobs alike."""
+    log.warning(
+        "TRUSTSVC_SECRET_KEY is not set: webhook and subscription secrets are stored in clear"
+    )
+
+
 async def open_services(
     settings: Settings,
     resolver: Resolver = system_resolver,
@@ -110,7 +119,7 @@ async def open_services(
     metrics = metrics or Metrics()
     configure_secret_key(settings.secret_key)
     if settings.secret_key is None:
-        log.warning("TRUSTSVC_SECRET_KEY is not set: webhook secrets are stored in clear")
+        _warn_clear_secrets()
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     # Lookups have a small pool of their own: a burst of scans holding every connection of
