@@ -97,7 +97,6 @@ def receipt_service(
     )
 
 
-@contextlib.asynccontextmanager
 @functools.cache
 def _warn_clear_secrets() -> None:
     """Once a process: the demo and serve open services for the API and the jobs alike."""
@@ -106,6 +105,7 @@ def _warn_clear_secrets() -> None:
     )
 
 
+@contextlib.asynccontextmanager
 async def open_services(
     settings: Settings,
     resolver: Resolver = system_resolver,
