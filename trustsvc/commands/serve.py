@@ -37,7 +37,7 @@ def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
     """An uvicorn server for the app; `await server.serve()` runs it until interrupted."""
     serving = settings.serving
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, jobs_in="process", freeze_heap=True),
         host=host,
         port=port,
         loop="uvloop",
