@@ -9,10 +9,12 @@ and max 500-630 ms with the scheduler on. In a child the jobs have their own loc
 and collector, and the API's loop only ever waits for its own work.
 
 The child is `python -m trustsvc.jobs.child` (jobs/child.py) with `serve`'s environment.
-`JobProcess.start` returns once the child has opened its services and scheduled the table
-(raising, with what the child said on stderr, if it exits first); a supervising task then
-restarts a child that exits on its own, after a back-off that doubles from 1 s to 30 s and
-starts again at 1 s once a child has lived a minute, logging one line each time. `stop`
+`JobProcess.start` starts a supervising task and returns: the API serves while the child
+imports and opens its services, and `running` (readiness: `/readyz` says `scheduler:
+running`) once the child has said it scheduled its table. A child that exits on its own,
+or before it was ready, is replaced after a back-off that doubles from 1 s to 30 s and
+starts again at 1 s once a child has lived a minute, with one warning line each time
+(what the child itself said is on the same stderr). `stop`
 sends SIGTERM (the child finishes its held scans) and kills it after `STOP_TIMEOUT_S`. The
 child also stops when `serve` dies, killed or not (parent-death signal, and its stdin).
 
@@ -50,6 +52,10 @@ SCRAPE_TIMEOUT_S = 5.0
 class JobsDidNotStart(RuntimeError):
     """The child exited, or stayed silent, before its table was scheduled."""
 
+    def __init__(self, code: int | None) -> None:
+        super().__init__(f"the jobs process exited before it was ready (exit {code})")
+        self.code = code
+
 
 class JobProcess:
     """The supervised child; `running` while one is up with its table scheduled."""
@@ -74,8 +80,10 @@ class JobProcess:
         return self.pid is not None and self._metrics_port is not None
 
     async def start(self) -> None:
-        """Start the first child and wait until it is ready; then supervise it."""
-        await self._spawn()
+        """Start supervising: the first child starts now, and `running` once it is ready.
+
+        Not waited for: the API serves while the child imports and opens its services.
+        """
         self._supervisor = asyncio.create_task(self._supervise(), name="trustsvc-jobs-supervisor")
 
     async def stop(self, timeout_s: float = STOP_TIMEOUT_S) -> None:
@@ -130,33 +138,32 @@ class JobProcess:
             with contextlib.suppress(ProcessLookupError):
                 proc.kill()
             code = await proc.wait()
-            raise JobsDidNotStart(f"the jobs process exited before it was ready (exit {code})")
+            raise JobsDidNotStart(code)
         self._metrics_port = port
 
     async def _supervise(self) -> None:
         attempt = 0
         while not self._stopping.is_set():
-            proc = self._proc
-            if proc is None:
-                return
             started = time.monotonic()
-            code = await proc.wait()
+            try:
+                await self._spawn()
+            except JobsDidNotStart as exc:
+                code: int | None = exc.code
+            else:
+                proc = self._proc
+                assert proc is not None  # noqa: S101 - set by _spawn
+                code = await proc.wait()
+            self._metrics_port = None
             if self._stopping.is_set():
                 return
             attempt = 0 if time.monotonic() - started >= HEALTHY_AFTER_S else attempt
             delay = BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]
             attempt += 1
+            self.restarts += 1
             log.warning(
-                "the jobs process (pid %d) exited with %s; starting another in %.0f s",
-                proc.pid,
+                "the jobs process exited with %s; starting another in %.0f s",
                 code,
                 delay,
                 extra={"event": "jobs_process_exit", "exit_code": code},
             )
-            self._metrics_port = None
             await asyncio.sleep(delay)
-            try:
-                await self._spawn()
-                self.restarts += 1
-            except JobsDidNotStart as exc:
-                log.warning("%s", exc)  # and try again after the next delay
