@@ -12,6 +12,9 @@ stops claiming, finishes held scans and exits 0; the kernel sends SIGTERM when t
 dies (`PR_SET_PDEATHSIG`, Linux); and its stdin is a pipe from the parent, whose end of
 file (the parent gone, on any system) stops it the same way. Ctrl-C reaches the whole
 process group, so SIGINT is ignored here: the parent decides when the jobs stop.
+
+It runs at a lower CPU priority (`NICENESS`): the API and the jobs no longer share a lock,
+but on a small machine they share the cores, and the lookups are the latency that counts.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ from trustsvc.services import open_services
 
 _PR_SET_PDEATHSIG = 1
 METRICS_HOST = "127.0.0.1"
+NICENESS = 10
+"""How much lower than `serve` the jobs are scheduled: when the cores are busy, a request
+runs before a page's parse. They still get every idle cycle."""
 
 
 def bind_to_parent(parent_pid: int) -> bool:
@@ -78,6 +84,8 @@ async def run_jobs(settings: Settings) -> int:
 def main() -> int:
     """The child's whole life; `serve`'s pid is argv[1]."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     if not bind_to_parent(int(sys.argv[1])):
         return 0
     settings = load_settings(os.environ)
