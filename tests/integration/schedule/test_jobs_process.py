@@ -65,6 +65,10 @@ async def until(predicate: object, what: str) -> None:
     pytest.fail(f"not within {DEADLINE_S:.0f} s: {what}")
 
 
+def niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 async def ready(api: ApiProcess) -> bool:
     try:
         async with aiohttp.ClientSession() as http, http.get(f"{api.url}/readyz") as response:
@@ -99,6 +103,7 @@ async def the_child(api: ApiProcess) -> int:
 async def test_the_jobs_run_in_one_child_whose_metrics_serve_merges(serve: ApiProcess) -> None:
     child = await the_child(serve)
     assert child != serve.pid
+    assert niceness(child) > niceness(serve.pid)  # requests first when the cores are busy
     async with aiohttp.ClientSession() as http, http.get(f"{serve.url}/metrics") as response:
         text = await response.text()
     # The jobs' loop lives in the child: its lag series reaches /metrics only by the merge.
