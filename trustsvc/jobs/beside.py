@@ -15,7 +15,8 @@ heap with the API, and a full garbage collection that their allocations set off,
 long C call of theirs, holds every request up (lookup p99 150-230 ms, max 500-630 ms with
 a sync running). So `trustsvc serve` runs the table in a child process instead
 (jobs/process.py, jobs/child.py). This thread remains what `create_app` uses by default:
-the tests, which look at the runner in-process, and the demo, a short-lived process.
+the tests, which look at the runner in-process, and the demo, whose settings (a lab CA,
+private targets) are its own and not the environment's that a child would read.
 """
 
 from __future__ import annotations
