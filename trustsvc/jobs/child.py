@@ -39,6 +39,9 @@ from trustsvc.services import open_services
 
 _PR_SET_PDEATHSIG = 1
 METRICS_HOST = "127.0.0.1"
+EXIT_DEADLINE_S = 45.0
+"""From the stop request to the process's end at the latest: finishing held scans is bounded
+by `serve`'s 30 s, and a task that will not cancel must not keep an orphan alive."""
 NICENESS = 10
 """How much lower than `serve` the jobs are scheduled: when the cores are busy, a request
 runs before a page's parse. They still get every idle cycle."""
@@ -76,9 +79,17 @@ async def run_jobs(settings: Settings) -> int:
         gc.freeze()
         print(json.dumps({"metrics_port": bound[1]}), flush=True)  # noqa: T201 - the parent reads it
         await stop.wait()
+        exit_by_deadline(EXIT_DEADLINE_S)
         app.stopping.set()
         await app.reprober.idle()
     return 0
+
+
+def exit_by_deadline(seconds: float) -> None:
+    """End the process `seconds` from now if it has not ended by then, whatever it awaits."""
+    timer = threading.Timer(seconds, os._exit, (1,))
+    timer.daemon = True
+    timer.start()
 
 
 def main() -> int:
@@ -90,7 +101,10 @@ def main() -> int:
         return 0
     settings = load_settings(os.environ)
     configure_logging(settings.observability)
-    return asyncio.run(run_jobs(settings))
+    try:
+        return asyncio.run(run_jobs(settings))
+    finally:
+        exit_by_deadline(EXIT_DEADLINE_S)  # asyncio's own teardown waits for every task
 
 
 if __name__ == "__main__":

@@ -84,9 +84,14 @@ async def serve(tmp_path: Path) -> AsyncIterator[ApiProcess]:
         "TRUSTSVC_DOMAIN_LOOKUPS": "off",
         "TRUSTSVC_SCHEDULER": "on",
     }
+    seen: set[int] = set()
     async with ApiProcess(env, tmp_path / "serve.log") as api:
         await until(lambda: ready(api), "serve ready with its scheduler running")
+        seen.update(jobs_children(api.pid))
         yield api
+        seen.update(jobs_children(api.pid))
+    # However a test ended serve, no jobs child outlives it.
+    await until(lambda: not any(alive(pid) for pid in seen), "no jobs child left behind")
 
 
 async def the_child(api: ApiProcess) -> int:
