@@ -3,16 +3,19 @@
 What runs: a fresh directory holds the default embedded database (`trustsvc.db`, filled with
 the stored endpoints of bench/lookup_data.py), and `trustsvc serve` is started there with
 nothing set but `TRUSTSVC_REGISTRY_URL`, pointed at a loopback lab registry
-(tests/servers/registry.py, in its own process) that lists `--registry-entries` servers.
-So the scheduler is on, the registry sync is due one second after start and imports page
-after page, the queue drain makes every imported remote due, and the sweep claims them:
-the jobs run while wrk loads the server. Every remote is `http://127.0.0.1:<closed port>`,
-which the default network policy refuses before any connection, and the domain family is
-set offline (`TRUSTSVC_DOMAIN_LOOKUPS=off`, a rule of this machine: nothing may ask a
-resolver off it). The read rate limit is off (`TRUSTSVC_RATE_READ_PER_MIN=0`): wrk is one
-address asking far more than the default 1,000 reads a second, and this measures the
-server, not the limiter (`--serve-env` puts it back). On PostgreSQL the same runs with
-`TRUSTSVC_SCHEDULER=on`, since `serve` leaves the jobs to workers there by default.
+(tests/servers/registry.py, in its own process) that lists `--registry-entries` servers, and
+`TRUSTSVC_REGISTRY_SYNC=on` (off by default in `serve` since issue 17; without it the
+scheduler has almost nothing to do, which is not the case this measures: `--serve-env
+TRUSTSVC_REGISTRY_SYNC=off` gives the plain defaults). So the scheduler is on, the registry
+sync is due one second after start and imports page after page, the queue drain makes every
+imported remote due, and the sweep claims them: the jobs run while wrk loads the server.
+Every remote is `http://127.0.0.1:<closed port>`, which the default network policy refuses
+before any connection, and the domain family is set offline (`TRUSTSVC_DOMAIN_LOOKUPS=off`,
+a rule of this machine: nothing may ask a resolver off it). The read rate limit is off
+(`TRUSTSVC_RATE_READ_PER_MIN=0`): wrk is one address asking far more than the default 1,000
+reads a second, and this measures the server, not the limiter (`--serve-env` puts it back).
+On PostgreSQL the same runs with `TRUSTSVC_SCHEDULER=on`, since `serve` leaves the jobs to
+workers there by default.
 
 wrk (-t2 -c64, the same Lua script and query strings for both) alternates between
 `/livez` (touches nothing: the same server's floor) and `/v1/lookup` for `--rounds`
@@ -269,6 +272,7 @@ def run(args: argparse.Namespace) -> bool:
             "TRUSTSVC_REGISTRY_URL": registry_url,
             "TRUSTSVC_DOMAIN_LOOKUPS": "off",
             "TRUSTSVC_RATE_READ_PER_MIN": "0",
+            "TRUSTSVC_REGISTRY_SYNC": "on",
         }
         env |= dict(item.split("=", 1) for item in args.serve_env)
         with tempfile.TemporaryDirectory(prefix="trustsvc-serve-") as tmp:

@@ -45,6 +45,22 @@ class ApiProcess:
         self.url = f"http://{HOST}:{self.port}"
 
     @property
+    def pid(self) -> int:
+        """The `trustsvc serve` process's pid."""
+        assert self._process is not None
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        """Its exit status once it has exited (and been waited for)."""
+        return None if self._process is None else self._process.returncode
+
+    async def wait(self, timeout_s: float) -> int:
+        """Wait for the child to exit on its own; its exit status."""
+        assert self._process is not None
+        return await asyncio.wait_for(self._process.wait(), timeout_s)
+
+    @property
     def running(self) -> bool:
         """Whether the child has not exited."""
         return self._process is not None and self._process.returncode is None

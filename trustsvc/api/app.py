@@ -7,9 +7,12 @@ schema that is behind, and cancels background scans on shutdown.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
+from typing import Literal
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
@@ -41,18 +44,32 @@ from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
 from trustsvc.config.settings import Settings
 from trustsvc.dashboard.routes import dashboard_routes
 from trustsvc.jobs.beside import jobs_beside
+from trustsvc.jobs.process import JobProcess
 from trustsvc.observability.loop_lag import monitoring_lag
 from trustsvc.observability.metrics import Metrics
 from trustsvc.observability.middleware import observe_requests
-from trustsvc.services import open_services
+from trustsvc.services import AppServices, open_services
 
 log = logging.getLogger(__name__)
 
 LOOKUP_POOL_SIZE = 4
 
 
-def create_app(settings: Settings | None = None, resolver: Resolver = system_resolver) -> Litestar:
-    """Build the API for these settings (defaults: embedded SQLite, private targets refused)."""
+def create_app(
+    settings: Settings | None = None,
+    resolver: Resolver = system_resolver,
+    *,
+    jobs_in: Literal["thread", "process"] = "thread",
+    freeze_heap: bool = False,
+) -> Litestar:
+    """Build the API for these settings (defaults: embedded SQLite, private targets refused).
+
+    When the settings run the scheduler here, `jobs_in` says where: a thread beside the
+    API's loop (jobs/beside.py; tests and the demo), or a supervised child process
+    (jobs/process.py; `trustsvc serve`). `freeze_heap` moves what start-up built out of
+    the garbage collector's reach once the app is up (`serve`, a process that lives long):
+    otherwise each full collection walks it again and stalls every request for ~100 ms.
+    """
     settings = settings or Settings()
     metrics = Metrics()
 
@@ -65,11 +82,25 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
             app.state.services = services
             app.state.jobs = None
             if not settings.schedule.in_api:
+                _freeze(wanted=freeze_heap)
                 yield
                 return
-            # Never on this loop: every request would wait behind the jobs' callbacks.
-            async with jobs_beside(services, settings, resolver) as jobs:
+            if jobs_in == "process":
+                jobs = JobProcess()
+                await jobs.start()
                 app.state.jobs = jobs
+                refresher = asyncio.create_task(_refresh_sources(services, settings))
+                _freeze(wanted=freeze_heap)
+                try:
+                    yield
+                finally:
+                    refresher.cancel()
+                    await jobs.stop()
+                return
+            # Never on this loop: every request would wait behind the jobs' callbacks.
+            async with jobs_beside(services, settings, resolver) as thread:
+                app.state.jobs = thread
+                _freeze(wanted=freeze_heap)
                 yield
 
     app = Litestar(
@@ -115,3 +146,26 @@ def create_app(settings: Settings | None = None, resolver: Resolver = system_res
     )
     document_access(app, settings.access)
     return observe_requests(app, metrics, settings.observability.access_log)
+
+
+def _freeze(*, wanted: bool) -> None:
+    if wanted:
+        gc.collect()
+        gc.freeze()
+
+
+async def _refresh_sources(services: AppServices, settings: Settings) -> None:
+    """Re-read feeds and the trusted list for the API's own scans, as the jobs do for theirs.
+
+    With the jobs in another process their `refresh_sources` cannot reach this one's scan
+    service. Reading the files is blocking, so it runs in a worker thread.
+    """
+    period = settings.schedule.sources_refresh_s
+    if period <= 0:
+        return
+    while True:
+        await asyncio.sleep(period)
+        try:
+            services.scans.families = await asyncio.to_thread(services.build_families)
+        except Exception:
+            log.exception("re-reading the sources failed; the API keeps the ones it has")

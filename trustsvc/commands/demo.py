@@ -117,7 +117,7 @@ async def run_demo(
                 f"  curl 'http://{host}:{port}/v1/lookup?url={urls['good']}'\n"
                 f"  curl http://{host}:{port}/v1/endpoints"
             )
-            await server(settings, host=host, port=port).serve(sockets=[sock])
+            await server(settings, host=host, port=port, jobs_in="thread").serve(sockets=[sock])
     return 0
 
 

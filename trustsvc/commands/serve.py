@@ -16,6 +16,7 @@ import dataclasses
 import ipaddress
 import socket
 import sys
+from typing import Literal
 
 import uvicorn
 
@@ -33,11 +34,18 @@ from trustsvc.store.file_check import check_sqlite_file
 from trustsvc.store.migrate import schema_checked_sessions
 
 
-def server(settings: Settings, *, host: str, port: int) -> uvicorn.Server:
-    """An uvicorn server for the app; `await server.serve()` runs it until interrupted."""
+def server(
+    settings: Settings, *, host: str, port: int, jobs_in: Literal["thread", "process"] = "process"
+) -> uvicorn.Server:
+    """An uvicorn server for the app; `await server.serve()` runs it until interrupted.
+
+    `serve` runs the scheduler's jobs in a child process that reads the same environment
+    (jobs/process.py); the demo, whose settings are its own (a lab CA, private targets),
+    keeps them in a thread of this process (`jobs_in="thread"`).
+    """
     serving = settings.serving
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, jobs_in=jobs_in, freeze_heap=True),
         host=host,
         port=port,
         loop="uvloop",

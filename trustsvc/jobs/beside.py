@@ -10,9 +10,13 @@ belongs to the loop that opened it, and a job must never queue a lookup behind i
 queries), their own probe thread pool, and no lookup cache. The API's cache learns of the
 scans they store from its tail of the scores table, within `TRUSTSVC_LOOKUP_POLL_S`.
 
-A thread rather than a process: the jobs still share the interpreter's lock with the API,
-but the metrics registry, the logs and the process's lifetime stay one, and the figures in
-the README show the shared lock costs lookups far less than a shared loop did.
+A thread keeps the loop apart, not the interpreter: the jobs still share the GIL and the
+heap with the API, and a full garbage collection that their allocations set off, or one
+long C call of theirs, holds every request up (lookup p99 150-230 ms, max 500-630 ms with
+a sync running). So `trustsvc serve` runs the table in a child process instead
+(jobs/process.py, jobs/child.py). This thread remains what `create_app` uses by default:
+the tests, which look at the runner in-process, and the demo, whose settings (a lab CA,
+private targets) are its own and not the environment's that a child would read.
 """
 
 from __future__ import annotations

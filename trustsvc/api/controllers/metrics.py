@@ -7,6 +7,8 @@ from litestar.datastructures import State
 
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
+from trustsvc.jobs.process import JobProcess
+from trustsvc.observability.merge import merge_expositions
 from trustsvc.observability.metrics import MEDIA_TYPE
 from trustsvc.observability.scrape import scrape
 
@@ -27,8 +29,15 @@ class MetricsController(Controller):
     async def metrics(self, state: State) -> Response[bytes]:
         """Requests, scans, probe families, queue depth, sync runs and webhook deliveries.
 
+        Under `trustsvc serve` this includes its jobs process's figures, merged.
+
         Plain text for Prometheus, not JSON: see the exposition format documentation.
         """
         app = services(state)
         body = await scrape(app.metrics, app.sessions, app.clock)
+        jobs = state.get("jobs")
+        if isinstance(jobs, JobProcess):  # `serve`: the jobs' metrics live in their process
+            child = await jobs.metrics_text()
+            if child:
+                body = merge_expositions(body.decode(), child)
         return Response(body, media_type=MEDIA_TYPE)

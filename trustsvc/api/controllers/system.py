@@ -13,6 +13,7 @@ from trustsvc.api.schemas import Health, Liveness, ProbeDoc, Readiness
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
 from trustsvc.jobs.beside import JobThread
+from trustsvc.jobs.process import JobProcess
 from trustsvc.reports.build import catalogue_reference_docs
 from trustsvc.scoring.policy import POLICY
 from trustsvc.store.migrate import head_revision, schema_revision
@@ -116,4 +117,4 @@ def _scheduler_state(state: State) -> str:
     if not services(state).schedule.in_api:
         return "elsewhere"
     jobs = state.get("jobs")
-    return "running" if isinstance(jobs, JobThread) and jobs.running else "stopped"
+    return "running" if isinstance(jobs, JobThread | JobProcess) and jobs.running else "stopped"
