@@ -19,13 +19,11 @@ from collections.abc import Callable
 
 from probes.model import (
     EvidenceValue,
-    Family,
     Finding,
     Outcome,
     Probe,
     ProbeSpec,
     Severity,
-    SpecFactory,
 )
 from probes.publisher.cards import (
     ABSENT,
@@ -38,13 +36,12 @@ from probes.publisher.cards import (
 from probes.publisher.context import RegistryContext
 from probes.publisher.namespaces import namespace_domain
 from probes.publisher.observation import PublisherObservation
+from probes.publisher.registry_probes import Judgement, publisher_spec
 from probes.target import registrable_domain_of
 
 _REFERENCES = ("SEP-2127", "https://github.com/modelcontextprotocol/experimental-ext-server-card")
 _MAX = 600
 
-card_spec = SpecFactory(Family.PUBLISHER)
-Judgement = tuple[bool | Outcome, str, dict[str, EvidenceValue]]
 CardJudge = Callable[[PublisherObservation, CardObservation, tuple[ServerCard, ...]], Judgement]
 
 
@@ -111,7 +108,7 @@ def _registry(observation: PublisherObservation) -> RegistryContext | Judgement:
     return observation.context
 
 
-OTHER_REMOTES = card_spec(
+OTHER_REMOTES = publisher_spec(
     "server_card_names_other_remotes",
     question="Does this endpoint's Server Card send clients to remotes on other hosts?",
     rationale=(
@@ -160,7 +157,7 @@ def names_other_remotes(
     return False, f"Every remote the card names is on {observation.host} or listed.", evidence
 
 
-NAME_DIFFERS = card_spec(
+NAME_DIFFERS = publisher_spec(
     "server_card_name_differs_from_registry",
     question="Does this endpoint's Server Card give a name no registry entry for it has?",
     rationale=(
@@ -206,7 +203,7 @@ def name_differs_from_registry(
     return False, "The card's name is the registry's.", evidence
 
 
-OUTSIDE_NAMESPACE = card_spec(
+OUTSIDE_NAMESPACE = publisher_spec(
     "server_card_served_outside_namespace_domain",
     question="Is a Server Card claiming a domain namespace served from outside that domain?",
     rationale=(
@@ -258,7 +255,7 @@ def served_outside_namespace_domain(
     return False, "Each card is served from its namespace's domain.", evidence
 
 
-REPOSITORY_DIFFERS = card_spec(
+REPOSITORY_DIFFERS = publisher_spec(
     "server_card_repository_differs_from_registry",
     question="Does this endpoint's Server Card name another repository than its registry entry?",
     rationale=(
@@ -312,7 +309,7 @@ def repository_differs_from_registry(
     return False, "The card's repository is the registry entry's.", evidence
 
 
-CONTRADICTS_SERVER = card_spec(
+CONTRADICTS_SERVER = publisher_spec(
     "server_card_contradicts_server_info",
     question="Does this endpoint's Server Card give another name or version than its serverInfo?",
     rationale=(
