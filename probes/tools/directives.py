@@ -638,7 +638,7 @@ def _reserved(token: Token) -> bool:
     return bool(hosts) and all(_RESERVED_DOMAIN.search("/" + host) for host in hosts)
 
 
-def _sink(  # noqa: C901 (one pass over the tokens per kind of sink)
+def _sink(  # noqa: C901, PLR0912 (one pass over the tokens per kind of sink)
     tokens: Sequence[Token], refs: Sequence[ToolRef], ctx: ListingContext, *, orders: bool = True
 ) -> tuple[str | None, str | None, bool, bool]:
     """Where data goes: the sink kind, the parameter named, any address, a recipient.

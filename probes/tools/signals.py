@@ -316,7 +316,9 @@ def _sibling_parameter_dictated(d: Directive, ctx: ListingContext) -> bool:
 
 
 _ALTERNATIVE = re.compile(r"\binstead\b|\brather\s+than\b", re.IGNORECASE)
-_USERS_WISH = re.compile(r"\bif\s+(?:you|the\s+user)\s+(?:only\s+|just\s+)?(?:want|need|wish)", re.I)
+_USERS_WISH = re.compile(
+    r"\bif\s+(?:you|the\s+user)\s+(?:only\s+|just\s+)?(?:want|need|wish)", re.IGNORECASE
+)
 
 
 def _offers_alternative(d: Directive) -> bool:
