@@ -35,6 +35,24 @@ def sqlite_path(url: str) -> Path | None:
     return Path(raw)
 
 
+def sqlite_header_intact(url: str) -> bool:
+    """Whether the URL's SQLite file is still there and starts as an SQLite file should.
+
+    For readiness, on every probe: 16 bytes, not a `quick_check`. In WAL mode a running
+    engine reads pages it holds from its cache and the log, so a file overwritten under it
+    answers queries until the pages are needed; its header shows the damage at once.
+    True for databases that are not SQLite files.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def check_sqlite_file(url: str) -> None:
     """Raise DatabaseFileError unless the URL's SQLite file can be opened and is intact.
 

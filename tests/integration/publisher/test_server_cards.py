@@ -28,7 +28,7 @@ from probes.publisher.observation import PublisherObservation
 from probes.publisher.sources import PublisherSources
 from probes.runner import judge_observation
 from probes.target import Target, parse_endpoint_url
-from tests.integration.mcp.support import SMALL_LIMITS, make_context
+from tests.integration.mcp.support import ROOMY_LIMITS, SMALL_LIMITS, make_context
 from tests.servers.cards import CardLab, Document, as_json, card, card_entry, catalog
 
 ENDPOINT_HOST = "mcp.acme.com"
@@ -81,7 +81,7 @@ async def collect(
     *,
     off_origin: bool = True,
     url: str | None = None,
-    limits: ProbeLimits = SMALL_LIMITS,
+    limits: ProbeLimits = ROOMY_LIMITS,  # a loaded machine may take over 1 s to answer
 ) -> PublisherObservation:
     url = url or endpoint(lab)
     context = registry_for(url)

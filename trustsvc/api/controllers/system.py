@@ -16,6 +16,7 @@ from trustsvc.jobs.beside import JobThread
 from trustsvc.jobs.process import JobProcess
 from trustsvc.reports.build import catalogue_reference_docs
 from trustsvc.scoring.policy import POLICY
+from trustsvc.store.file_check import sqlite_header_intact
 from trustsvc.store.migrate import head_revision, schema_revision
 
 LIVE = Liveness(status="ok")
@@ -48,10 +49,14 @@ class SystemController(Controller):
         unlike /health it fails on a schema behind this code or a stopped job thread.
         """
         head = head_revision()
+        revision: str | None = None
         try:
             async with services(state).light_sessions() as session:
                 revision = await schema_revision(session)
+                intact = sqlite_header_intact(str((await session.connection()).engine.url))
         except Exception:  # noqa: BLE001 - any failure means "not ready", nothing more
+            intact = False
+        if not intact:  # unreachable, or an SQLite file gone or overwritten under us
             database, schema = "unavailable", "unknown"
         else:
             database = "ok"
