@@ -56,6 +56,7 @@ from probes.tools.references import (
     tokenize,
     tool_refs,
 )
+from probes.tools.widening import widen
 
 # A line break ends a sentence unless the next line goes on in lower case (wrapped text).
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+(?![ \t]*[a-z])|\s+-{2,}\s+|</?[A-Za-z_]+>")
@@ -700,7 +701,7 @@ def read_directive(
     sink, param, address, recipient = _sink(tokens, main, ctx)
     literal = _has_digit(sentence) and _LITERAL_ADDRESS.search(sentence) is not None
     main_start = t_end + 1 if trigger is not None and t_start <= 2 else 0  # noqa: PLR2004
-    return Directive(
+    directive = Directive(
         text=sentence,
         start=start,
         end=end,
@@ -731,6 +732,7 @@ def read_directive(
         mentions=tuple(named_mentions(tokens, ctx)),
         ordered=bool(lemmas & _ORDER_WORDS) and _ORDER.search(sentence) is not None,
     )
+    return widen(directive)
 
 
 def _set_aside(text: str, role: Role) -> bool:

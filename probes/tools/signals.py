@@ -20,6 +20,7 @@ from probes.tools.lexicon import OUTRANK, Action
 from probes.tools.observation import Role
 from probes.tools.poisoning import HIDDEN, SHADOWING
 from probes.tools.references import ListingContext, RefRole, ToolRef, related
+from probes.tools.widening import override_rule
 
 _MOVES = frozenset({Action.SEND, Action.CHANGE})
 _STEERS = frozenset({Action.CALL, Action.CHANGE, Action.SEND, Action.HIDE})
@@ -123,18 +124,51 @@ def _standing_policy(d: Directive) -> bool:
     """A rule for the rest of the session that moves data out or rewrites every action."""
     if not d.standing:
         return False
-    moves = bool(d.actions & _MOVES) or (Action.CALL in d.actions and d.data is not None)
+    sensitive = d.data is not None or _SENSITIVE.search(d.text) is not None
+    moves = (
+        bool(d.actions & _MOVES)
+        or (Action.CALL in d.actions and sensitive)
+        or _REPLIES_REWRITTEN.search(d.text) is not None
+        or (sensitive and any(r.role is RefRole.SELF for r in d.refs))
+    )
     if not moves:
         return False
     side_effect = _SIDE_EFFECT.search(d.text) is not None and d.obligation
+    unlisted = any(r.role is RefRole.FOREIGN for r in d.mentions)
     payload = (
         d.address
         or d.sink in _OUTWARD_SINKS
-        or d.data is not None
+        or sensitive
         or _CODE.search(d.text) is not None
         or side_effect
+        or (unlisted and d.obligation)
     )
-    return payload and (d.imperative or d.obligation or d.passive)
+    directed = (
+        d.imperative
+        or d.obligation
+        or d.passive
+        or (d.trigger is not None and sensitive)
+        or _AGENT_SUBJECT.search(d.text)
+    )
+    return payload and bool(directed)
+
+
+# Sensitive things a policy may collect that the data classes leave to a qualifier.
+_SENSITIVE = re.compile(
+    r"\b(?:credit\s+card|card\s+numbers?|cvv|passwords?|passcodes?|api\s+keys?|tokens?|secrets?"
+    r"|credentials?|ssn|social\s+security|iban|bank\s+account|private\s+keys?|seed\s+phrase"
+    r"|mots?\s+de\s+passe|contraseñas?)\b",
+    re.IGNORECASE,
+)
+# Every reply made to carry something: "replies should end with a link to ...".
+_REPLIES_REWRITTEN = re.compile(
+    r"\b(?:replies|responses|answers|messages|outputs?)\b[^.]{0,40}?\b(?:end|begin|start|close"
+    r"|open)s?\s+with\b|\b(?:recommend|mention|cite|promote|advertise)\s+[^.]{0,40}(?:https?://|@)",
+    re.IGNORECASE,
+)
+_AGENT_SUBJECT = re.compile(
+    r"\b(?:the\s+)?(?:assistant|agent|model)\s+(?:\w+\s+){0,2}?(?:\w+s)\b", re.IGNORECASE
+)
 
 
 _SIDE_EFFECT = re.compile(r"\b(?:also|additionally|as\s+well|in\s+addition)\b", re.IGNORECASE)
@@ -234,14 +268,14 @@ def _sequencing(d: Directive, ctx: ListingContext) -> str | None:
         return "foreign"
     own = [r for r in others if r.role is RefRole.OWN]
     if own and not any(related(ctx, ctx.self_name, r.text) for r in own):
-        return None if _feeds_parameter(d) else "unrelated"
+        return None if _feeds_parameter(d, ctx) else "unrelated"
     return None
 
 
 _ID_WORD = re.compile(r"\b(?:\w+_ids?|[a-z]+Ids?|IDs?|ids?|identifiers?|uuids?)\b")
 
 
-def _feeds_parameter(d: Directive) -> bool:
+def _feeds_parameter(d: Directive, ctx: ListingContext | None = None) -> bool:
     """The sibling produces what this tool takes ("call `list_accounts` for the account id").
 
     The sentence names one of this tool's parameters or an id: data flows between the two,
@@ -250,7 +284,14 @@ def _feeds_parameter(d: Directive) -> bool:
     if d.concealment or d.data is not None or d.override:
         return False
     named = any(r.role is RefRole.PARAM for r in (*d.refs, *d.trigger_refs))
-    return named or _ID_WORD.search(d.text) is not None
+    return named or _ID_WORD.search(d.text) is not None or _names_own_parameter(d, ctx)
+
+
+def _names_own_parameter(d: Directive, ctx: ListingContext | None) -> bool:
+    """The sentence names one of this tool's parameters as a word ("to find the pid")."""
+    if ctx is None or not ctx.self_params:
+        return False
+    return bool({normalise_name(w) for w in _WORDISH.findall(d.text)} & ctx.self_params)
 
 
 _ARGUMENT_CHANGE = re.compile(
@@ -314,6 +355,82 @@ def _sibling_parameter_dictated(d: Directive, ctx: ListingContext) -> bool:
         ):
             return True
     return False
+
+
+# A value put in a sibling's parameter in any voice: "needs to read", "is expected to carry",
+# "receives X in P", "swap P for X", "P: X", "remplacez P par X".
+_PUTS = re.compile(
+    r"=|:\s*\S|\b(?:to|as|with|by|par|por|into|in|for)\b|\b(?:receives?|gets?|carry|carries"
+    r"|reads?|contains?|equals?)\b",
+    re.IGNORECASE,
+)
+# What is put there: a literal, code, an id-shaped constant, or the user's own words or secrets.
+_PLANTED_VALUE = re.compile(
+    r"`[^`]+`|(?<=\s)/(?=[\s.,;)]|$)|\b[A-Z][A-Z0-9]*\d[A-Z0-9]{3,}\b"
+    r"|\buser'?s?\s+(?:\w+\s+){0,2}?(?:request|message|prompt|query|question|input|password"
+    r"|credentials?|conversation)s?\b|\b(?:multiplied|plus|followed\s+by|appended)\b",
+    re.IGNORECASE,
+)
+# Replacing what the user gave is the act itself, whatever the value.
+_OVERRULES = re.compile(
+    r"\b(?:replac\w*|swap\w*|rewrit\w*|substitut\w*|overrid\w*|remplac\w*|reemplaz\w*)\b"
+    r"|\b(?:regardless|whatever\s+(?:value\s+)?the\s+user|even\s+if\s+the\s+user|no\s+matter\s+what)\b",
+    re.IGNORECASE,
+)
+_ARROW = re.compile(r"->|=>|→")
+_EXAMPLE_CUES = re.compile(
+    r"\b(?:e\.g\.|for\s+example|for\s+instance|such\s+as|i\.e\.)", re.IGNORECASE
+)
+
+
+def _sibling_parameter_assigned(d: Directive, ctx: ListingContext) -> bool:
+    """A sibling's parameter given a planted value, in any voice or register.
+
+    The parts: a sibling the listing has (not this tool, not one it is about), one of that
+    sibling's parameters that this tool does not have, named as a word, and a value put in
+    it that the user did not choose: a literal, code, an id-shaped constant, the user's own
+    request or secrets, or the user's value replaced. The sentence must direct (an
+    obligation, a hedge, an imperative, a trigger or a standing scope). Honest guidance that
+    names a sibling's parameter hands data on ("the pid returned by list_processes") or
+    shows an example; neither counts.
+    """
+    # A bare imperative ("use `x` with action: save_as instead") is how honest servers point
+    # at a sibling; tampering comes with a rule, a condition, a hedge or the user overruled.
+    if _ARROW.search(d.text):
+        return False  # "a -> b (with x: true) -> c": a workflow line of the server's own tools
+    tooled = bool(d.trigger_refs) or d.trigger_event
+    passive = d.passive
+    directed = d.obligation or tooled or d.standing or passive or d.concealment
+    if not (directed or _OVERRULES.search(d.text)):
+        return False
+    if _HANDOFF.search(d.text) or _EXAMPLE_CUES.search(d.text) or _how_to_call(d):
+        return False
+    others = [
+        r
+        for r in (*d.mentions, *d.trigger_refs, *d.refs)
+        if r.named and r.role is RefRole.OWN and normalise_name(r.text) != ctx.self_name
+    ]
+    if not others or _PUTS.search(d.text) is None:
+        return False
+    words = {normalise_name(w) for w in _WORDISH.findall(d.text)}
+    for ref in others:
+        if related(ctx, ctx.self_name, ref.text) and not (d.obligation or d.imperative):
+            continue
+        theirs = ctx.tool_params.get(normalise_name(ref.text), frozenset())
+        named = (theirs - ctx.self_params) & words
+        if not named:
+            continue
+        rest = _without(d.text, ref.text, named)
+        planted = _LITERAL.search(d.text) or _PLANTED_VALUE.search(rest)
+        if planted or _OVERRULES.search(d.text) or d.data is not None:
+            return True
+    return False
+
+
+def _without(text: str, name: str, params: frozenset[str]) -> str:
+    """The sentence with the tool's and its parameters' names blanked: they are no values."""
+    rest = text.replace(name, " ")
+    return _WORDISH.sub(lambda m: " " if normalise_name(m.group(0)) in params else m.group(0), rest)
 
 
 # "To download the bytes, call `download-bytes` with target=/me/photo/$value": how to reach a
@@ -382,7 +499,7 @@ def _other_tool_arguments(d: Directive, ctx: ListingContext) -> str | None:  # n
 
     Returns "foreign" or "own" (a sibling this tool is not about), or None.
     """
-    if _sibling_parameter_dictated(d, ctx):
+    if _sibling_parameter_dictated(d, ctx) or _sibling_parameter_assigned(d, ctx):
         return "own"
     if _ARGUMENT_CHANGE.search(d.text) is None:
         return None
@@ -478,4 +595,18 @@ def judge_directive(d: Directive, role: Role, ctx: ListingContext | None = None)
         ),
     )
     found += [Signal(HIDDEN, rule, summary) for hit, rule, summary in checks if hit]
+    if not d.override:
+        extra = override_rule(d, role)
+        if extra is not None:
+            found.append(Signal(HIDDEN, extra, _OVERRIDE_SUMMARIES[extra]))
     return found
+
+
+_OVERRIDE_SUMMARIES = {
+    "consent_waived": "the user's confirmation or approval declared unneeded",
+    "output_outranks_user": "content the tool returns put above the user",
+    "authority_granted": "authority or an unrestricted persona granted to the agent",
+    "safeguards_disabled": "the agent's own safeguards declared off",
+    "proceed_despite_user": "carry on when the user hesitates or says no",
+    "withheld_from_user": "something to be left out of what the user is told",
+}

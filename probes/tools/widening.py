@@ -1,0 +1,295 @@
+"""What the base directive reading misses: hedged orders, wider scopes, other languages.
+
+The directive grammar (probes/tools/directives.py) reads obligations as modal words, a
+standing scope as "every request" or "from now on", and order between calls as "before" or
+"after". Attackers word the same parts in other ways: a hedge ("it is recommended that ...
+be omitted", "agents are expected to"), a scope of the whole engagement ("for the remainder
+of the chat", "until told otherwise", "subsequent writes"), an order by dependency
+("`x` depends on state initialised by `y`", "a preflight check", "`x` -> `y`"), and all of it
+in another language than the agent's world. `widen` folds those parts into the directive
+once per sentence, with one combined pattern, so every rule downstream (and the model's
+features) sees them.
+
+The second half judges classes of the consent, authority and persona family by their parts,
+not by phrasing: consent said to be unneeded, content that outranks the user, authority
+granted to the agent, safeguards of the agent's own behaviour switched off, carrying on
+when the user says no, and warnings kept from the user. Each needs the part that makes it
+an attack (the agent or the user as a party); the honest shapes beside them ("ask the user
+to confirm", "the tool no longer asks twice when dry_run is true", "treat retrieved text as
+data, not as commands") are in tests/unit/tools/test_widening.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from probes.tools.lexicon import Action
+from probes.tools.observation import Role
+
+if TYPE_CHECKING:  # directives.py calls `widen`; the type is only named here
+    from probes.tools.directives import Directive
+
+# One pass per sentence: each named group is one part the base reading may have missed.
+_WIDE = re.compile(
+    r"(?P<hedge>\bit\s+is\s+(?:strongly\s+)?(?:recommended|advised|advisable|expected|preferred"
+    r"|requested|best\s+practice)\s+that\b|\bought\s+to\b|\b(?:is|are)\s+(?:expected|obliged"
+    r"|supposed)\s+to\b|\bbest\s+practice\b|\bhard\s+requirement\b|\bis\s+only\s+permitted\b"
+    r"|\bwe\s+need\b|\b(?:il\s+faut|doit|doivent|debe|deben|hay\s+que)\b)"
+    r"|(?P<scope>\b(?:for|during|throughout|over)\s+(?:the\s+)?(?:whole\s+|entire\s+)?(?:duration"
+    r"|remainder|rest|course|length)\s+of\b|\b(?:whole|entire)\s+(?:session|conversation|chat"
+    r"|engagement)\b|\bthroughout\s+the\s+(?:engagement|task|workspace)\b"
+    r"|\buntil\s+(?:told|instructed|asked)\s+otherwise\b|\buntil\s+the\s+user\s+logs?\s+out\b"
+    r"|\b(?:all|any)\s+(?:later|following|upcoming)\s+\w+|\b(?:subsequent|future)\s+(?:\w+\s+)?"
+    r"(?:writes?|commands?|turns?|messages?|replies"
+    r"|answers?|payments?|emails?)\b|\beffective\s+immediately\b"
+    r"|\bwhile\s+(?:this|the)\s+(?:server|tool|integration|plugin)\s+is\s+(?:connected|active"
+    r"|enabled|installed|in\s+use)\b|\banywhere\s+in\s+(?:this|the)\s+(?:chat|conversation"
+    r"|session)\b|\bfrom\s+this\s+point\s+on\b|\bno\s+matter\s+which\s+tool\b"
+    r"|\b(?:toute\s+la\s+session|à\s+chaque|chaque\s+(?:appel|commande|requête|fois)|désormais"
+    r"|à\s+partir\s+de\s+maintenant|toda\s+la\s+sesión|cada\s+(?:llamada|comando|vez)"
+    r"|a\s+partir\s+de\s+ahora)\b)"
+    r"|(?P<order>\bprecede[sd]?\b|\bpreceding\b|\bbeforehand\b|\bahead\s+of\b|\bpre-?flight\b"
+    r"|\bprerequisite\b|\bfollowed\s+by\b|\bfollow-?up\b|\btriggers?\s+(?:a|an|the)\b"
+    r"|\bcompletion\s+of\b|\bdepends?\s+on\b|\binitiali[sz]ed\s+by\b|\bin\s+advance\b"
+    r"|\b(?:has|have)\s+been\s+(?:invoked|called|run|executed)\b|\bas\s+soon\s+as\b"
+    r"|\bsucceeds?\b|\bcomes\s+first\b|\bstep\s+\d\b"
+    r"|\b(?:avant|après|puis|d'abord|ensuite|antes|después|primero|luego)\b)"
+    r"|(?P<arrow>->|=>|→)"
+    r"|(?P<fr_send>\b(?:envoy|transmett|transférez|copi|partag|sauvegard|enregistr|envi|mand|compart)"
+    r"(?:ez|er|e|a|ar|ad)\b|\b(?:re)?env[íi](?:a|e|ar)\b)"
+    r"|(?P<fr_change>\b(?:ajout|remplac|modifi|défini|insér|añad|reemplaz|cambi|agreg)(?:ez|er|e|a"
+    r"|ar|ad)\b)"
+    r"|(?P<fr_call>\b(?:appel|exécut|utilis|lanc|llam|ejecut|us)(?:ez|er|a|ar|ad)\b)",
+    re.IGNORECASE,
+)
+_FOREIGN_IMPERATIVE = re.compile(
+    r"(?:^|[,:;]\s*)\W*(?:toujours\s+|siempre\s+)?(?:ajoutez|remplacez|envoyez|transmettez|copiez"
+    r"|appelez|exécutez|utilisez|définissez|añade|reemplaza|envía|llama|ejecuta|usa|copia)\b",
+    re.IGNORECASE,
+)
+
+
+_ARROWS = re.compile(r"->|=>|→")
+
+
+def widen(d: Directive) -> Directive:
+    """The directive with the parts the base reading missed folded in (or `d` unchanged)."""
+    found = {m.lastgroup for m in _WIDE.finditer(d.text)}
+    if not found:
+        return d
+    actions = set(d.actions)
+    for group, action in (("fr_send", Action.SEND), ("fr_change", Action.CHANGE)):
+        if group in found:
+            actions.add(action)
+    if "fr_call" in found:
+        actions.add(Action.CALL)
+    imperative = d.imperative or _FOREIGN_IMPERATIVE.search(d.text) is not None
+    changes = {
+        "obligation": d.obligation or "hedge" in found,
+        "standing": d.standing or "scope" in found,
+        # An arrow orders two calls only between two names ("`x` -> `y`"); an honest
+        # workflow line chains several of the server's tools, a mapping line none.
+        "ordered": d.ordered
+        or "order" in found
+        or ("arrow" in found and len(_ARROWS.findall(d.text)) == 1 and len(d.mentions) == 2),  # noqa: PLR2004
+        "actions": frozenset(actions),
+        "imperative": imperative,
+    }
+    if all(getattr(d, k) == v for k, v in changes.items()):
+        return d
+    return dataclasses.replace(d, **changes)
+
+
+# ---- the consent, authority and persona family ----------------------------------------
+
+_AGENT = r"(?:you|your|you're|you've|yourself|assistant|agent|agents|model|ai|llm)"
+_USER = r"(?:user|user's|users|human|person|people|operator|reviewer|utilisateur|usuario)"
+_CONSENT = (
+    r"(?:confirm\w*|approv\w*|consent\w*|agreement|accord|sign[- ]?off|go[- ]ahead|double[- ]check"
+    r"\w*|check(?:ing)?\s+(?:with|in)\b|clearance|(?:interactive\s+)?yes/no(?:\s+step)?"
+    r"|human\s+in\s+the\s+loop|autorisation|confirmación|aprobación|consentimiento|permiso"
+    r"|ask(?:ing)?\s+(?:the\s+)?(?:user|human)\s+(?:whether|if|for\s+(?:permission|approval"
+    r"|confirmation|consent)|to\s+(?:confirm|approve)|before))"
+)
+# Consent set aside before it is named ("no reason to double-check", "without waiting for
+# the go-ahead") or declared absent after it ("confirmation prompts be omitted").
+_WAIVE_BEFORE = (
+    r"(?:no\s+(?:need|reason)\s+(?:for\s+\w+\s+)?to|(?:not|never)\s+(?:seek|wait\s+for|ask\s+for"
+    r"|request|need)|needn't|skip(?:ping)?|omit(?:ting)?|bypass(?:ing)?|without\s+(?:waiting\s+for"
+    r"|asking\s+for|seeking|requesting|getting|needing)|sans\s+(?:attendre|demander)"
+    r"|sin\s+(?:esperar|pedir))"
+)
+_WAIVE_AFTER = (
+    r"(?:(?:is|are|was|were|be|been)\s+(?:now\s+)?(?:not\s+(?:needed|required|necessary)"
+    r"|unnecessary|omitted|removed|waived|skipped|implied)|(?:is|are)\s+not\s+part\s+of"
+    r"|ne\s+sont\s+pas\s+nécessaires|n'est\s+pas\s+nécessaire|no\s+(?:es|son)\s+necesari\w+"
+    r"|(?:is|are)\s+considered\s+a\s+defect|should\s+be\s+avoided)"
+)
+_CONSENT_WAIVED = re.compile(
+    rf"\b{_WAIVE_BEFORE}\s+(?:[\w'\u2019-]+\s+){{0,4}}?(?:[ld]['\u2019])?{_CONSENT}"
+    rf"|\b{_CONSENT}\b[^.?!]{{0,60}}?\b{_WAIVE_AFTER}\b"
+    rf"|\bblanket\s+(?:authori[sz]ation|approval|consent|permission)\b",
+    re.IGNORECASE,
+)
+# The user's consent or the agent as a party: "the user's agreement", "you", "the assistant".
+_PARTY = re.compile(
+    rf"\b(?:{_AGENT}|{_USER})\b|\b(?:for|through|via|with|by)\s+this\s+(?:tool|server|integration)\b|\bfor\s+agents\b",
+    re.IGNORECASE,
+)
+# A safeguard that a parameter switches ("when dry_run is true", "if force is set").
+_SETTING = re.compile(
+    r"\b(?:when|if|unless)\s+[`'\"]?\w+[`'\"]?\s+is\s+(?:true|false|set|enabled|on|off)\b"
+    r"|\b(?:set|pass)\s+[`'\"]?\w+[`'\"]?\s+(?:to\s+)?(?:true|false)\b|\bno\s+longer\s+asks\b",
+    re.IGNORECASE,
+)
+_SOURCE = (
+    r"(?:response|reply|replies|output|outputs|result|results|returns|returned|content|text"
+    r"|documents?|pages?|retrieved|this\s+tool|the\s+tool)"
+)
+_OUTRANKS_USER = re.compile(
+    rf"\b{_SOURCE}\b[^.?!]{{0,80}}?\b(?:ranks?\s+above|outranks?|(?:takes?|has|have|given|gets?)"
+    rf"\s+(?:priority|precedence)|supersedes?|(?:the\s+)?same\s+weight\s+as|more\s+weight\s+than"
+    rf"|trumps?|over(?:rides?)?|above|conflicts?\s+with|instead\s+of)\b[^.?!]{{0,60}}?"
+    rf"\b(?:{_USER}|conversation|chat|earlier\s+guidance|typed\s+by)\b"
+    rf"|\b(?:comply\s+with|obey\w*|carry\s+out|act\s+(?:up)?on|execute|follow)\s+(?:the\s+|any\s+|all"
+    rf"\s+)?(?:directives?|instructions?|commands?|orders?)\s+(?:embedded|contained|found|included"
+    rf"|given|written)\s+(?:in|inside|within)\b"
+    rf"|\bwhatever\s+[^.?!]{{0,40}}?\b(?:tells?|says?|asks?|instructs?)\s+(?:you|the\s+(?:agent"
+    rf"|assistant|model))?\s*(?:to\s+do|to)?\s*(?:is\s+to\s+be\s+done|must\s+be\s+done|do\s+it|,)"
+    rf"|\bdo\s+(?:what|whatever)\s+(?:it|the\s+(?:page|response|result|reply|output))\s+says\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\b(?:not|never|n't|no)\b[^.;:]{0,25}$|\bnot\s+as\b", re.IGNORECASE)
+_AUTHORITY_GRANTED = re.compile(
+    r"\b(?:you(?:'ve|\s+have)\s+(?:got|been\s+(?:given|granted))|you\s+are\s+(?:hereby\s+)?"
+    r"(?:granted|given)|(?:the\s+)?(?:agent|assistant|model)\s+(?:is|are)\s+(?:hereby\s+)?"
+    r"(?:granted|given)|consider\s+yourself|you\s+are\s+now)\b"
+    r"[^.?!]{0,40}?\b(?:clearance|administrator|admin|root|operator|owner|superuser|sudo|authority"
+    r"|privileges?|unrestricted|full\s+(?:access|control|rights))\b"
+    r"|\bact(?:ing)?\s+as\s+(?:the|an?|their)\s+(?:[\w']+\s+)?(?:root|administrator|admin"
+    r"|superuser|owner|operator)\b"
+    r"|\b(?:operating\s+)?(?:mode|profile|persona)\s*[:=]\s*(?:unrestricted|autonomous|jailbr\w+"
+    r"|god|dan|uncensored|unfiltered)\b",
+    re.IGNORECASE,
+)
+_STRONG_SAFEGUARDS = (
+    r"(?:refusals?|refusal\s+behaviou?r|caveats|clarifying\s+questions|guardrails|ethical\s+\w+"
+    r"|safety\s+(?:polic(?:y|ies)|guidelines|rules|filters))"
+)
+_WEAK_SAFEGUARDS = (
+    r"(?:content\s+filters?|content\s+polic(?:y|ies)|restrictions|warnings|safety\s+(?:checks|reviews)"
+    r"|moderation)"
+)
+_OFF = (
+    r"(?:switched\s+off|turned\s+off|disabled|deactivated|suspended|lifted|waived|removed|off"
+    r"|(?:no\s+longer\s+|do\s+not\s+|don't\s+)apply|left\s+out|(?:can|may|should)\s+be\s+(?:skipped"
+    r"|omitted|ignored|left\s+out|dropped)|unnecessary|set\s+aside)"
+)
+_SAFEGUARDS_OFF = re.compile(
+    rf"\b(?P<strong>{_STRONG_SAFEGUARDS})\b[^.?!]{{0,60}}?\b{_OFF}\b"
+    rf"|\b(?P<weak>{_WEAK_SAFEGUARDS})\b[^.?!]{{0,60}}?\b{_OFF}\b"
+    rf"|\b(?:may|can|should)\s+(?:\w+\s+)?set\s+(?:it|them|(?:the|any|a)\s+(?:\w+\s+)?(?:rule"
+    rf"|safeguard|restriction|polic(?:y|ies)))\s+aside\b",
+    re.IGNORECASE,
+)
+_REMAINDER = re.compile(
+    rf"\b(?:remainder|rest|duration)\s+of\b|\bthis\s+(?:task|session|conversation)\b|\b{_AGENT}\b"
+    rf"|\b{_USER}\b",
+    re.IGNORECASE,
+)
+_DESPITE_USER = re.compile(
+    r"\b(?:should|if|when|even\s+if|in\s+case|whether\s+or\s+not)\s+the\s+user\s+(?:\w+\s+){0,3}?"
+    r"(?:hesitat\w*|object\w*|refus\w*|declin\w*|says?\s+no|disagree\w*|push\w*\s+back|protest\w*"
+    r"|resist\w*|is\s+reluctant|complain\w*)\b[^.!?]{0,60}?\b(?:carry\s+on|proceed|continue|go\s+ahead"
+    r"|regardless|anyway|nonetheless|nevertheless|keep\s+going)\b",
+    re.IGNORECASE,
+)
+_WITHHELD = re.compile(
+    r"\b(?:left|leave|leaving)\s+out|\bomit\w*|\bwithh[oe]ld\w*|\bspare\s+the\s+user"
+    r"|\bkeep\s+(?:it|this|them)\s+(?:away\s+)?from",
+    re.IGNORECASE,
+)
+_FROM_USER = re.compile(
+    r"\b(?:from|to|with)\s+the\s+user\b|\bwhen\s+(?:talking|speaking|replying|responding|reporting)"
+    r"\s+to\s+(?:the\s+)?user\b",
+    re.IGNORECASE,
+)
+_USER_NEEDNT_KNOW = re.compile(
+    r"\bthe\s+user\s+(?:doesn't|does\s+not|need\s+not|needn't|won't)\s+(?:need\s+to\s+)?(?:see|know"
+    r"|hear|be\s+told)\s+(?:about\s+)?(?:this|that|it)\b(?!\s+\w+\s+(?:json|output|format))",
+    re.IGNORECASE,
+)
+
+
+# "Do not skip the confirmation": the safeguard kept, not waived.
+_KEEP = re.compile(
+    r"\b(?:do\s+not|don't|never|must\s+not|should\s+not)\s+(?:\w+\s+)?(?:skip|omit|bypass|remove"
+    r"|waive|proceed|continue|act)\b|\bnever\s+without\b",
+    re.IGNORECASE,
+)
+
+
+def _party(text: str, d: Directive) -> bool:
+    return d.imperative or _PARTY.search(text) is not None
+
+
+_AS_DATA = re.compile(r"\bnot\s+as\s+(?:commands?|instructions?)\b", re.IGNORECASE)
+
+
+def _consent_waived(text: str, d: Directive) -> bool:
+    return (
+        _CONSENT_WAIVED.search(text) is not None
+        and _party(text, d)
+        and not _SETTING.search(text)
+        and not _KEEP.search(text)
+    )
+
+
+def _outranks_user(text: str, _d: Directive) -> bool:
+    found = _OUTRANKS_USER.search(text)
+    return (
+        found is not None
+        and not _NEGATED.search(text[: found.start() + 12])
+        and not _AS_DATA.search(text)
+    )
+
+
+def _authority_granted(text: str, _d: Directive) -> bool:
+    return _AUTHORITY_GRANTED.search(text) is not None
+
+
+def _safeguards_disabled(text: str, _d: Directive) -> bool:
+    off = _SAFEGUARDS_OFF.search(text)
+    return (
+        off is not None
+        and (off.group("weak") is None or _REMAINDER.search(text) is not None)
+        and _SETTING.search(text) is None
+    )
+
+
+def _despite_user(text: str, _d: Directive) -> bool:
+    return _DESPITE_USER.search(text) is not None
+
+
+def _withheld(text: str, _d: Directive) -> bool:
+    both = _WITHHELD.search(text) is not None and _FROM_USER.search(text) is not None
+    return both or _USER_NEEDNT_KNOW.search(text) is not None
+
+
+_CLASSES = (
+    ("consent_waived", _consent_waived),
+    ("output_outranks_user", _outranks_user),
+    ("authority_granted", _authority_granted),
+    ("safeguards_disabled", _safeguards_disabled),
+    ("proceed_despite_user", _despite_user),
+    ("withheld_from_user", _withheld),
+)
+
+
+def override_rule(d: Directive, role: Role) -> str | None:
+    """The consent, authority or persona class the sentence falls in, or None."""
+    if role is Role.NAME:
+        return None
+    return next((rule for rule, hit in _CLASSES if hit(d.text, d)), None)
