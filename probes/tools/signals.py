@@ -418,6 +418,8 @@ def _sibling_parameter_assigned(d: Directive, ctx: ListingContext) -> bool:
             continue
         theirs = ctx.tool_params.get(normalise_name(ref.text), frozenset())
         named = (theirs - ctx.self_params) & words
+        if not named and (_OVERRULES.search(d.text) or (d.standing and _LITERAL.search(d.text))):
+            named = theirs & words  # a parameter both have, but said of the sibling, and forced
         if not named:
             continue
         rest = _without(d.text, ref.text, named)
