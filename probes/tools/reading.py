@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from probes.tools.content import Prepared, prepared, prepared_for, span_of
 from probes.tools.directives import Directive, SentenceMemo, read_directives
 from probes.tools.memo import IdentityCache
-from probes.tools.pairs import joined
 from probes.tools.observation import Role, TextField, ToolDefinition, ToolsObservation
+from probes.tools.pairs import joined
 from probes.tools.poisoning import SHADOWING
 from probes.tools.references import ListingContext, RefRole, listing_context
 from probes.tools.signals import judge_directive
