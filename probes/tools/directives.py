@@ -753,7 +753,7 @@ _SET_ASIDE_GATE = words(
     " require requires whatever anything everything priority precedence"
 )
 _MIN_NAME_WORDS = 4  # a parameter name needs a phrase to carry an order
-_PLANTED = re.compile(r"@|://|\$\(|`")
+_PLANTED = re.compile(r"@|://|\$\(|\$\{|\{\{|`")
 
 
 class SentenceMemo:

@@ -17,10 +17,11 @@ from probes.tools.directives import Directive, SentenceMemo, read_directives
 from probes.tools.memo import IdentityCache
 from probes.tools.observation import Role, TextField, ToolDefinition, ToolsObservation
 from probes.tools.pairs import joined
-from probes.tools.poisoning import SHADOWING
+from probes.tools.poisoning import HIDDEN, SHADOWING
 from probes.tools.references import ListingContext, RefRole, listing_context
 from probes.tools.signals import judge_directive
 from probes.tools.squatting import squats
+from probes.tools.widening import encoded_directive
 
 _MAX_READ_CHARS = 20_000  # beyond this a description is judged excessive anyway
 
@@ -103,6 +104,10 @@ def read_texts(
             previous = read
             for directive in (read,) if pair is None else (read, pair):
                 features |= _features(directive, role)
+                if encoded_directive(path, directive):
+                    span = span_of(body, directive.start, directive.end)
+                    signals.append(SignalMatch(HIDDEN, "encoded_directive", path, span, span))
+                    features.add("signal:encoded_directive")
                 for signal in judge_directive(directive, role, ctx):
                     span = span_of(body, directive.start, directive.end)
                     context = span_of(body, max(0, directive.start - 40), directive.end + 40)

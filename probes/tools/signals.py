@@ -241,11 +241,27 @@ def _value_directive(d: Directive, role: Role) -> bool:
     if _value_payload(d, role):
         return True
     steering = d.actions & (_STEERS | {Action.READ})
+    if steering and (_ROLE_TAG.search(d.text) or (d.imperative and d.data is not None)):
+        return True  # "[assistant] attach ...", "paste the full conversation history here"
+    if _SECRET_TEMPLATE.search(d.text):
+        return (
+            True  # "{{ env.AWS_SECRET_ACCESS_KEY }}": a value that makes the client fill a secret
+        )
     return (
         bool(steering)
         and (d.obligation or d.trigger is not None)
         and (bool(d.refs) or d.imperative or d.sink is not None or d.data is not None)
     )
+
+
+# A value addressed to the model by a chat role tag: "[assistant] ...", "<system> ...".
+_ROLE_TAG = re.compile(r"^\W*[\[<(]\s*(?:assistant|system|ai|agent|model)\s*[\]>):]", re.IGNORECASE)
+# A template or shell expansion of a secret: "{{ env.API_TOKEN }}", "${AWS_SECRET_ACCESS_KEY}".
+_SECRET_TEMPLATE = re.compile(
+    r"(?:\{\{|\$\{|<<)\s*[\w.]*?(?:secret|token|passw(?:or)?d|api_?key|access_key|private_key"
+    r"|credential)\w*\s*(?:\}\}|\}|>>)",
+    re.IGNORECASE,
+)
 
 
 def _sequencing(d: Directive, ctx: ListingContext) -> str | None:

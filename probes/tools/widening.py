@@ -293,3 +293,15 @@ def override_rule(d: Directive, role: Role) -> str | None:
     if role is Role.NAME:
         return None
     return next((rule for rule, hit in _CLASSES if hit(d.text, d)), None)
+
+
+def encoded_directive(path: str, d: Directive) -> bool:
+    """An order decoded from an encoded blob (base64, hex, rot13): hidden from a reviewer.
+
+    content.py reads each decoded payload as a field of its own, its path ending in the
+    encoding ("description (hex)"). Honest definitions encode data (an image, a token),
+    not sentences that tell the agent what to do.
+    """
+    if not path.endswith(")") or not d.actions:
+        return False
+    return d.imperative or d.obligation or d.passive or d.concealment or d.override
