@@ -12,6 +12,7 @@ reading as features.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ from probes.tools.references import (
     tokenize,
     tool_refs,
 )
-from probes.tools.widening import widen
+from probes.tools.widening import widened
 
 # A line break ends a sentence unless the next line goes on in lower case (wrapped text).
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+(?![ \t]*[a-z])|\s+-{2,}\s+|</?[A-Za-z_]+>")
@@ -732,7 +733,28 @@ def read_directive(
         mentions=tuple(named_mentions(tokens, ctx)),
         ordered=bool(lemmas & _ORDER_WORDS) and _ORDER.search(sentence) is not None,
     )
-    return widen(directive)
+    return _widen(directive)
+
+
+def _widen(d: Directive) -> Directive:
+    """The directive with what probes/tools/widening.py found in it folded in."""
+    more = widened(d.text, len(d.mentions))
+    if more is None:
+        return d
+    actions = d.actions | more.actions
+    fields = (d.obligation or more.obligation, d.standing or more.standing)
+    order = (d.ordered or more.ordered, d.imperative or more.imperative)
+    same = fields == (d.obligation, d.standing) and order == (d.ordered, d.imperative)
+    if same and actions == d.actions:
+        return d
+    return dataclasses.replace(
+        d,
+        obligation=fields[0],
+        standing=fields[1],
+        ordered=order[0],
+        imperative=order[1],
+        actions=actions,
+    )
 
 
 def _set_aside(text: str, role: Role) -> bool:

@@ -6,8 +6,8 @@ standing scope as "every request" or "from now on", and order between calls as "
 be omitted", "agents are expected to"), a scope of the whole engagement ("for the remainder
 of the chat", "until told otherwise", "subsequent writes"), an order by dependency
 ("`x` depends on state initialised by `y`", "a preflight check", "`x` -> `y`"), and all of it
-in another language than the agent's world. `widen` folds those parts into the directive
-once per sentence, with one combined pattern, so every rule downstream (and the model's
+in another language than the agent's world. `widened` finds those parts once per
+sentence, with one combined pattern, so every rule downstream (and the model's
 features) sees them.
 
 The second half judges classes of the consent, authority and persona family by their parts,
@@ -21,15 +21,12 @@ data, not as commands") are in tests/unit/tools/test_widening.py.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Protocol
 
 from probes.tools.lexicon import Action
 from probes.tools.observation import Role
-
-if TYPE_CHECKING:  # directives.py calls `widen`; the type is only named here
-    from probes.tools.directives import Directive
 
 # One pass per sentence: each named group is one part the base reading may have missed.
 _WIDE = re.compile(
@@ -74,32 +71,61 @@ _FOREIGN_IMPERATIVE = re.compile(
 _ARROWS = re.compile(r"->|=>|→")
 
 
-def widen(d: Directive) -> Directive:
-    """The directive with the parts the base reading missed folded in (or `d` unchanged)."""
-    found = {m.lastgroup for m in _WIDE.finditer(d.text)}
+@dataclass(frozen=True, slots=True)
+class Widened:
+    """The parts of one sentence the base reading may have missed."""
+
+    obligation: bool
+    standing: bool
+    ordered: bool
+    imperative: bool
+    actions: frozenset[Action]
+
+
+def widened(text: str, mentions: int) -> Widened | None:
+    """The missed parts of `text` (None when it has none); `mentions` counts tool names.
+
+    An arrow orders two calls only between two names ("`x` -> `y`"); an honest workflow line
+    chains several of the server's tools, and a mapping line names none.
+    """
+    found = {m.lastgroup for m in _WIDE.finditer(text)}
     if not found:
-        return d
-    actions = set(d.actions)
-    for group, action in (("fr_send", Action.SEND), ("fr_change", Action.CHANGE)):
-        if group in found:
-            actions.add(action)
-    if "fr_call" in found:
-        actions.add(Action.CALL)
-    imperative = d.imperative or _FOREIGN_IMPERATIVE.search(d.text) is not None
-    changes = {
-        "obligation": d.obligation or "hedge" in found,
-        "standing": d.standing or "scope" in found,
-        # An arrow orders two calls only between two names ("`x` -> `y`"); an honest
-        # workflow line chains several of the server's tools, a mapping line none.
-        "ordered": d.ordered
-        or "order" in found
-        or ("arrow" in found and len(_ARROWS.findall(d.text)) == 1 and len(d.mentions) == 2),  # noqa: PLR2004
-        "actions": frozenset(actions),
-        "imperative": imperative,
-    }
-    if all(getattr(d, k) == v for k, v in changes.items()):
-        return d
-    return dataclasses.replace(d, **changes)
+        return None
+    actions = {a for group, a in _FOREIGN_ACTIONS if group in found}
+    arrow = "arrow" in found and len(_ARROWS.findall(text)) == 1 and mentions == 2  # noqa: PLR2004
+    return Widened(
+        obligation="hedge" in found,
+        standing="scope" in found,
+        ordered="order" in found or arrow,
+        imperative=_FOREIGN_IMPERATIVE.search(text) is not None,
+        actions=frozenset(actions),
+    )
+
+
+_FOREIGN_ACTIONS = (
+    ("fr_send", Action.SEND),
+    ("fr_change", Action.CHANGE),
+    ("fr_call", Action.CALL),
+)
+
+
+class _Reading(Protocol):
+    """What the rules below read of a directive (probes/tools/directives.py: Directive)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def imperative(self) -> bool: ...
+    @property
+    def obligation(self) -> bool: ...
+    @property
+    def passive(self) -> bool: ...
+    @property
+    def concealment(self) -> bool: ...
+    @property
+    def override(self) -> bool: ...
+    @property
+    def actions(self) -> frozenset[Action]: ...
 
 
 # ---- the consent, authority and persona family ----------------------------------------
@@ -231,14 +257,14 @@ _KEEP = re.compile(
 )
 
 
-def _party(text: str, d: Directive) -> bool:
+def _party(text: str, d: _Reading) -> bool:
     return d.imperative or _PARTY.search(text) is not None
 
 
 _AS_DATA = re.compile(r"\bnot\s+as\s+(?:commands?|instructions?)\b", re.IGNORECASE)
 
 
-def _consent_waived(text: str, d: Directive) -> bool:
+def _consent_waived(text: str, d: _Reading) -> bool:
     return (
         _CONSENT_WAIVED.search(text) is not None
         and _party(text, d)
@@ -247,7 +273,7 @@ def _consent_waived(text: str, d: Directive) -> bool:
     )
 
 
-def _outranks_user(text: str, _d: Directive) -> bool:
+def _outranks_user(text: str, _d: _Reading) -> bool:
     found = _OUTRANKS_USER.search(text)
     return (
         found is not None
@@ -256,11 +282,11 @@ def _outranks_user(text: str, _d: Directive) -> bool:
     )
 
 
-def _authority_granted(text: str, _d: Directive) -> bool:
+def _authority_granted(text: str, _d: _Reading) -> bool:
     return _AUTHORITY_GRANTED.search(text) is not None
 
 
-def _safeguards_disabled(text: str, _d: Directive) -> bool:
+def _safeguards_disabled(text: str, _d: _Reading) -> bool:
     off = _SAFEGUARDS_OFF.search(text)
     return (
         off is not None
@@ -269,11 +295,11 @@ def _safeguards_disabled(text: str, _d: Directive) -> bool:
     )
 
 
-def _despite_user(text: str, _d: Directive) -> bool:
+def _despite_user(text: str, _d: _Reading) -> bool:
     return _DESPITE_USER.search(text) is not None
 
 
-def _withheld(text: str, _d: Directive) -> bool:
+def _withheld(text: str, _d: _Reading) -> bool:
     both = _WITHHELD.search(text) is not None and _FROM_USER.search(text) is not None
     return both or _USER_NEEDNT_KNOW.search(text) is not None
 
@@ -288,14 +314,14 @@ _CLASSES = (
 )
 
 
-def override_rule(d: Directive, role: Role) -> str | None:
+def override_rule(d: _Reading, role: Role) -> str | None:
     """The consent, authority or persona class the sentence falls in, or None."""
     if role is Role.NAME:
         return None
     return next((rule for rule, hit in _CLASSES if hit(d.text, d)), None)
 
 
-def encoded_directive(path: str, d: Directive) -> bool:
+def encoded_directive(path: str, d: _Reading) -> bool:
     """An order decoded from an encoded blob (base64, hex, rot13): hidden from a reviewer.
 
     content.py reads each decoded payload as a field of its own, its path ending in the
