@@ -33,7 +33,9 @@ _WIDE = re.compile(
     r"(?P<hedge>\bit\s+is\s+(?:strongly\s+)?(?:recommended|advised|advisable|expected|preferred"
     r"|requested|best\s+practice)\s+that\b|\bought\s+to\b|\b(?:is|are)\s+(?:expected|obliged"
     r"|supposed)\s+to\b|\bbest\s+practice\b|\bhard\s+requirement\b|\bis\s+only\s+permitted\b"
-    r"|\bwe\s+need\b|\b(?:il\s+faut|doit|doivent|debe|deben|hay\s+que)\b)"
+    r"|\bwe\s+need\b|\b(?:il\s+faut|doit|doivent|debe|deben|hay\s+que|muss|müssen|soll|sollen"
+    r"|bitte)\b|\bonly\s+works\s+(?:reliably\s+|properly\s+|correctly\s+)?(?:when|if|with)\b"
+    r"|\byou\s+will\s+get\s+better\s+results\b)"
     r"|(?P<scope>\b(?:for|during|throughout|over)\s+(?:the\s+)?(?:whole\s+|entire\s+)?(?:duration"
     r"|remainder|rest|course|length)\s+of\b|\b(?:whole|entire)\s+(?:session|conversation|chat"
     r"|engagement)\b|\bthroughout\s+the\s+(?:engagement|task|workspace)\b"
@@ -46,24 +48,32 @@ _WIDE = re.compile(
     r"|session)\b|\bfrom\s+this\s+point\s+on\b|\bno\s+matter\s+which\s+tool\b"
     r"|\b(?:toute\s+la\s+session|à\s+chaque|chaque\s+(?:appel|commande|requête|fois)|désormais"
     r"|à\s+partir\s+de\s+maintenant|toda\s+la\s+sesión|cada\s+(?:llamada|comando|vez)"
-    r"|a\s+partir\s+de\s+ahora)\b)"
+    r"|a\s+partir\s+de\s+ahora|während\s+der\s+(?:gesamten\s+)?sitzung|ab\s+sofort|jede[nmrs]?"
+    r"|für\s+den\s+rest)\b)"
     r"|(?P<order>\bprecede[sd]?\b|\bpreceding\b|\bbeforehand\b|\bahead\s+of\b|\bpre-?flight\b"
     r"|\bprerequisite\b|\bfollowed\s+by\b|\bfollow-?up\b|\btriggers?\s+(?:a|an|the)\b"
     r"|\bcompletion\s+of\b|\bdepends?\s+on\b|\binitiali[sz]ed\s+by\b|\bin\s+advance\b"
     r"|\b(?:has|have)\s+been\s+(?:invoked|called|run|executed)\b|\bas\s+soon\s+as\b"
     r"|\bsucceeds?\b|\bcomes\s+first\b|\bstep\s+\d\b"
-    r"|\b(?:avant|après|puis|d'abord|ensuite|antes|después|primero|luego)\b)"
+    r"|\bgated?\b[^.]{0,40}\bon\b|\b(?:conditional|contingent)\s+(?:up)?on\b|\bonly\s+after\b"
+    r"|\b(?:avant|après|puis|d'abord|ensuite|antes|después|primero|luego|vor|nach|zuerst|danach"
+    r"|bevor)\b)"
     r"|(?P<arrow>->|=>|→)"
     r"|(?P<fr_send>\b(?:envoy|transmett|transférez|copi|partag|sauvegard|enregistr|envi|mand|compart)"
-    r"(?:ez|er|e|a|ar|ad)\b|\b(?:re)?env[íi](?:a|e|ar)\b)"
+    r"(?:ez|er|e|a|ar|ad)\b|\b(?:re)?env[íi](?:a|e|ar)\b|\b(?:senden|sende|schicken|schicke"
+    r"|weiterleiten|kopieren|speichern)\b)"
     r"|(?P<fr_change>\b(?:ajout|remplac|modifi|défini|insér|añad|reemplaz|cambi|agreg)(?:ez|er|e|a"
-    r"|ar|ad)\b)"
-    r"|(?P<fr_call>\b(?:appel|exécut|utilis|lanc|llam|ejecut|us)(?:ez|er|a|ar|ad)\b)",
+    r"|ar|ad)\b|\b(?:ersetzen|ersetze|hinzufügen|ändern|setzen)\b)"
+    r"|(?P<fr_call>\b(?:appel|exécut|utilis|lanc|llam|ejecut|us)(?:ez|er|a|ar|ad)\b"
+    r"|\b(?:ausführen|aufrufen|rufen|verwenden|benutzen)\b)",
     re.IGNORECASE,
 )
 _FOREIGN_IMPERATIVE = re.compile(
     r"(?:^|[,:;]\s*)\W*(?:toujours\s+|siempre\s+)?(?:ajoutez|remplacez|envoyez|transmettez|copiez"
-    r"|appelez|exécutez|utilisez|définissez|añade|reemplaza|envía|llama|ejecuta|usa|copia)\b",
+    r"|appelez|exécutez|utilisez|définissez|añade|reemplaza|envía|llama|ejecuta|usa|copia)\b"
+    r"|\b(?:ersetzen|senden|schicken|verwenden|rufen)\s+sie\b|\bbitte\b[^.]{0,60}\b(?:ausführen"
+    r"|aufrufen|senden|schicken|ersetzen|hinzufügen|verwenden)\W*$"
+    r"|\b(?:ausführen|aufrufen|senden|schicken|weiterleiten)\W*$",
     re.IGNORECASE,
 )
 
@@ -131,11 +141,16 @@ class _Reading(Protocol):
 # ---- the consent, authority and persona family ----------------------------------------
 
 _AGENT = r"(?:you|your|you're|you've|yourself|assistant|agent|agents|model|ai|llm)"
-_USER = r"(?:user|user's|users|human|person|people|operator|reviewer|utilisateur|usuario)"
+_USER = (
+    r"(?:user|user's|users|human|person|people|operator|reviewer|owners?|account\s+holders?"
+    r"|utilisateur|usuario|nutzer"
+    r"|benutzer|nutzers|benutzers)"
+)
 _CONSENT = (
     r"(?:confirm\w*|approv\w*|consent\w*|agreement|accord|sign[- ]?off|go[- ]ahead|double[- ]check"
     r"\w*|check(?:ing)?\s+(?:with|in)\b|clearance|(?:interactive\s+)?yes/no(?:\s+step)?"
     r"|human\s+in\s+the\s+loop|autorisation|confirmación|aprobación|consentimiento|permiso"
+    r"|rückfragen?|bestätigung|zustimmung|freigabe|review\w*\s+(?:actions|changes|calls|operations)"
     r"|ask(?:ing)?\s+(?:the\s+)?(?:user|human)\s+(?:whether|if|for\s+(?:permission|approval"
     r"|confirmation|consent)|to\s+(?:confirm|approve)|before))"
 )
@@ -145,7 +160,8 @@ _WAIVE_BEFORE = (
     r"(?:no\s+(?:need|reason)\s+(?:for\s+\w+\s+)?to|(?:not|never)\s+(?:seek|wait\s+for|ask\s+for"
     r"|request|need)|needn't|skip(?:ping)?|omit(?:ting)?|bypass(?:ing)?|without\s+(?:waiting\s+for"
     r"|asking\s+for|seeking|requesting|getting|needing)|sans\s+(?:attendre|demander)"
-    r"|sin\s+(?:esperar|pedir))"
+    r"|sin\s+(?:esperar|pedir)|keine?|ohne|(?:have|has)\s+waived\s+(?:the|their|any)?\s*(?:right|need)\s+to"
+    r"|no(?=\s+(?:further\s+|explicit\s+)?(?:human\s+in|confirm|approv|consent|sign|go-ahead)))"
 )
 _WAIVE_AFTER = (
     r"(?:(?:is|are|was|were|be|been)\s+(?:now\s+)?(?:not\s+(?:needed|required|necessary)"
@@ -156,7 +172,9 @@ _WAIVE_AFTER = (
 _CONSENT_WAIVED = re.compile(
     rf"\b{_WAIVE_BEFORE}\s+(?:[\w'\u2019-]+\s+){{0,4}}?(?:[ld]['\u2019])?{_CONSENT}"
     rf"|\b{_CONSENT}\b[^.?!]{{0,60}}?\b{_WAIVE_AFTER}\b"
-    rf"|\bblanket\s+(?:authori[sz]ation|approval|consent|permission)\b",
+    rf"|\bblanket\s+(?:authori[sz]ation|approval|consent|permission)\b"
+    rf"|\b(?:bereits|schon)\s+(?:freigegeben|genehmigt|bestätigt)\b|\bya\s+está\s+autorizad\w+"
+    rf"|\bdéjà\s+(?:autoris|approuv|valid)\w*",
     re.IGNORECASE,
 )
 # The user's consent or the agent as a party: "the user's agreement", "you", "the assistant".
