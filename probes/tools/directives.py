@@ -232,6 +232,7 @@ class Directive:
     recipient: bool = False
     mentions: tuple[ToolRef, ...] = ()  # every identifier-shaped tool name, any slot
     ordered: bool = False  # the sentence orders one call against another
+    words: frozenset[str] = frozenset()  # the sentence's lower-cased tokens, for cheap gates
 
     def roles(self) -> frozenset[RefRole]:
         """Roles of every tool the sentence names, in its trigger or its main clause."""
@@ -732,13 +733,14 @@ def read_directive(
         recipient=recipient or literal,
         mentions=tuple(named_mentions(tokens, ctx)),
         ordered=bool(lemmas & _ORDER_WORDS) and _ORDER.search(sentence) is not None,
+        words=frozenset(lows),
     )
     return _widen(directive)
 
 
 def _widen(d: Directive) -> Directive:
     """The directive with what probes/tools/widening.py found in it folded in."""
-    more = widened(d.text, len(d.mentions))
+    more = widened(d.text, len(d.mentions), d.words)
     if more is None:
         return d
     actions = d.actions | more.actions

@@ -107,6 +107,13 @@ _FUNCTION_WORDS = words(
     " was as or if by from so its into user"
 )
 _MIN_FUNCTION_WORDS = 3
+# The same words as rot13 writes them ("gur" is "the"): a cheap test before any decoding.
+_ROT13_OF_FUNCTION_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(codecs.encode(w, "rot13") for w in _FUNCTION_WORDS if w.isalpha()))
+    + r")\b",
+    re.IGNORECASE,
+)
 
 
 def _function_words(text: str) -> int:
@@ -115,7 +122,9 @@ def _function_words(text: str) -> int:
 
 def _rot13_payloads(text: str) -> list[EncodedPayload]:
     """Runs of words with no English function words whose rot13 has several: rot13 text."""
-    found = []
+    found: list[EncodedPayload] = []
+    if len(_ROT13_OF_FUNCTION_WORDS.findall(text)) < _MIN_FUNCTION_WORDS:
+        return found  # the text's rot13 cannot hold enough English function words
     for match in _WORD_RUN.finditer(text):
         run = match.group(0)
         if _function_words(run):

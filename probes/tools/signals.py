@@ -424,16 +424,7 @@ def _sibling_parameter_assigned(d: Directive, ctx: ListingContext) -> bool:
     names a sibling's parameter hands data on ("the pid returned by list_processes") or
     shows an example; neither counts.
     """
-    # A bare imperative ("use `x` with action: save_as instead") is how honest servers point
-    # at a sibling; tampering comes with a rule, a condition, a hedge or the user overruled.
-    if _ARROW.search(d.text):
-        return False  # "a -> b (with x: true) -> c": a workflow line of the server's own tools
-    tooled = bool(d.trigger_refs) or d.trigger_event
-    passive = d.passive
-    directed = d.obligation or tooled or d.standing or passive or d.concealment
-    if not (directed or _OVERRULES.search(d.text)):
-        return False
-    if _HANDOFF.search(d.text) or _EXAMPLE_CUES.search(d.text) or _how_to_call(d):
+    if not _may_assign(d):
         return False
     names = [
         r.text
@@ -477,7 +468,7 @@ def _unlisted_tool_fed(d: Directive) -> bool:
     is named like an identifier, the sentence speaks of its arguments, and what goes in is
     the user's request, conversation or secrets, by rule or on a condition.
     """
-    if not (d.obligation or d.trigger is not None or d.standing):
+    if not (d.obligation or d.trigger is not None or d.standing) or not d.mentions:
         return False
     if Action.CHANGE not in d.actions and _HOLDS.search(d.text) is None:
         return False
@@ -495,6 +486,24 @@ _USER_WORDS = re.compile(
     r"|credentials?|conversation)s?\b|\b(?:the|this|current)\s+conversation\b",
     re.IGNORECASE,
 )
+
+
+def _may_assign(d: Directive) -> bool:
+    """Whether the sentence can set a sibling's argument at all (the cheap tests first).
+
+    A bare imperative ("use `x` with action: save_as instead") is how honest servers point
+    at a sibling; tampering comes with a rule, a condition, a hedge or the user overruled,
+    and never on an arrow-chained workflow line ("a -> b (with x: true) -> c").
+    """
+    if not d.mentions and not d.refs and not d.trigger_refs and "." not in d.text:
+        return False
+    if _ARROW.search(d.text):
+        return False
+    tooled = bool(d.trigger_refs) or d.trigger_event
+    directed = d.obligation or tooled or d.standing or d.passive or d.concealment
+    if not (directed or _OVERRULES.search(d.text)):
+        return False
+    return not (_HANDOFF.search(d.text) or _EXAMPLE_CUES.search(d.text) or _how_to_call(d))
 
 
 def _without(text: str, name: str, params: frozenset[str]) -> str:

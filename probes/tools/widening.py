@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from probes.tools.lexicon import Action
+from probes.tools.lexicon import Action, words
 from probes.tools.observation import Role
 
 # One pass per sentence: each named group is one part the base reading may have missed.
@@ -92,12 +92,14 @@ class Widened:
     actions: frozenset[Action]
 
 
-def widened(text: str, mentions: int) -> Widened | None:
+def widened(text: str, mentions: int, words: frozenset[str] = frozenset()) -> Widened | None:
     """The missed parts of `text` (None when it has none); `mentions` counts tool names.
 
     An arrow orders two calls only between two names ("`x` -> `y`"); an honest workflow line
     chains several of the server's tools, and a mapping line names none.
     """
+    if words and not words & _WIDE_GATE and not _ARROW_CHARS & set(text):
+        return None  # no alternative of `_WIDE` can match without one of these words
     found = {m.lastgroup for m in _WIDE.finditer(text)}
     if not found:
         return None
@@ -112,6 +114,22 @@ def widened(text: str, mentions: int) -> Widened | None:
     )
 
 
+_ARROW_CHARS = frozenset("→>")
+# Every alternative of `_WIDE` needs one of these tokens (or an arrow); other languages are
+# let in by their function words, as their verbs have too many forms to list.
+_WIDE_GATE = words(
+    "recommended advised advisable expected preferred requested practice obliged supposed"
+    " ought requirement permitted need faut doit doivent debe deben hay muss müssen soll"
+    " sollen bitte works results duration remainder rest course length whole entire"
+    " throughout until later following upcoming subsequent future effective while anywhere"
+    " point matter toute chaque désormais partir toda cada während sofort jede jeden jedem"
+    " jeder jedes für precede precedes preceded preceding beforehand ahead preflight"
+    " pre-flight prerequisite followed follow-up followup trigger triggers completion"
+    " depends depend initialised initialized advance been soon succeeds succeed comes step"
+    " gate gated conditional contingent only avant après puis d'abord abord ensuite antes"
+    " después primero luego vor nach zuerst danach bevor de la le les des du à et pour el"
+    " los las en por para der die das den dem und bei von mit sie zu"
+)
 _FOREIGN_ACTIONS = (
     ("fr_send", Action.SEND),
     ("fr_change", Action.CHANGE),
@@ -332,11 +350,39 @@ _CLASSES = (
 )
 
 
+# What each class cannot match without (lower-case substrings): a cheap test per sentence
+# before its patterns are tried.
+_NEEDS = {
+    "consent_waived": (
+        "confirm", "approv", "consent", "agree", "accord", "sign", "go-ahead", "check",
+        "clearance", "yes/no", "loop", "autoris", "aprobac", "permiso", "ask", "rückfrag",
+        "bestätig", "zustimm", "freigab", "review", "blanket", "genehm", "déjà", "autoriz",
+    ),
+    "output_outranks_user": (
+        "rank", "priorit", "preceden", "supersed", "weight", "trump", "over", "above",
+        "conflict", "instead", "directive", "instruction", "command", "order", "whatever",
+        "says",
+    ),
+    "authority_granted": ("granted", "given", "got", "yourself", "now", "act", "mode", "profile",
+                          "persona"),
+    "safeguards_disabled": (
+        "refus", "caveat", "clarif", "guardrail", "ethic", "safety", "content", "restriction",
+        "warning", "moderation", "aside",
+    ),
+    "proceed_despite_user": ("user",),
+    "withheld_from_user": ("left", "leav", "omit", "withh", "spare", "keep", "user"),
+}  # fmt: skip
+
+
 def override_rule(d: _Reading, role: Role) -> str | None:
     """The consent, authority or persona class the sentence falls in, or None."""
     if role is Role.NAME:
         return None
-    return next((rule for rule, hit in _CLASSES if hit(d.text, d)), None)
+    low = d.text.lower()
+    for rule, hit in _CLASSES:
+        if any(k in low for k in _NEEDS[rule]) and hit(d.text, d):
+            return rule
+    return None
 
 
 def encoded_directive(path: str, d: _Reading) -> bool:
