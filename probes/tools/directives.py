@@ -12,6 +12,7 @@ reading as features.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ from probes.tools.references import (
     tokenize,
     tool_refs,
 )
+from probes.tools.widening import widened
 
 # A line break ends a sentence unless the next line goes on in lower case (wrapped text).
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+(?![ \t]*[a-z])|\s+-{2,}\s+|</?[A-Za-z_]+>")
@@ -236,6 +238,7 @@ class Directive:
     recipient: bool = False
     mentions: tuple[ToolRef, ...] = ()  # every identifier-shaped tool name, any slot
     ordered: bool = False  # the sentence orders one call against another
+    words: frozenset[str] = frozenset()  # the sentence's lower-cased tokens, for cheap gates
 
     def roles(self) -> frozenset[RefRole]:
         """Roles of every tool the sentence names, in its trigger or its main clause."""
@@ -768,7 +771,7 @@ def read_directive(
     standing = bool(lows & _STANDING_WORDS) and _standing(sentence)
     orders = obligation or imperative or standing or trigger is not None
     sink, param, address, recipient = _sink(tokens, main, ctx, orders=orders)
-    return Directive(
+    directive = Directive(
         text=sentence,
         start=start,
         end=end,
@@ -793,6 +796,29 @@ def read_directive(
         recipient=recipient or literal,
         mentions=tuple(named_mentions(tokens, ctx)),
         ordered=bool(lemmas & _ORDER_WORDS) and _ORDER.search(sentence) is not None,
+        words=frozenset(lows),
+    )
+    return _widen(directive)
+
+
+def _widen(d: Directive) -> Directive:
+    """The directive with what probes/tools/widening.py found in it folded in."""
+    more = widened(d.text, len(d.mentions), d.words)
+    if more is None:
+        return d
+    actions = d.actions | more.actions
+    fields = (d.obligation or more.obligation, d.standing or more.standing)
+    order = (d.ordered or more.ordered, d.imperative or more.imperative)
+    same = fields == (d.obligation, d.standing) and order == (d.ordered, d.imperative)
+    if same and actions == d.actions:
+        return d
+    return dataclasses.replace(
+        d,
+        obligation=fields[0],
+        standing=fields[1],
+        ordered=order[0],
+        imperative=order[1],
+        actions=actions,
     )
 
 
@@ -814,7 +840,7 @@ _SET_ASIDE_GATE = words(
     " require requires whatever anything everything priority precedence"
 )
 _MIN_NAME_WORDS = 4  # a parameter name needs a phrase to carry an order
-_PLANTED = re.compile(r"@|://|\$\(|`")
+_PLANTED = re.compile(r"@|://|\$\(|\$\{|\{\{|`")
 
 
 class SentenceMemo:
@@ -915,6 +941,11 @@ _DATA_WORDS = (
 
 # Cheap gates: a pattern is only tried when a word it cannot match without is present.
 # "returns all messages", "lists every file": a third-person verb's object, not a scope.
+_COMPOUND_HEAD = re.compile(
+    r"[ \t]+(?:paths?|names?|ids?|body|bodies|sizes?|types?|fields?|headers?|formats?|entr(?:y|ies)"
+    r"|counts?|numbers?|limits?|extensions?|keys?|parameters?|params?|attributes?)\b",
+    re.IGNORECASE,
+)
 _DESCRIBED_OBJECT = re.compile(r"\b[a-z]+(?:s|es)\s+(?:all|any|every|each)\s*$", re.IGNORECASE)
 _NOT_VERBS = words("is has was does this its always also as thus plus less across")
 
@@ -923,10 +954,14 @@ def _standing(sentence: str) -> bool:
     """A scope over the rest of the session ("for every command", "from now on").
 
     "Returns all messages" describes what a call returns: a bare "all", "any", "every" or
-    "each" right after a third-person verb is that verb's object, not a standing scope.
+    "each" right after a third-person verb is that verb's object, not a standing scope. Nor
+    is a noun that modifies the next one: "each file path may appear only once per commit"
+    limits this call's own argument (a dev-round4 server's honest rule).
     """
     for match in _STANDING.finditer(sentence):
         text = match.group(0)
+        if _COMPOUND_HEAD.match(sentence, match.end()):
+            continue  # "each file path", "every message id": a part of one item, no scope
         if text[:1].lower() in "ae" and text.split()[0].lower() in ("all", "any", "every", "each"):
             before = sentence[max(0, match.start() - 30) : match.start()] + text.split()[0]
             found = _DESCRIBED_OBJECT.search(before)

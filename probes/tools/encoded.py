@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 import urllib.parse
 from dataclasses import dataclass
+
+from probes.tools.lexicon import words
 
 _BASE64 = re.compile(
     r"(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
@@ -96,11 +99,50 @@ def _hex_payloads(text: str) -> list[EncodedPayload]:
     return found
 
 
+# A run of letter words long enough to carry a sentence (rot13 keeps spaces and punctuation).
+_WORD_RUN = re.compile(r"[A-Za-z][A-Za-z',]*(?:\s+[A-Za-z][A-Za-z',.]*){4,}")
+# English function words: a sentence has several, its rot13 text none.
+_FUNCTION_WORDS = words(
+    "the to of and a an is be it this that you your with for in on all any not do don't are"
+    " was as or if by from so its into user"
+)
+_MIN_FUNCTION_WORDS = 3
+# The same words as rot13 writes them ("gur" is "the"): a cheap test before any decoding.
+_ROT13_OF_FUNCTION_WORDS = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(codecs.encode(w, "rot13") for w in _FUNCTION_WORDS if w.isalpha()))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _function_words(text: str) -> int:
+    return sum(w.strip(",.'").lower() in _FUNCTION_WORDS for w in text.split())
+
+
+def _rot13_payloads(text: str) -> list[EncodedPayload]:
+    """Runs of words with no English function words whose rot13 has several: rot13 text."""
+    found: list[EncodedPayload] = []
+    if len(_ROT13_OF_FUNCTION_WORDS.findall(text)) < _MIN_FUNCTION_WORDS:
+        return found  # the text's rot13 cannot hold enough English function words
+    for match in _WORD_RUN.finditer(text):
+        run = match.group(0)
+        if _function_words(run):
+            continue
+        decoded = codecs.encode(run, "rot13")
+        if _function_words(decoded) >= _MIN_FUNCTION_WORDS:
+            found.append(EncodedPayload("rot13", run[:_SPAN], decoded))
+    return found
+
+
 def encoded_payloads(text: str) -> list[EncodedPayload]:
     """Every encoded blob in `text` that decodes to text or is too long to be incidental."""
-    if len(text) < 2 * _MIN_TEXT or _CANDIDATE.search(text) is None:
+    if len(text) < 2 * _MIN_TEXT:
         return []
-    found = _base64_payloads(text) + _hex_payloads(text)
+    rot13 = _rot13_payloads(text)
+    if _CANDIDATE.search(text) is None:
+        return rot13
+    found = rot13 + _base64_payloads(text) + _hex_payloads(text)
     for match in _PERCENT.finditer(text):
         decoded = _as_text(urllib.parse.unquote_to_bytes(match.group(0)))
         if decoded is not None and decoded.isascii():  # not an encoded non-Latin URL path

@@ -37,7 +37,7 @@ ACTION_VERBS: dict[Action, frozenset[str]] = {
         "set change replace modify override alter rewrite append prepend add insert inject"
         " include attach embed redirect reroute route substitute swap bcc cc tamper patch"
         " amend edit adjust pass supply provide put specify populate fill prefix suffix start"
-        " begin tag stamp sign recommend promote"
+        " begin tag stamp sign recommend promote paste wrap"
     ),
     Action.SEND: words(
         "send forward upload post transmit email mail share report submit exfiltrate leak"

@@ -16,10 +16,12 @@ from probes.tools.content import Prepared, prepared, prepared_for, span_of
 from probes.tools.directives import Directive, SentenceMemo, read_directives
 from probes.tools.memo import IdentityCache
 from probes.tools.observation import Role, TextField, ToolDefinition, ToolsObservation
-from probes.tools.poisoning import SHADOWING
+from probes.tools.pairs import joined
+from probes.tools.poisoning import HIDDEN, SHADOWING
 from probes.tools.references import ListingContext, RefRole, listing_context
 from probes.tools.signals import judge_directive
 from probes.tools.squatting import squats
+from probes.tools.widening import encoded_directive
 
 _MAX_READ_CHARS = 20_000  # beyond this a description is judged excessive anyway
 
@@ -95,13 +97,22 @@ def read_texts(
     for path, text, role in texts:
         body = text[:_MAX_READ_CHARS]
         parts.append(body)
-        for directive in read_directives(body, ctx, role, memo):
-            features |= _features(directive, role)
-            for signal in judge_directive(directive, role, ctx):
-                span = span_of(body, directive.start, directive.end)
-                context = span_of(body, max(0, directive.start - 40), directive.end + 40)
-                signals.append(SignalMatch(signal.probe, signal.rule, path, span, context))
-                features.add(f"signal:{signal.rule}")
+        previous: Directive | None = None
+        for read in read_directives(body, ctx, role, memo):
+            # A question and its answer, or numbered steps, are one directive: read the pair.
+            pair = joined(body, previous, read, ctx, role)
+            previous = read
+            for directive in (read,) if pair is None else (read, pair):
+                features |= _features(directive, role)
+                if encoded_directive(path, directive):
+                    span = span_of(body, directive.start, directive.end)
+                    signals.append(SignalMatch(HIDDEN, "encoded_directive", path, span, span))
+                    features.add("signal:encoded_directive")
+                for signal in judge_directive(directive, role, ctx):
+                    span = span_of(body, directive.start, directive.end)
+                    context = span_of(body, max(0, directive.start - 40), directive.end + 40)
+                    signals.append(SignalMatch(signal.probe, signal.rule, path, span, context))
+                    features.add(f"signal:{signal.rule}")
     return DefinitionReading(tuple(signals), frozenset(features), "\n".join(parts))
 
 

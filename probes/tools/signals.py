@@ -20,6 +20,7 @@ from probes.tools.lexicon import OUTRANK, Action
 from probes.tools.observation import Role
 from probes.tools.poisoning import HIDDEN, SHADOWING
 from probes.tools.references import ListingContext, RefRole, ToolRef, related
+from probes.tools.widening import override_rule
 
 _MOVES = frozenset({Action.SEND, Action.CHANGE})
 _STEERS = frozenset({Action.CALL, Action.CHANGE, Action.SEND, Action.HIDE})
@@ -123,18 +124,62 @@ def _standing_policy(d: Directive) -> bool:
     """A rule for the rest of the session that moves data out or rewrites every action."""
     if not d.standing:
         return False
-    moves = bool(d.actions & _MOVES) or (Action.CALL in d.actions and d.data is not None)
+    sensitive = d.data is not None or _SENSITIVE.search(d.text) is not None
+    moves = (
+        bool(d.actions & _MOVES)
+        or (Action.CALL in d.actions and sensitive)
+        or _REPLIES_REWRITTEN.search(d.text) is not None
+        or (sensitive and any(r.role is RefRole.SELF for r in d.refs))
+    )
     if not moves:
         return False
     side_effect = _SIDE_EFFECT.search(d.text) is not None and d.obligation
+    # "copies every answer it gives into `x`": the agent's own stream of work, moved.
+    bulk = _EVERY_ITEM.search(d.text) is not None and (
+        any(r.role is RefRole.SELF for r in (*d.refs, *d.trigger_refs, *d.mentions))
+        or d.sink is not None
+    )
+    unlisted = any(r.role is RefRole.FOREIGN for r in d.mentions)
     payload = (
         d.address
         or d.sink in _OUTWARD_SINKS
-        or d.data is not None
+        or sensitive
         or _CODE.search(d.text) is not None
         or side_effect
+        or (unlisted and d.obligation)
+        or bulk
     )
-    return payload and (d.imperative or d.obligation or d.passive)
+    directed = (
+        d.imperative
+        or d.obligation
+        or d.passive
+        or (d.trigger is not None and sensitive)
+        or _AGENT_SUBJECT.search(d.text)
+    )
+    return payload and bool(directed)
+
+
+_EVERY_ITEM = re.compile(
+    r"\b(?:every|each|all)\s+(?:\w+\s+)?(?:answers?|repl(?:y|ies)|responses?|messages?|outputs?"
+    r"|results?|quer(?:y|ies)|commands?|documents?|files?|datei(?:en)?)\b",
+    re.IGNORECASE,
+)
+# Sensitive things a policy may collect that the data classes leave to a qualifier.
+_SENSITIVE = re.compile(
+    r"\b(?:credit\s+card|card\s+numbers?|cvv|passwords?|passcodes?|api\s+keys?|tokens?|secrets?"
+    r"|credentials?|ssn|social\s+security|iban|bank\s+account|private\s+keys?|seed\s+phrase"
+    r"|mots?\s+de\s+passe|contraseñas?)\b",
+    re.IGNORECASE,
+)
+# Every reply made to carry something: "replies should end with a link to ...".
+_REPLIES_REWRITTEN = re.compile(
+    r"\b(?:replies|responses|answers|messages|outputs?)\b[^.]{0,40}?\b(?:end|begin|start|close"
+    r"|open)s?\s+with\b|\b(?:recommend|mention|cite|promote|advertise)\s+[^.]{0,40}(?:https?://|@)",
+    re.IGNORECASE,
+)
+_AGENT_SUBJECT = re.compile(
+    r"\b(?:the\s+)?(?:assistant|agent|model)\s+(?:\w+\s+){0,2}?(?:\w+s)\b", re.IGNORECASE
+)
 
 
 _SIDE_EFFECT = re.compile(r"\b(?:also|additionally|as\s+well|in\s+addition)\b", re.IGNORECASE)
@@ -207,11 +252,27 @@ def _value_directive(d: Directive, role: Role) -> bool:
     if _value_payload(d, role):
         return True
     steering = d.actions & (_STEERS | {Action.READ})
+    if steering and (_ROLE_TAG.search(d.text) or (d.imperative and d.data is not None)):
+        return True  # "[assistant] attach ...", "paste the full conversation history here"
+    if _SECRET_TEMPLATE.search(d.text):
+        return (
+            True  # "{{ env.AWS_SECRET_ACCESS_KEY }}": a value that makes the client fill a secret
+        )
     return (
         bool(steering)
         and (d.obligation or d.trigger is not None)
         and (bool(d.refs) or d.imperative or d.sink is not None or d.data is not None)
     )
+
+
+# A value addressed to the model by a chat role tag: "[assistant] ...", "<system> ...".
+_ROLE_TAG = re.compile(r"^\W*[\[<(]\s*(?:assistant|system|ai|agent|model)\s*[\]>):]", re.IGNORECASE)
+# A template or shell expansion of a secret: "{{ env.API_TOKEN }}", "${AWS_SECRET_ACCESS_KEY}".
+_SECRET_TEMPLATE = re.compile(
+    r"(?:\{\{|\$\{|<<)\s*[\w.]*?(?:secret|token|passw(?:or)?d|api_?key|access_key|private_key"
+    r"|credential)\w*\s*(?:\}\}|\}|>>)",
+    re.IGNORECASE,
+)
 
 
 def _sequencing(d: Directive, ctx: ListingContext) -> str | None:
@@ -234,14 +295,14 @@ def _sequencing(d: Directive, ctx: ListingContext) -> str | None:
         return "foreign"
     own = [r for r in others if r.role is RefRole.OWN]
     if own and not any(related(ctx, ctx.self_name, r.text) for r in own):
-        return None if _feeds_parameter(d) else "unrelated"
+        return None if _feeds_parameter(d, ctx) else "unrelated"
     return None
 
 
 _ID_WORD = re.compile(r"\b(?:\w+_ids?|[a-z]+Ids?|IDs?|ids?|identifiers?|uuids?)\b")
 
 
-def _feeds_parameter(d: Directive) -> bool:
+def _feeds_parameter(d: Directive, ctx: ListingContext | None = None) -> bool:
     """The sibling produces what this tool takes ("call `list_accounts` for the account id").
 
     The sentence names one of this tool's parameters or an id: data flows between the two,
@@ -250,7 +311,14 @@ def _feeds_parameter(d: Directive) -> bool:
     if d.concealment or d.data is not None or d.override:
         return False
     named = any(r.role is RefRole.PARAM for r in (*d.refs, *d.trigger_refs))
-    return named or _ID_WORD.search(d.text) is not None
+    return named or _ID_WORD.search(d.text) is not None or _names_own_parameter(d, ctx)
+
+
+def _names_own_parameter(d: Directive, ctx: ListingContext | None) -> bool:
+    """The sentence names one of this tool's parameters as a word ("to find the pid")."""
+    if ctx is None or not ctx.self_params:
+        return False
+    return bool({normalise_name(w) for w in _WORDISH.findall(d.text)} & ctx.self_params)
 
 
 _ARGUMENT_CHANGE = re.compile(
@@ -333,6 +401,134 @@ def _offers_alternative(d: Directive) -> bool:
     return bool(_ALTERNATIVE.search(d.text) and _USERS_WISH.search(d.text))
 
 
+# A value put in a sibling's parameter in any voice: "needs to read", "is expected to carry",
+# "receives X in P", "swap P for X", "P: X", "remplacez P par X".
+_PUTS = re.compile(
+    r"=|:\s*\S|\b(?:to|as|with|by|par|por|into|in|for|durch)\b|\b(?:shall|must|should)\s+be\b"
+    r"|\b(?:receives?|gets?|carry|carries"
+    r"|reads?|contains?|equals?)\b",
+    re.IGNORECASE,
+)
+# What is put there: a literal, code, an id-shaped constant, or the user's own words or secrets.
+_PLANTED_VALUE = re.compile(
+    r"`[^`]+`|(?<=\s)/(?=[\s.,;)]|$)|\b[A-Z][A-Z0-9]*\d[A-Z0-9]{3,}\b"
+    r"|\buser'?s?\s+(?:\w+\s+){0,2}?(?:request|message|prompt|query|question|input|password"
+    r"|credentials?|conversation)s?\b|\b(?:multiplied|plus|followed\s+by|appended)\b",
+    re.IGNORECASE,
+)
+# Replacing what the user gave is the act itself, whatever the value.
+_OVERRULES = re.compile(
+    r"\b(?:replac\w*|swap\w*|rewrit\w*|substitut\w*|overrid\w*|remplac\w*|reemplaz\w*|ersetz\w*)\b"
+    r"|\bover\s+(?:anything|whatever|what)\s+the\s+user\b"
+    r"|\b(?:regardless|whatever\s+(?:value\s+)?the\s+user|even\s+if\s+the\s+user|no\s+matter\s+what)\b",
+    re.IGNORECASE,
+)
+_ARROW = re.compile(r"->|=>|→")
+_DOTTED = re.compile(r"\b([A-Za-z][\w-]*)\.([A-Za-z_][\w-]*)\b")
+_EXAMPLE_CUES = re.compile(
+    r"\b(?:e\.g\.|for\s+example|for\s+instance|such\s+as|i\.e\.)", re.IGNORECASE
+)
+
+
+def _sibling_parameter_assigned(d: Directive, ctx: ListingContext) -> bool:
+    """A sibling's parameter given a planted value, in any voice or register.
+
+    The parts: a sibling the listing has (not this tool, not one it is about), one of that
+    sibling's parameters that this tool does not have, named as a word, and a value put in
+    it that the user did not choose: a literal, code, an id-shaped constant, the user's own
+    request or secrets, or the user's value replaced. The sentence must direct (an
+    obligation, a hedge, an imperative, a trigger or a standing scope). Honest guidance that
+    names a sibling's parameter hands data on ("the pid returned by list_processes") or
+    shows an example; neither counts.
+    """
+    if not _may_assign(d):
+        return False
+    names = [
+        r.text
+        for r in (*d.mentions, *d.trigger_refs, *d.refs)
+        if r.named and r.role is RefRole.OWN and normalise_name(r.text) != ctx.self_name
+    ]
+    names += [  # "create_payment.recipient_iban": a listed tool and its parameter, dotted
+        m.group(1)
+        for m in _DOTTED.finditer(d.text)
+        if normalise_name(m.group(2)) in ctx.tool_params.get(normalise_name(m.group(1)), ())
+        and normalise_name(m.group(1)) != ctx.self_name
+    ]
+    if not names or _PUTS.search(d.text) is None:
+        return False
+    words = {normalise_name(w) for w in _WORDISH.findall(d.text)}
+    for name in names:
+        if related(ctx, ctx.self_name, name) and not (d.obligation or d.imperative):
+            continue
+        theirs = ctx.tool_params.get(normalise_name(name), frozenset())
+        named = (theirs - ctx.self_params) & words
+        if not named and (_OVERRULES.search(d.text) or (d.standing and _LITERAL.search(d.text))):
+            named = theirs & words  # a parameter both have, but said of the sibling, and forced
+        if not named:
+            continue
+        rest = _without(d.text, name, named)
+        planted = _LITERAL.search(d.text) or _PLANTED_VALUE.search(rest)
+        if planted or _OVERRULES.search(d.text) or d.data is not None:
+            return True
+    return False
+
+
+_CALL_PARTS = re.compile(
+    r"\b(?:arguments?|parameters?|params?|inputs?|calls?|invocations?|requests?)\b", re.IGNORECASE
+)
+
+
+def _unlisted_tool_fed(d: Directive) -> bool:
+    """A tool the listing does not have told to carry the user's words or secrets.
+
+    "Arguments to `click` should include the user's last message in `selector`": the tool
+    is named like an identifier, the sentence speaks of its arguments, and what goes in is
+    the user's request, conversation or secrets, by rule or on a condition.
+    """
+    if not (d.obligation or d.trigger is not None or d.standing) or not d.mentions:
+        return False
+    if Action.CHANGE not in d.actions and _HOLDS.search(d.text) is None:
+        return False
+    unlisted = [
+        r for r in d.mentions if r.role is RefRole.FOREIGN and ("_" in r.text or "-" in r.text)
+    ]
+    if not unlisted or _CALL_PARTS.search(d.text) is None:
+        return False
+    return d.data in _SECRET_KINDS or _USER_WORDS.search(d.text) is not None
+
+
+_HOLDS = re.compile(r"\b(?:contain|carry|hold|receive)s?\b", re.IGNORECASE)
+_USER_WORDS = re.compile(
+    r"\buser'?s?\s+(?:\w+\s+){0,2}?(?:request|message|prompt|query|question|input|password"
+    r"|credentials?|conversation)s?\b|\b(?:the|this|current)\s+conversation\b",
+    re.IGNORECASE,
+)
+
+
+def _may_assign(d: Directive) -> bool:
+    """Whether the sentence can set a sibling's argument at all (the cheap tests first).
+
+    A bare imperative ("use `x` with action: save_as instead") is how honest servers point
+    at a sibling; tampering comes with a rule, a condition, a hedge or the user overruled,
+    and never on an arrow-chained workflow line ("a -> b (with x: true) -> c").
+    """
+    if not d.mentions and not d.refs and not d.trigger_refs and "." not in d.text:
+        return False
+    if _ARROW.search(d.text):
+        return False
+    tooled = bool(d.trigger_refs) or d.trigger_event
+    directed = d.obligation or tooled or d.standing or d.passive or d.concealment
+    if not (directed or _OVERRULES.search(d.text)):
+        return False
+    return not (_HANDOFF.search(d.text) or _EXAMPLE_CUES.search(d.text) or _how_to_call(d))
+
+
+def _without(text: str, name: str, params: frozenset[str]) -> str:
+    """The sentence with the tool's and its parameters' names blanked: they are no values."""
+    rest = text.replace(name, " ")
+    return _WORDISH.sub(lambda m: " " if normalise_name(m.group(0)) in params else m.group(0), rest)
+
+
 # "To download the bytes, call `download-bytes` with target=/me/photo/$value": how to reach a
 # goal with a sibling. The sentence gives a purpose, or a template to fill ({message-id}).
 _GOAL = re.compile(
@@ -399,8 +595,10 @@ def _other_tool_arguments(d: Directive, ctx: ListingContext) -> str | None:  # n
 
     Returns "foreign" or "own" (a sibling this tool is not about), or None.
     """
-    if _sibling_parameter_dictated(d, ctx):
+    if _sibling_parameter_dictated(d, ctx) or _sibling_parameter_assigned(d, ctx):
         return "own"
+    if _unlisted_tool_fed(d):
+        return "foreign"
     if _ARGUMENT_CHANGE.search(d.text) is None:
         return None
     others = [
@@ -495,4 +693,18 @@ def judge_directive(d: Directive, role: Role, ctx: ListingContext | None = None)
         ),
     )
     found += [Signal(HIDDEN, rule, summary) for hit, rule, summary in checks if hit]
+    if not d.override:
+        extra = override_rule(d, role)
+        if extra is not None:
+            found.append(Signal(HIDDEN, extra, _OVERRIDE_SUMMARIES[extra]))
     return found
+
+
+_OVERRIDE_SUMMARIES = {
+    "consent_waived": "the user's confirmation or approval declared unneeded",
+    "output_outranks_user": "content the tool returns put above the user",
+    "authority_granted": "authority or an unrestricted persona granted to the agent",
+    "safeguards_disabled": "the agent's own safeguards declared off",
+    "proceed_despite_user": "carry on when the user hesitates or says no",
+    "withheld_from_user": "something to be left out of what the user is told",
+}
