@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from bench.tool_corpus import Listing, load_split  # noqa: E402
 from probes.model import Finding  # noqa: E402
 from probes.tools.family import judge_definitions  # noqa: E402
-from probes.tools.observation import observation_from_lists  # noqa: E402
+from probes.tools.observation import ToolsObservation, observation_from_lists  # noqa: E402
 from trustsvc.commands.check_tools import check_tools, to_json  # noqa: E402
 
 NOW = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
@@ -78,7 +78,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
 def dump(listing: Listing) -> dict[str, Any]:
     """The findings and the checker's document for one listing."""
 
-    def observation() -> Any:
+    def observation() -> ToolsObservation:
         return observation_from_lists(
             observed_at=NOW,
             tools=listing.tools,
@@ -112,7 +112,7 @@ def main() -> int:
             for _, line in lines():
                 out.write(line + "\n")
                 count += 1
-        print(f"{count} listings written to {args.write}")  # noqa: T201
+        print(f"{count} listings written to {args.write}")
         return 0
     before = {}
     for line in args.against.read_text(encoding="utf-8").splitlines():
@@ -123,10 +123,10 @@ def main() -> int:
     findings = sum(len(json.loads(line)["findings"]) for line in now.values())
     definitions = sum(len(json.loads(line)["checker"]["tools"]) for line in now.values())
     for key in differ:
-        print(f"DIFFERS {key}")  # noqa: T201
+        print(f"DIFFERS {key}")
     for key in missing:
-        print(f"ONLY IN ONE {key}")  # noqa: T201
-    print(  # noqa: T201
+        print(f"ONLY IN ONE {key}")
+    print(
         f"{len(now)} listings, {definitions} definitions, {findings} findings: "
         f"{len(differ)} differ, {len(missing)} in one dump only"
     )
