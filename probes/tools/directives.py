@@ -483,7 +483,7 @@ def _data(  # noqa: C901, PLR0912 (one branch per kind of data)
     kind: str | None = None
     if _SECRET_HINT.search(text.lower()) and _SECRET_PATH.search(text):
         return "secret_file", {"file"}
-    if any(_secret_file_name(t) for t in tokens):
+    if any(_secret_file_name(t) for t in tokens if "." in t.text or "/" in t.text):
         return "secret_file", {"file"}
     bulk = _BULK.search(text) if present & _BULK_WORDS else None
     if bulk:
