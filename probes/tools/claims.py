@@ -187,13 +187,15 @@ def contradiction(definition: ToolDefinition) -> Contradiction | None:
     The claim is in the description, or it is the `readOnlyHint` annotation; the evidence
     against it comes from the name's verb and the input schema, never from the description.
     """
+    evidence = _belied_by(definition)  # first: cheap, and without it no claim matters
+    if evidence is None:
+        return None
     description = definition.description if isinstance(definition.description, str) else ""
     claim = next(_claims(description), None)
     annotated = claim is None and _annotated_read_only(definition)
     if claim is None and not annotated:
         return None
-    evidence = _belied_by(definition)
-    if evidence is None or (annotated and not _strong(definition, evidence)):
+    if annotated and not _strong(definition, evidence):
         return None
     if evidence.startswith("it takes a free-form") and _enforced(definition):
         return None

@@ -769,11 +769,12 @@ class SentenceMemo:
     start. The same boilerplate sentence opens one description and closes the next.
     """
 
-    __slots__ = ("_directives", "_tokens")
+    __slots__ = ("_directives", "_moved", "_tokens")
 
     def __init__(self) -> None:
         self._tokens: dict[str, tuple[list[Token], frozenset[str]]] = {}
         self._directives: dict[tuple[object, ...], Directive | None] = {}
+        self._moved: dict[tuple[object, ...], Directive] = {}
 
     def read(
         self, text: str, start: int, end: int, ctx: ListingContext, role: Role
@@ -804,7 +805,12 @@ class SentenceMemo:
         else:
             directive = read_directive(sentence, 0, len(sentence), ctx, role, tokens=tokens)
             self._directives[key] = directive
-        return _moved(directive, start) if directive is not None and start else directive
+        if directive is None or not start:
+            return directive
+        moved = self._moved.get((key, start))
+        if moved is None:
+            moved = self._moved[(key, start)] = _moved(directive, start)
+        return moved
 
 
 def _moved(directive: Directive, by: int) -> Directive:
