@@ -5,7 +5,8 @@ What is measured: a fresh database (an SQLite file; PostgreSQL too with --postgr
 TRUSTSVC_BENCH_POSTGRES_URL, in a throw-away database dropped afterwards) is migrated and
 filled with 10,000 endpoints, each with one completed scan holding the whole TLS catalogue's
 findings and its score (bench/lookup_data.py). The API is served in a subprocess under uvicorn
-(uvloop + httptools) or granian (--server), built by bench/lookup_app.py. After a warm-up,
+(asyncio's loop + httptools, as `serve` runs it) or granian (--server), built by
+bench/lookup_app.py. After a warm-up,
 wrk -t2 -c64 --latency loads /livez (a constant small document, touching nothing: the
 server's floor), then the lookup route through bench/lookup.lua, which asks for random stored
 endpoints (a quarter of them spelled non-canonically, so normalisation is exercised).
@@ -60,12 +61,12 @@ def http_get(port: int, path: str, bearer: str = "") -> tuple[int, bytes]:
 
 
 def server_argv(server: str, port: int) -> list[str]:
-    """uvicorn as trustsvc.serve.server() configures it (uvloop + httptools), or granian."""
+    """uvicorn as trustsvc.serve.server() configures it (asyncio + httptools), or granian."""
     address = ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     if server == "granian":  # its loop "auto" picks uvloop
         argv = ["-m", "granian", "--interface", "asgi", "--workers", "1"]
     else:
-        argv = ["-m", "uvicorn", "--loop", "uvloop", "--http", "httptools", "--lifespan", "on"]
+        argv = ["-m", "uvicorn", "--loop", "asyncio", "--http", "httptools", "--lifespan", "on"]
         argv.append("--no-access-log")
     return [sys.executable, *argv, *address, "--factory", "lookup_app:app_factory"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
@@ -97,12 +96,27 @@ def receipt_service(
     )
 
 
-@functools.cache
+_WARNED: set[str] = set()
+"""Start-up warnings given in this process (or, for serve's jobs child, by its parent)."""
+
+
 def _warn_clear_secrets() -> None:
     """Once a process: the demo and serve open services for the API and the jobs alike."""
+    if "clear-secrets" in _WARNED:
+        return
+    _WARNED.add("clear-secrets")
     log.warning(
         "TRUSTSVC_SECRET_KEY is not set: webhook and subscription secrets are stored in clear"
     )
+
+
+def start_up_warnings_given() -> None:
+    """Say nothing of the settings at start-up: the process that started this one has.
+
+    `serve`'s jobs child reads the same environment as `serve`, which has already printed
+    each warning once; a second copy from the child reads like a second problem.
+    """
+    _WARNED.add("clear-secrets")
 
 
 @contextlib.asynccontextmanager

@@ -67,6 +67,12 @@ _EXAMPLE_CUE = re.compile(
 _EXAMPLE_LOCAL = re.compile(
     r"^(?:user|you|your|name|john|jane|foo|someone|alice|bob|email|me)(?:[._-]\w+)?@", re.IGNORECASE
 )
+# Domains reserved for documentation (RFC 2606, RFC 6761): nothing sent there reaches anyone,
+# so "email: 'test@example.com'" in an example payload is a placeholder, not a destination.
+_RESERVED_DOMAIN = re.compile(
+    r"[@/.](?:example\.(?:com|org|net)|[\w-]+\.(?:example|invalid|test|localhost))(?![\w.-]*\w)",
+    re.IGNORECASE,
+)
 _LITERAL_ADDRESS = re.compile(
     r"\b0x[0-9a-fA-F]{16,}\b|\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b|\+\d[\d\s-]{7,}\d"
     r"|\b(?:\d{1,3}\.){3}\d{1,3}\b"
@@ -303,18 +309,30 @@ def _imperative(text: str, offset: int, tokens: Sequence[Token], main_start: int
         word = rest[k].low
         verb = lemma(word)
         known = any(verb in v for v in ACTION_VERBS.values()) or verb in OVERRIDE_VERBS
-        if known and is_base_form(word):
+        keyed = k + 1 < len(rest) and rest[k + 1].text == ":"  # "email: 'x'", a payload's key
+        if known and is_base_form(word) and not keyed:
             return True
     return False
+
+
+# Words before a plural that make it a noun: "recent records", "the logs", "all posts".
+_NOUN_LEADS = words(
+    "a an the recent latest last new old all any every each some many these those its their"
+    " your our my of"
+)
 
 
 def _actions(tokens: Sequence[Token]) -> tuple[set[Action], set[Action]]:
     found: set[Action] = set()
     negated: set[Action] = set()
+    previous = ""
     for i, token in enumerate(tokens):
         if token.kind is not Kind.WORD:
             continue
+        lead, previous = previous, token.low
         verb = lemma(token.low)
+        if lead in _NOUN_LEADS and verb != token.low and token.low.endswith("s"):
+            continue  # "List recent records of ...": a plural noun, not the verb "record"
         for action, verbs in ACTION_VERBS.items():
             if verb in verbs:
                 (negated if _negated_before(tokens, i) else found).add(action)
@@ -568,6 +586,31 @@ _TALK_PLACES = words("in within during throughout across into")
 _TALK_HANDLES = words("session sessions id ids thread threads turn turns title name names")
 
 
+# A call's own arguments placed in the parameter that holds them ("set `command` and wrap its
+# args in `parameters`"): the shape of this tool's call, not data leaving it.
+_ARGUMENT_WORDS = words("arguments args inputs parameters params")
+_ARGUMENT_HOLDER = re.compile(
+    r"\b(?:in|into|inside|under|within)\s+(?:the\s+)?[\"'`](?:args|arguments|params|parameters"
+    r"|inputs?)[\"'`]",
+    re.IGNORECASE,
+)
+_EVERY = re.compile(r"\b(?:every|all|each|any)\b", re.IGNORECASE)
+_OTHER_TOOLS = (RefRole.OWN, RefRole.FOREIGN, RefRole.GENERIC)
+
+
+def _own_call_shape(sentence: str, data_words: set[str], refs: Sequence[ToolRef]) -> bool:
+    """This call's own arguments wrapped in its argument object, naming no other tool.
+
+    "Wrap every tool's args in ...", "copy its args into `notes`" and anything besides the
+    arguments stay data on the move.
+    """
+    if not data_words or not data_words <= _ARGUMENT_WORDS or _EVERY.search(sentence):
+        return False
+    if any(r.role in _OTHER_TOOLS for r in refs):
+        return False
+    return _ARGUMENT_HOLDER.search(sentence) is not None
+
+
 def _scope_of_talk(lows: Sequence[str], i: int) -> bool:
     """A conversation named as where or which, not as data: "on the same chat", "chat session".
 
@@ -586,24 +629,38 @@ def _is_example(tokens: Sequence[Token], i: int) -> bool:
     return bool(_EXAMPLE_CUE.search(before) or _EXAMPLE_LOCAL.match(tokens[i].text))
 
 
-def _sink(  # noqa: C901 (one pass over the tokens per kind of sink)
-    tokens: Sequence[Token], refs: Sequence[ToolRef], ctx: ListingContext
+_HOSTS = re.compile(r"https?://([\w.-]+)|[\w.+-]+@([\w.-]*\w)")
+
+
+def _reserved(token: Token) -> bool:
+    """Every address in the token is at a domain reserved for documentation (`test@example.com`)."""
+    hosts = [a or b for a, b in _HOSTS.findall(token.text)]
+    return bool(hosts) and all(_RESERVED_DOMAIN.search("/" + host) for host in hosts)
+
+
+def _sink(  # noqa: C901, PLR0912 (one pass over the tokens per kind of sink)
+    tokens: Sequence[Token], refs: Sequence[ToolRef], ctx: ListingContext, *, orders: bool = True
 ) -> tuple[str | None, str | None, bool, bool]:
     """Where data goes: the sink kind, the parameter named, any address, a recipient.
 
     A recipient is an address something is sent or set to (an e-mail address, an account
     number, a URL after "to"); a documentation link ("see the guide at https://...") is an
-    address but no recipient.
+    address but no recipient. In a sentence that orders nothing (`orders` false), an address
+    at a reserved documentation domain is a placeholder of an example payload.
     """
     address = recipient = False
     sink: str | None = None
     lows = [t.low for t in tokens]
     for i, t in enumerate(tokens):
         if t.kind is Kind.QUOTED and _ADDRESS_IN.search(t.text):
+            if not orders and _reserved(t):
+                continue
             address = recipient = True  # an address inside a code span is planted, not an example
             sink = sink or "url"
             continue
         if t.kind not in (Kind.URL, Kind.EMAIL) or _is_example(tokens, i):
+            continue
+        if not orders and _reserved(t):
             continue
         address = True
         sink = sink or ("url" if t.kind is Kind.URL else "email")
@@ -697,9 +754,20 @@ def read_directive(
     lows = {t.low for t in tokens}
     lemmas = {lemma(w) for w in lows}
     data, data_words = _data(tokens, sentence, lows)
-    sink, param, address, recipient = _sink(tokens, main, ctx)
+    if data == "tool_output" and _own_call_shape(sentence, data_words, refs):
+        data, data_words = None, set()
     literal = _has_digit(sentence) and _LITERAL_ADDRESS.search(sentence) is not None
     main_start = t_end + 1 if trigger is not None and t_start <= 2 else 0  # noqa: PLR2004
+    obligation = bool(lows & OBLIGATION) or OBLIGATION_PHRASE.search(sentence) is not None
+    imperative = _imperative(sentence, start, tokens, min(main_start, len(tokens) - 1)) or (
+        # "Going forward, whenever X happens, store ...": the clause after the trigger
+        trigger is not None
+        and t_end + 1 < len(tokens)
+        and _imperative(sentence, start, tokens, t_end + 1)
+    )
+    standing = bool(lows & _STANDING_WORDS) and _standing(sentence)
+    orders = obligation or imperative or standing or trigger is not None
+    sink, param, address, recipient = _sink(tokens, main, ctx, orders=orders)
     return Directive(
         text=sentence,
         start=start,
@@ -710,15 +778,10 @@ def read_directive(
         refs=main,
         actions=frozenset(found),
         negated=frozenset(negated - found),
-        obligation=bool(lows & OBLIGATION) or OBLIGATION_PHRASE.search(sentence) is not None,
-        imperative=_imperative(sentence, start, tokens, min(main_start, len(tokens) - 1))
-        or (  # "Going forward, whenever X happens, store ...": the clause after the trigger
-            trigger is not None
-            and t_end + 1 < len(tokens)
-            and _imperative(sentence, start, tokens, t_end + 1)
-        ),
+        obligation=obligation,
+        imperative=imperative,
         passive=_passive(sentence, lows),
-        standing=bool(lows & _STANDING_WORDS) and _standing(sentence),
+        standing=standing,
         concealment=bool(lemmas & _CONCEAL_GATE) and _concealment(tokens, found),
         override=(bool(lemmas & _OVERRIDE_GATE) and _override(sentence, tokens, role))
         or (bool(lows & _SET_ASIDE_GATE) and _set_aside(sentence, role)),

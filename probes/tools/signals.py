@@ -312,13 +312,30 @@ def _sibling_parameter_dictated(d: Directive, ctx: ListingContext) -> bool:
         named = (theirs - ctx.self_params) & words
         # A related sibling (same object) may be told how to call it, but not given a
         # literal: an address, a path, a flag value, a quoted constant.
-        if (
-            named
-            and _LITERAL.search(d.text)
-            and (d.obligation or d.imperative or not related(ctx, ctx.self_name, ref.text))
-        ):
+        near = related(ctx, ctx.self_name, ref.text)
+        if near and _offers_alternative(d):
+            continue  # "if you only want to pause it, call `update_schedule` with active=False"
+        if named and _LITERAL.search(d.text) and (d.obligation or d.imperative or not near):
             return True
     return False
+
+
+_ALTERNATIVE = re.compile(r"\binstead\b|\brather\s+than\b", re.IGNORECASE)
+_USERS_WISH = re.compile(
+    r"\bif\s+(?:you|the\s+user)\s+(?:only\s+|just\s+)?(?:want|need|wish)", re.IGNORECASE
+)
+
+
+def _offers_alternative(d: Directive) -> bool:
+    """A related sibling offered instead, for another wish of the user's, with no address.
+
+    Tampering fixes the sibling's argument whenever it runs; "if you only want to pause it,
+    call `update_schedule` with active=False instead" points the user's other goal at the
+    sibling that serves it, and plants no recipient.
+    """
+    if d.obligation or d.standing or d.concealment or d.override or d.address or d.recipient:
+        return False
+    return bool(_ALTERNATIVE.search(d.text) and _USERS_WISH.search(d.text))
 
 
 # "To download the bytes, call `download-bytes` with target=/me/photo/$value": how to reach a

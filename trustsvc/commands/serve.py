@@ -1,4 +1,13 @@
-"""`trustsvc serve`: the API under uvicorn (uvloop + httptools via uvicorn[standard]; bench/lookup).
+"""`trustsvc serve`: the API under uvicorn (httptools on asyncio's own loop; bench/lookup).
+
+asyncio's loop, not uvloop: when the API is busy (every core taken, 64 clients at once),
+uvloop answers some connections far later than others. On one quiet 2-core machine, a
+route that spends 200 us per request under uvicorn + httptools, at 64 connections: uvloop
+2,795 req/s with a slowest answer of 864 ms (per-connection rates 32 to 52 req/s), asyncio
+2,772 req/s with a slowest answer of 48 ms (43.0 to 43.6 req/s each); `serve`'s /livez
+with TCP_NODELAY (api/connections.py): uvloop p99 60-148 ms and max 287-418 ms, asyncio
+p99 21 ms and max 25-40 ms at the same 4,900-5,400 req/s. A lookup before every connect
+sees the tail, so the tail decides (issue 22).
 
 uvicorn rather than granian, though granian serves a trivial route faster: uvicorn's
 protocol can be extended with the connection limits the API needs (api/connections.py:
@@ -48,7 +57,7 @@ def server(
         create_app(settings, jobs_in=jobs_in, freeze_heap=True),
         host=host,
         port=port,
-        loop="uvloop",
+        loop="asyncio",  # fair under load where uvloop is not (the docstring)
         http=guarded_protocol(serving),
         timeout_keep_alive=max(1, round(serving.keep_alive_s)),
         # X-Forwarded-For only from the proxies the operator named (none by default;

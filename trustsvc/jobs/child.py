@@ -35,7 +35,7 @@ from trustsvc.jobs.runner import running_scheduler
 from trustsvc.observability.logs import configure_logging
 from trustsvc.observability.loop_lag import monitoring_lag
 from trustsvc.observability.server import metrics_server
-from trustsvc.services import open_services
+from trustsvc.services import open_services, start_up_warnings_given
 
 _PR_SET_PDEATHSIG = 1
 METRICS_HOST = "127.0.0.1"
@@ -67,6 +67,7 @@ async def run_jobs(settings: Settings) -> int:
 
     threading.Thread(target=watch_stdin, name="trustsvc-jobs-parent", daemon=True).start()
     settings = jobs_settings(settings)
+    start_up_warnings_given()  # serve printed them
     async with (
         open_services(settings) as app,
         monitoring_lag(app.metrics.lag_observer("jobs")),

@@ -9,6 +9,8 @@ time order, and a row updated during the walk may sit on a page already read.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from trustsvc.registry.upsert import RegistryWriter
 
 OVERLAP = timedelta(minutes=5)
 MAX_PAGES = 10_000  # the official registry holds ~10^4 servers; a cursor loop stops here
+INTERRUPTED = "interrupted: trustsvc stopped during the run"
+INTERRUPT_RECORD_S = 5.0  # how long a stopping process may spend recording the interruption
 KEPT_REJECTIONS = 200  # the run row keeps the first ones; the count covers them all
 ANALYZED_TABLES = ("registry_servers", "registry_remotes", "registry_events", "scan_queue")
 
@@ -102,10 +106,23 @@ class SyncJob:
                 cursor = page.next_cursor
                 if cursor is None:
                     return await self._finish(run, watermark=watermark, full=since is None)
+        except asyncio.CancelledError:
+            await self._interrupted(run)
+            raise
         except Exception as exc:  # noqa: BLE001 - upstream, database or a bug: the run says why
             return await self._finish(run, error=f"{type(exc).__name__}: {exc}"[:2000])
         error = f"stopped after {self.max_pages} pages: the cursor never ended"
         return await self._finish(run, error=error)
+
+    async def _interrupted(self, run: SyncRunRow) -> None:
+        """Record a run its process stopped (Ctrl-C, SIGTERM) as failed, not running forever.
+
+        The pages it stored stay; the watermark does not move, so the next run walks them
+        again. Bounded: a database that does not answer in time leaves the row as it was.
+        """
+        finish = asyncio.ensure_future(self._finish(run, error=INTERRUPTED))
+        with contextlib.suppress(Exception, asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(finish), INTERRUPT_RECORD_S)
 
     async def _since(self, registry_url: str) -> datetime | None:
         async with self.sessions() as session:

@@ -42,3 +42,16 @@ async def finish_job(
         .where(JobLeaseRow.name == name, JobLeaseRow.owner == owner)
         .values(last_finished_at=now, last_outcome=outcome[:2000])
     )
+
+
+async def release_job(session: AsyncSession, name: str, *, owner: str, now: datetime) -> None:
+    """Give up an interrupted run's lease, so the next process to fire the job runs it.
+
+    A run stopped by shutdown did not do its period's work; holding the lease to the end
+    of the period would make a restarted `serve` wait up to an hour for its registry sync.
+    """
+    await session.execute(
+        update(JobLeaseRow)
+        .where(JobLeaseRow.name == name, JobLeaseRow.owner == owner)
+        .values(lease_expires_at=now, last_finished_at=now, last_outcome="interrupted")
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, String, Text, TypeDecorator, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -122,8 +122,28 @@ def make_engine(url: str, *, pool_size: int | None = None) -> AsyncEngine:
     sized: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size}
     if url.startswith("sqlite"):
         check_sqlite_file(url)
-        return create_async_engine(url, connect_args={"timeout": 30}, **sized)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **sized)
+        event.listen(engine.sync_engine, "connect", _write_ahead_log)
+        return engine
     return create_async_engine(url, pool_pre_ping=True, **sized)
+
+
+def _write_ahead_log(dbapi_connection: Any, connection_record: Any) -> None:  # noqa: ANN401, ARG001 - SQLAlchemy's event signature
+    """Put an SQLite file in WAL mode, so reads never wait for a write.
+
+    `serve` writes from its jobs process (a registry sync's pages, scans' results) while the
+    API reads. In SQLite's default rollback-journal mode a commit must wait until no reader
+    holds the file, and readers wait while it writes: under steady lookups the jobs' commits
+    queue behind reads, up to the busy timeout. With a write-ahead log a writer appends while
+    readers go on seeing the last committed state. The mode is stored in the file, so every
+    process that opens it (CLI, workers, an older trustsvc) gets it too. An in-memory
+    database answers "memory" and stays as it is.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -18,7 +19,8 @@ from trustsvc.registry.models import (
     SyncStateRow,
 )
 from trustsvc.registry.queries import claimants
-from trustsvc.registry.sync import SyncJob, SyncReport
+from trustsvc.registry.records import UpstreamPage
+from trustsvc.registry.sync import INTERRUPTED, SyncJob, SyncReport, recent_runs
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
 from trustsvc.store.db import make_engine, make_sessionmaker
 from trustsvc.store.migrate import upgrade
@@ -180,3 +182,45 @@ async def test_unprobeable_remotes_are_not_queued_and_shared_urls_show_every_cla
     assert "https://shared-mcp.example.com/mcp" in queued
     assert not any("{" in url or "tenant" in url for url in queued)
     assert claims == {"https://shared-mcp.example.com/mcp": ["com.acme", "io.github.mallory"]}
+
+
+class StallingSource:
+    """An upstream that answers the first page and then never answers again."""
+
+    def __init__(self, client: UpstreamClient) -> None:
+        self.client = client
+        self.pages = 0
+        self.stalled = asyncio.Event()
+
+    async def page(
+        self, *, cursor: str | None, updated_since: dt.datetime | None, include_deleted: bool
+    ) -> UpstreamPage:
+        self.pages += 1
+        if self.pages > 1:
+            self.stalled.set()
+            await asyncio.Event().wait()  # until cancelled
+        return await self.client.page(
+            cursor=cursor, updated_since=updated_since, include_deleted=include_deleted
+        )
+
+
+async def test_a_run_stopped_by_shutdown_is_recorded_as_interrupted_not_running(
+    sessions: async_sessionmaker[AsyncSession], upstream: FakeRegistry
+) -> None:
+    config = UpstreamConfig(base_url=upstream.url, page_size=5, max_retries=0, backoff_s=0)
+    async with UpstreamClient(config, sleep=no_sleep) as client:
+        source = StallingSource(client)
+        job = SyncJob(sessions, clock=upstream.clock.now)
+        run = asyncio.create_task(job.run(source, upstream.url, full=True))
+        await source.stalled.wait()
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+    async with sessions() as session:
+        (report,) = await recent_runs(session)
+        assert await session.get(SyncStateRow, upstream.url) is None  # the watermark stays
+    assert (report.status, report.error) == ("failed", INTERRUPTED)
+    assert report.finished_at is not None
+    assert (report.pages, report.added) == (1, 5)  # what it stored is kept
+    resumed = await sync(sessions, upstream)
+    assert (resumed.status, resumed.added, resumed.unchanged) == ("completed", 7, 5)

@@ -148,3 +148,12 @@ async def test_a_killed_serve_leaves_no_orphan(serve: ApiProcess) -> None:
     child = await the_child(serve)
     await serve.kill()  # SIGKILL: no shutdown code runs in serve
     await until(lambda: not alive(child), "the orphaned jobs child gone")
+
+
+async def test_a_start_up_warning_is_printed_once_not_again_by_the_child(
+    serve: ApiProcess,
+) -> None:
+    # No TRUSTSVC_SECRET_KEY: serve warns that secrets are stored in clear. The child reads
+    # the same environment, and a second copy would read like a second problem.
+    await the_child(serve)  # ready: the child has opened its services and said it runs
+    assert serve.log_tail(400).count("TRUSTSVC_SECRET_KEY is not set") == 1
