@@ -59,10 +59,14 @@ _PARTICIPLES = (
     r"(?:sent|written|deleted|changed|modified|stored|uploaded|executed|transmitted|saved"
     r"|persisted|shared|posted|altered|removed|touched|created|moved|spent|run)"
 )
+# After a sentence start, `\W*+` takes the whole run of spaces and marks at once: what follows
+# always opens with a word character, so no shorter run could match, and trying every way to
+# split "\n" plus indentation between `\s+` and `\W*` made this pattern quadratic in the
+# indentation of long descriptions (three quarters of the time of the whole check).
 _CLAIM = re.compile(
     rf"\b{_SELF}\s+(?:is|are|remains?|stays?|was\s+designed\s+to\s+be|is\s+designed\s+to\s+be)"
     rf"\s+{_ADV}(?:an?\s+|entirely\s+)?{_QUALITY}\b"
-    rf"|(?:^|[.;:!]\s+|\(|\[|\A)\W*(?:an?\s+)?(?:(?:safe|harmless|simple|quick|passive),?\s+)?"
+    rf"|(?:^|[.;:!]\s|\(|\[|\A)\W*+(?:an?\s+)?(?:(?:safe|harmless|simple|quick|passive),?\s+)?"
     rf"{_ADV}{_QUALITY}(?:\s*(?:[.:;)\]!,]|$|-|\u2014)|\s+{_HELPER_NOUNS}\b)"
     rf"|\b(?:has|have|with|causes?|carries|produces?|there\s+are)\s+(?:absolutely\s+)?no"
     rf"\s+(?:side[- ]?effects|network\s+(?:access|calls|requests|traffic|activity)"
@@ -183,13 +187,15 @@ def contradiction(definition: ToolDefinition) -> Contradiction | None:
     The claim is in the description, or it is the `readOnlyHint` annotation; the evidence
     against it comes from the name's verb and the input schema, never from the description.
     """
+    evidence = _belied_by(definition)  # first: cheap, and without it no claim matters
+    if evidence is None:
+        return None
     description = definition.description if isinstance(definition.description, str) else ""
     claim = next(_claims(description), None)
     annotated = claim is None and _annotated_read_only(definition)
     if claim is None and not annotated:
         return None
-    evidence = _belied_by(definition)
-    if evidence is None or (annotated and not _strong(definition, evidence)):
+    if annotated and not _strong(definition, evidence):
         return None
     if evidence.startswith("it takes a free-form") and _enforced(definition):
         return None

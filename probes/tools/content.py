@@ -114,31 +114,54 @@ def scan(
     return scan_prepared(prepared(fields), probe=probe, siblings=siblings)
 
 
+ScanMemo = dict[tuple[str, Role], list[tuple[str, str, str]]]
+"""One probe's rule matches per (prepared text, role) within one listing: (rule, span, context)."""
+
+
 def scan_prepared(
     texts: Prepared,
     *,
     probe: str,
     siblings: Collection[str] = (),
     server_words: Collection[str] = (),
+    memo: ScanMemo | None = None,
 ) -> list[RuleMatch]:
-    """`scan` over texts already prepared (see `prepared_for`)."""
-    rules, any_hint = _RULES_BY_PROBE[probe]
+    """`scan` over texts already prepared (see `prepared_for`).
+
+    A rule's match depends only on the text, its role and the listing-wide sibling names and
+    server words, so with `memo` (one per probe and listing) a text that recurs in the
+    listing, like a parameter description shared by fifty tools, is matched once.
+    """
     found: list[RuleMatch] = []
     for path, text, role in texts:
-        if len(text) < MIN_RULE_CHARS or _SINGLE_TOKEN.fullmatch(text):
+        known = None if memo is None else memo.get((text, role))
+        hits = known if known is not None else _scan_text(text, role, probe, siblings, server_words)
+        if memo is not None and known is None:
+            memo[(text, role)] = hits
+        found += [RuleMatch(rule, path, span, context) for rule, span, context in hits]
+    return found
+
+
+def _scan_text(
+    text: str, role: Role, probe: str, siblings: Collection[str], server_words: Collection[str]
+) -> list[tuple[str, str, str]]:
+    """(rule, span, context) of each of the probe's rules that matches one text."""
+    rules, any_hint = _RULES_BY_PROBE[probe]
+    if len(text) < MIN_RULE_CHARS or _SINGLE_TOKEN.fullmatch(text):
+        return []
+    lowered = text.lower()
+    if any_hint.search(lowered) is None:
+        return []
+    found: list[tuple[str, str, str]] = []
+    ctx = MatchContext(text=text, siblings=siblings, role=role, server_words=server_words)
+    for rule in rules:
+        if role not in rule.roles or not rule.may_match(lowered):
             continue
-        lowered = text.lower()
-        if any_hint.search(lowered) is None:
-            continue
-        ctx = MatchContext(text=text, siblings=siblings, role=role, server_words=server_words)
-        for rule in rules:
-            if role not in rule.roles or not rule.may_match(lowered):
-                continue
-            match = _first_match(rule, text, ctx)
-            if match is not None:
-                span = span_of(text, match.start(), match.end())
-                context = span_of(text, max(0, match.start() - 40), match.start() + SPAN_CHARS)
-                found.append(RuleMatch(rule.id, path, span, context))
+        match = _first_match(rule, text, ctx)
+        if match is not None:
+            span = span_of(text, match.start(), match.end())
+            context = span_of(text, max(0, match.start() - 40), match.start() + SPAN_CHARS)
+            found.append((rule.id, span, context))
     return found
 
 

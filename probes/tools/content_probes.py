@@ -14,7 +14,13 @@ from probes.hostile_text import escaped_characters, has_invalid, visible
 from probes.model import Evidence, Finding, ProbeSpec, Severity
 from probes.tools.checks import server_words
 from probes.tools.classifier import MODEL, MODEL_VERSION, assessment_for
-from probes.tools.content import RuleMatch, prepared_for, scan_prepared, sibling_names
+from probes.tools.content import (
+    RuleMatch,
+    ScanMemo,
+    prepared_for,
+    scan_prepared,
+    sibling_names,
+)
 from probes.tools.encoded import encoded_payloads
 from probes.tools.judging import (
     CHARACTER_KINDS,
@@ -191,6 +197,7 @@ def _rule_probe(
     siblings = sibling_names(observation.definitions)
     own_words = server_words(observation.server_name)
     listing = reading_of(observation)
+    memo: ScanMemo = {}
 
     def judge_fields(fields: Sequence[TextField]) -> TextVerdict:
         matches = scan_prepared(
@@ -198,6 +205,7 @@ def _rule_probe(
             probe=probe,
             siblings=siblings,
             server_words=own_words,
+            memo=memo,
         )
         reading = listing.of(fields) or listing.instructions
         if reading is not None:

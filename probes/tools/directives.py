@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from probes.tools.checks import normalise_name
 from probes.tools.lexicon import (
@@ -504,7 +504,7 @@ def _data(  # noqa: C901, PLR0912 (one branch per kind of data)
     kind: str | None = None
     if _SECRET_HINT.search(text.lower()) and _SECRET_PATH.search(text):
         return "secret_file", {"file"}
-    if any(_secret_file_name(t) for t in tokens):
+    if any(_secret_file_name(t) for t in tokens if "." in t.text or "/" in t.text):
         return "secret_file", {"file"}
     bulk = _BULK.search(text) if present & _BULK_WORDS else None
     if bulk:
@@ -850,26 +850,31 @@ class SentenceMemo:
     ID or URL-encoded path of the project") and boilerplate, and a listing reads each
     distinct sentence about once in two. A directive depends on the definition being judged
     only through which of its tokens fold to that definition's name, title, parameter names
-    or name words, so the key is the sentence, its offset and role, and those hits; the
-    listing-wide part of the context is fixed for one memo. One memo serves one listing.
+    or name words, so the key is the sentence, its role, and those hits; the listing-wide
+    part of the context is fixed for one memo. One memo serves one listing.
+
+    The key holds no offset: a sentence is read once at offset 0 and its directive moved to
+    where it stands (`_moved`), since every rule reads offsets relative to the sentence's
+    start. The same boilerplate sentence opens one description and closes the next.
     """
 
-    __slots__ = ("_directives", "_tokens")
+    __slots__ = ("_directives", "_moved", "_tokens")
 
     def __init__(self) -> None:
-        self._tokens: dict[tuple[str, int], tuple[list[Token], frozenset[str]]] = {}
+        self._tokens: dict[str, tuple[list[Token], frozenset[str]]] = {}
         self._directives: dict[tuple[object, ...], Directive | None] = {}
+        self._moved: dict[tuple[object, ...], Directive] = {}
 
     def read(
         self, text: str, start: int, end: int, ctx: ListingContext, role: Role
     ) -> Directive | None:
         """`read_directive(text, start, end, ctx, role)`, computed once per distinct key."""
         sentence = text[start:end]
-        known = self._tokens.get((sentence, start))
+        known = self._tokens.get(sentence)
         if known is None:
-            tokens = tokenize(sentence, start)[:_MAX_SENTENCE_TOKENS]
+            tokens = tokenize(sentence)[:_MAX_SENTENCE_TOKENS]
             known = (tokens, _foldings(tokens))
-            self._tokens[(sentence, start)] = known
+            self._tokens[sentence] = known
         tokens, foldings = known
         hits = tuple(
             sorted(
@@ -883,12 +888,34 @@ class SentenceMemo:
                 for h in foldings & ctx.self_keys
             )
         )
-        key = (sentence, start, role, hits)
+        key = (sentence, role, hits)
         if key in self._directives:
-            return self._directives[key]
-        directive = read_directive(text, start, end, ctx, role, tokens=tokens)
-        self._directives[key] = directive
-        return directive
+            directive = self._directives[key]
+        else:
+            directive = read_directive(sentence, 0, len(sentence), ctx, role, tokens=tokens)
+            self._directives[key] = directive
+        if directive is None or not start:
+            return directive
+        moved = self._moved.get((key, start))
+        if moved is None:
+            moved = self._moved[(key, start)] = _moved(directive, start)
+        return moved
+
+
+def _moved(directive: Directive, by: int) -> Directive:
+    """The directive read at offset 0, moved `by` characters (its span and its references)."""
+
+    def refs(found: tuple[ToolRef, ...]) -> tuple[ToolRef, ...]:
+        return tuple(replace(r, start=r.start + by) for r in found)
+
+    return replace(
+        directive,
+        start=directive.start + by,
+        end=directive.end + by,
+        trigger_refs=refs(directive.trigger_refs),
+        refs=refs(directive.refs),
+        mentions=refs(directive.mentions),
+    )
 
 
 def _foldings(tokens: Sequence[Token]) -> frozenset[str]:

@@ -8,6 +8,7 @@ another object's result, and it is cleared when full, so memory stays bounded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -31,3 +32,23 @@ class IdentityCache(Generic[V]):
         value = compute()
         self._items[id(key)] = (key, value)
         return value
+
+
+class SearchMemo:
+    """`pattern.search(text)`, remembered per text object: for regexes run per judged definition.
+
+    A listing's sentence memo hands the same sentence string to the rules of every definition
+    that repeats it, so keying by identity remembers a search within one listing (where
+    sentences recur) and never across listings; the cache holds the text, as IdentityCache
+    does, so an id cannot be reused while remembered.
+    """
+
+    __slots__ = ("_cache", "_pattern")
+
+    def __init__(self, pattern: re.Pattern[str], size: int = 4096) -> None:
+        self._pattern = pattern
+        self._cache: IdentityCache[re.Match[str] | None] = IdentityCache(size)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match of the pattern in `text`, searched once per text object."""
+        return self._cache.get(text, lambda: self._pattern.search(text))

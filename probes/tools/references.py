@@ -104,19 +104,20 @@ class Token(NamedTuple):
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """The tokens of `text`; offsets are shifted by `offset` (the sentence's start)."""
     kinds = _KINDS
-    quoted = Kind.QUOTED
+    quoted, word = Kind.QUOTED, Kind.WORD
+    new = tuple.__new__  # what Token(...) does, without the Python-level __new__ per token
     found = []
     for m in _TOKEN.finditer(text):
-        raw = m.group(0)
+        raw = m.group()
         if not raw:
             continue
         kind = kinds[m.lastgroup or "word"]
         bare = raw.strip("`'\"") if kind is quoted else raw
-        start = m.start()
-        if start and text[start - 1] == "@" and kind is Kind.WORD:
+        start, end = m.span()
+        if start and kind is word and text[start - 1] == "@":
             # An annotation or handle (`@odata.nextLink`, `@param`, `@alice`): never a tool.
             raw, bare, start = "@" + raw, "@" + raw, start - 1
-        found.append(Token(raw, raw.lower(), kind, offset + start, offset + m.end(), bare))
+        found.append(new(Token, (raw, raw.lower(), kind, offset + start, offset + end, bare)))
     return found
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from probes.tools.checks import PURPOSE, normalise_name
 from probes.tools.directives import Directive
 from probes.tools.lexicon import OUTRANK, Action
+from probes.tools.memo import SearchMemo
 from probes.tools.observation import Role
 from probes.tools.poisoning import HIDDEN, SHADOWING
 from probes.tools.references import ListingContext, RefRole, ToolRef, related
@@ -69,7 +70,7 @@ def _cross_server(d: Directive) -> bool:
 
 def _outranks(d: Directive) -> bool:
     """A claim to replace, supersede or stand in for a tool of another server."""
-    match = OUTRANK.search(d.text)
+    match = _OUTRANK_IN.search(d.text)
     if match is None:
         return False
     soft = match.group(0).lower().startswith(("instead", "rather", "in place", "in lieu"))
@@ -332,6 +333,10 @@ _ARGUMENT_CHANGE = re.compile(
     r"|\bregardless\s+of\s+(?:what|whatever)\s+the\s+user\b",
     re.IGNORECASE,
 )
+
+# Searched once per sentence of a listing, not once per definition that repeats it.
+_ARGUMENT_CHANGE_IN = SearchMemo(_ARGUMENT_CHANGE)
+_OUTRANK_IN = SearchMemo(OUTRANK)
 
 
 # What assigns a value: "set X to", "X must be", "X=", "use ... as X", "replace X with".
@@ -599,7 +604,7 @@ def _other_tool_arguments(d: Directive, ctx: ListingContext) -> str | None:  # n
         return "own"
     if _unlisted_tool_fed(d):
         return "foreign"
-    if _ARGUMENT_CHANGE.search(d.text) is None:
+    if _ARGUMENT_CHANGE_IN.search(d.text) is None:
         return None
     others = [
         r

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from probes.tools.observation import ToolDefinition
 from probes.tools.parameters import overbroad_parameters
@@ -100,6 +101,7 @@ class Capability:
     spec_default: bool = False
 
 
+@lru_cache(maxsize=65_536)  # names repeat: every probe splits the same tool and parameter names
 def words_of(name: str) -> tuple[str, ...]:
     """A tool name as lower-case words (camelCase, snake_case, kebab-case, dots)."""
     return tuple(w for w in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower()) if w)

@@ -133,6 +133,8 @@ _CANDIDATES = re.compile(
 
 def hidden_characters(text: str) -> list[HiddenCharacter]:
     """Every invisible or control character in `text` that ordinary prose would not need."""
+    if text.isascii() and text.isprintable():
+        return []  # printable ASCII holds none of the candidates (most names and values)
     candidates = [m.start() for m in _CANDIDATES.finditer(text)]
     if not candidates:
         return []
