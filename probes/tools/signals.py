@@ -415,10 +415,14 @@ _PUTS = re.compile(
     re.IGNORECASE,
 )
 # What is put there: a literal, code, an id-shaped constant, or the user's own words or secrets.
+# The user's own words or secrets, as a value: "the user's last message", "user password".
+_USERS_OWN = (
+    r"\buser'?s?\s+(?:\w+\s+){0,2}?(?:request|message|prompt|query|question|input|password"
+    r"|credentials?|conversation)s?\b"
+)
 _PLANTED_VALUE = re.compile(
     r"`[^`]+`|(?<=\s)/(?=[\s.,;)]|$)|\b[A-Z][A-Z0-9]*\d[A-Z0-9]{3,}\b"
-    r"|\buser'?s?\s+(?:\w+\s+){0,2}?(?:request|message|prompt|query|question|input|password"
-    r"|credentials?|conversation)s?\b|\b(?:multiplied|plus|followed\s+by|appended)\b",
+    rf"|{_USERS_OWN}|\b(?:multiplied|plus|followed\s+by|appended)\b",
     re.IGNORECASE,
 )
 # Replacing what the user gave is the act itself, whatever the value.
@@ -503,11 +507,7 @@ def _unlisted_tool_fed(d: Directive) -> bool:
 
 
 _HOLDS = re.compile(r"\b(?:contain|carry|hold|receive)s?\b", re.IGNORECASE)
-_USER_WORDS = re.compile(
-    r"\buser'?s?\s+(?:\w+\s+){0,2}?(?:request|message|prompt|query|question|input|password"
-    r"|credentials?|conversation)s?\b|\b(?:the|this|current)\s+conversation\b",
-    re.IGNORECASE,
-)
+_USER_WORDS = re.compile(rf"{_USERS_OWN}|\b(?:the|this|current)\s+conversation\b", re.IGNORECASE)
 
 
 def _may_assign(d: Directive) -> bool:
