@@ -19,7 +19,6 @@ finding, so the difference can be read rather than guessed.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -33,10 +32,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from bench.tool_corpus import Listing, load_split  # noqa: E402
 from probes.model import Finding  # noqa: E402
 from probes.tools.family import judge_definitions  # noqa: E402
-from probes.tools.observation import ToolsObservation, observation_from_lists  # noqa: E402
 from trustsvc.commands.check_tools import check_tools, to_json  # noqa: E402
 
-NOW = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
 TESTS_CORPUS = ROOT / "tests" / "data" / "tools_corpus"
 
 
@@ -78,18 +75,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
 def dump(listing: Listing) -> dict[str, Any]:
     """The findings and the checker's document for one listing."""
 
-    def observation() -> ToolsObservation:
-        return observation_from_lists(
-            observed_at=NOW,
-            tools=listing.tools,
-            prompts=listing.prompts,
-            resource_templates=listing.resource_templates,
-            instructions=listing.instructions,
-            server_name=listing.server_name,
-        )
-
-    findings = [_finding(f) for f in judge_definitions(observation())]
-    return {"findings": findings, "checker": to_json(check_tools(observation()))}
+    findings = [_finding(f) for f in judge_definitions(listing.observation())]
+    return {"findings": findings, "checker": to_json(check_tools(listing.observation()))}
 
 
 def lines() -> Iterator[tuple[str, str]]:

@@ -35,7 +35,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from probes.tools.observation import ToolsObservation
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
@@ -59,6 +62,19 @@ class Listing:
     resource_templates: Sequence[Any] = ()
     instructions: str | None = None
     server_name: str | None = None
+
+    def observation(self) -> ToolsObservation:
+        """The listing as the tools family observes it, at the corpus's fixed time."""
+        from probes.tools.observation import observation_from_lists  # noqa: PLC0415
+
+        return observation_from_lists(
+            observed_at=NOW,
+            tools=self.tools,
+            prompts=self.prompts,
+            resource_templates=self.resource_templates,
+            instructions=self.instructions,
+            server_name=self.server_name,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,21 +216,12 @@ def current_detector() -> Detector:
     """Today's tools family through its public API, as `trustsvc check-tools` judges offline."""
     from probes.tools.family import judge_definitions  # noqa: PLC0415
     from probes.tools.judging import POISONING_PROBES  # noqa: PLC0415
-    from probes.tools.observation import observation_from_lists  # noqa: PLC0415
     from probes.tools.verdicts import tool_verdicts  # noqa: PLC0415
 
     blocking = _blocking_probe_ids()
 
     def judge(listing: Listing) -> Mapping[str, Judgement]:
-        observation = observation_from_lists(
-            observed_at=NOW,
-            tools=listing.tools,
-            prompts=listing.prompts,
-            resource_templates=listing.resource_templates,
-            instructions=listing.instructions,
-            server_name=listing.server_name,
-        )
-        verdicts = tool_verdicts(judge_definitions(observation))
+        verdicts = tool_verdicts(judge_definitions(listing.observation()))
         result = {}
         for verdict in verdicts:
             if verdict.kind != "tool":
