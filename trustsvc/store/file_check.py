@@ -47,10 +47,15 @@ def sqlite_header_intact(url: str) -> bool:
     if path is None:
         return True
     try:
-        with path.open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+        return _header(path) == SQLITE_HEADER
     except OSError:
         return False
+
+
+def _header(path: Path) -> bytes:
+    """The file's first bytes, as many as SQLite's magic string has (fewer if it is short)."""
+    with path.open("rb") as handle:
+        return handle.read(len(SQLITE_HEADER))
 
 
 def check_sqlite_file(url: str) -> None:
@@ -83,8 +88,7 @@ def check_sqlite_file(url: str) -> None:
 
 
 def _check_contents(path: Path) -> None:
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
+    header = _header(path)
     if not header:
         return  # an empty file is an empty database to SQLite
     if header != SQLITE_HEADER:
