@@ -135,6 +135,8 @@ EXTERNAL_SINKS = words(
     " analytics telemetry remote external"
 )
 # Claims that a tool supersedes another.
+# An arrow between two steps or names: "list_items -> send_email", "a => b", "a → b".
+ARROW = re.compile(r"->|=>|→")
 OUTRANK = re.compile(
     r"\b(?:replaces?|replacing|supersedes?|superseding|overrides?|overriding|takes?\s+precedence"
     r"\s+over|has\s+(?:priority|precedence)\s+over|(?:is\s+)?(?:preferred|better|safer|more\s+"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from probes.tools.checks import PURPOSE, normalise_name
 from probes.tools.directives import Directive
-from probes.tools.lexicon import OUTRANK, Action
+from probes.tools.lexicon import ARROW, OUTRANK, Action
 from probes.tools.memo import SearchMemo
 from probes.tools.observation import Role
 from probes.tools.poisoning import HIDDEN, SHADOWING
@@ -432,7 +432,6 @@ _OVERRULES = re.compile(
     r"|\b(?:regardless|whatever\s+(?:value\s+)?the\s+user|even\s+if\s+the\s+user|no\s+matter\s+what)\b",
     re.IGNORECASE,
 )
-_ARROW = re.compile(r"->|=>|→")
 _DOTTED = re.compile(r"\b([A-Za-z][\w-]*)\.([A-Za-z_][\w-]*)\b")
 _EXAMPLE_CUES = re.compile(
     r"\b(?:e\.g\.|for\s+example|for\s+instance|such\s+as|i\.e\.)", re.IGNORECASE
@@ -519,7 +518,7 @@ def _may_assign(d: Directive) -> bool:
     """
     if not d.mentions and not d.refs and not d.trigger_refs and "." not in d.text:
         return False
-    if _ARROW.search(d.text):
+    if ARROW.search(d.text):
         return False
     tooled = bool(d.trigger_refs) or d.trigger_event
     directed = d.obligation or tooled or d.standing or d.passive or d.concealment

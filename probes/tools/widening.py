@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from probes.tools.lexicon import Action, words
+from probes.tools.lexicon import ARROW, Action, words
 from probes.tools.observation import Role
 
 # One pass per sentence: each named group is one part the base reading may have missed.
@@ -78,9 +78,6 @@ _FOREIGN_IMPERATIVE = re.compile(
 )
 
 
-_ARROWS = re.compile(r"->|=>|→")
-
-
 @dataclass(frozen=True, slots=True)
 class Widened:
     """The parts of one sentence the base reading may have missed."""
@@ -104,7 +101,7 @@ def widened(text: str, mentions: int, words: frozenset[str] = frozenset()) -> Wi
     if not found:
         return None
     actions = {a for group, a in _FOREIGN_ACTIONS if group in found}
-    arrow = "arrow" in found and len(_ARROWS.findall(text)) == 1 and mentions == 2  # noqa: PLR2004
+    arrow = "arrow" in found and len(ARROW.findall(text)) == 1 and mentions == 2  # noqa: PLR2004
     return Widened(
         obligation="hedge" in found,
         standing="scope" in found,
