@@ -53,6 +53,9 @@ async def test_the_dashboard_is_open_while_the_api_is(client: Client) -> None:
     response = await client.get("/ui/")
     assert response.status_code == 200
     assert "open mode" in response.text
+    # Served disabled: before the script wires the form, a click would submit it natively
+    # (a GET of /ui/?url=...) and assess nothing; the script enables it (test_browser).
+    assert '<button type="submit" id="assess-go" disabled' in response.text
 
 
 async def test_with_keys_a_page_sends_the_browser_to_sign_in(

@@ -165,7 +165,9 @@ def sign_in(watched: Watched, served: Served, token: str) -> Page:
     expect(page).to_have_url(f"{served.url}/ui/login")
     page.fill("#key", token)
     page.click("#login button[type=submit]")
-    expect(page).to_have_url(f"{served.url}/ui/")
+    # Wait for the load event too: the page's script is deferred, and a click before it ran
+    # would meet an unwired form.
+    page.wait_for_url(f"{served.url}/ui/", wait_until="load")
     return page
 
 
@@ -299,6 +301,8 @@ def test_the_assess_form_runs_a_scan(watched: Watched, served: Served) -> None:
     served.servers.listings["/fresh"] = HOSTILE_TOOLS[:1]
     page = sign_in(watched, served, served.admin)
     page.fill("#assess-url", served.servers.url("/fresh"))
+    # The button is enabled only once the script has wired the form (served disabled).
+    expect(page.locator("#assess-go")).to_be_enabled()
     page.click("#assess-go")
     expect(page.locator("#endpoint-url")).to_have_text(served.servers.url("/fresh"), timeout=60_000)
     expect(page.locator("#score")).to_have_text(page.locator("#score").inner_text())

@@ -70,9 +70,13 @@ function wireActions() {
   }
 }
 
+// The Assess button is served disabled and enabled here, once the form is wired: a click
+// before the script ran would submit the form natively, as a GET of /ui/?url=..., which
+// reloads the overview and assesses nothing.
 function wireAssess() {
   const form = document.getElementById("assess");
   if (!form) return;
+  const go = document.getElementById("assess-go");
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const url = document.getElementById("assess-url").value;
@@ -85,6 +89,10 @@ function wireAssess() {
     const report = await result.response.json();
     window.location.assign(`/ui/endpoints/${encodeURIComponent(report.endpoint_id)}`);
   });
+  if (go) {
+    go.disabled = false;
+    go.removeAttribute("title");
+  }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
