@@ -35,6 +35,7 @@ from trustsvc.observability.scans import ScanTelemetry
 from trustsvc.receipts.keys import KeyStore
 from trustsvc.receipts.service import ReceiptService
 from trustsvc.registry.context import registry_lookup
+from trustsvc.registry.run_leases import fail_lapsed_runs
 from trustsvc.scans.families import probe_context, probe_families
 from trustsvc.scans.lease import sweep_interrupted
 from trustsvc.scans.reprobe import Reprober
@@ -216,8 +217,10 @@ async def open_services(
     )
     try:
         await ensure_schema(engine, auto_migrate=settings.auto_migrate)
-        # Scans a killed process left running end now, not at the first periodic sweep.
+        # Scans and sync runs a killed process left running end now, not at the first
+        # periodic sweep.
         await sweep_interrupted(sessions, now=clock())
+        await fail_lapsed_runs(sessions, now=clock())
         await lookup.start()
         yield app
     finally:

@@ -12,6 +12,7 @@ failures. Time comes from `clock`, real time until a test sets or advances it.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import copy
 import datetime as dt
@@ -165,6 +166,8 @@ class FakeRegistry:
     chunked: bool = False
     padding: int = 0
     url: str = ""
+    stalled: asyncio.Event = field(default_factory=asyncio.Event)
+    _stall_from: int | None = None
     _failures: dict[int, Injected] = field(default_factory=dict)
     _pending: list[Injected] = field(default_factory=list)
     _malformed: list[bytes] = field(default_factory=list)
@@ -268,6 +271,14 @@ class FakeRegistry:
         """Answer the n-th request received (1-based, counting all of them) with `status`."""
         self._failures[n] = Injected(status=status, retry_after=retry_after)
 
+    def stall_from(self, n: int | None) -> None:
+        """Never answer the n-th request or any after it; `stalled` is set when one arrives.
+
+        For a client killed mid-run: the request stays open until the server shuts down.
+        None answers every later request again.
+        """
+        self._stall_from = n
+
     def fail_next(
         self, status: int = 500, *, times: int = 1, retry_after: str | None = None
     ) -> None:
@@ -293,6 +304,9 @@ class FakeRegistry:
         self.requests.append(request.path_qs)
         self.queries.append(dict(request.query))
         self.user_agents.append(request.headers.get("User-Agent", ""))
+        if self._stall_from is not None and len(self.requests) >= self._stall_from:
+            self.stalled.set()
+            await asyncio.Event().wait()  # until the client or the server goes away
         injected = self._failures.pop(len(self.requests), None)
         if injected is None and self._pending:
             injected = self._pending.pop(0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from trustsvc.config.settings import Settings
+from trustsvc.registry.run_leases import fail_lapsed_runs
 from trustsvc.reports.drift import drift_csv, drift_json
 from trustsvc.scans.lease import sweep_interrupted
 from trustsvc.schedule.registry_queue import drain_registry_queue
@@ -152,9 +153,14 @@ async def sweep(app: AppServices) -> str:
 
 
 async def fail_interrupted(app: AppServices) -> str:
-    """Fail running scans whose process stopped renewing their lease; their endpoints due."""
-    count = await sweep_interrupted(app.sessions, now=app.clock())
-    return f"{count} interrupted scan(s) failed"
+    """Fail running scans and sync runs whose process stopped renewing their lease.
+
+    The scans' endpoints are made due again; a sync run's pages stay stored.
+    """
+    now = app.clock()
+    count = await sweep_interrupted(app.sessions, now=now)
+    runs = await fail_lapsed_runs(app.sessions, now=now)
+    return f"{count} interrupted scan(s) failed, {runs} sync run(s)"
 
 
 async def deliver(app: AppServices) -> str:

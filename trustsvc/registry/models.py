@@ -118,6 +118,9 @@ class SyncRunRow(Base):
     rejected: Mapped[int]
     rejections: Mapped[list[dict[str, Any]]] = mapped_column(JsonColumn)
     error: Mapped[str | None] = mapped_column(Text)
+    # Renewed while the run's process is alive; a running row past it was killed mid-run
+    # (trustsvc/registry/run_leases.py).
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SyncStateRow(Base):

@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from trustsvc.clock import utc_now
 from trustsvc.registry.models import SyncRunRow, SyncStateRow
 from trustsvc.registry.records import Rejection, UpstreamPage
+from trustsvc.registry.run_leases import DEFAULT_SYNC_LEASE_S, fail_lapsed_runs, renew_run_lease
 from trustsvc.registry.upsert import RegistryWriter
+from trustsvc.store.leases import lease_until, renewed
 
 OVERLAP = timedelta(minutes=5)
 MAX_PAGES = 10_000  # the official registry holds ~10^4 servers; a cursor loop stops here
@@ -80,20 +82,36 @@ class SyncJob:
         clock: Callable[[], datetime] = utc_now,
         overlap: timedelta = OVERLAP,
         max_pages: int = MAX_PAGES,
+        lease_s: float = DEFAULT_SYNC_LEASE_S,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.overlap = overlap
         self.max_pages = max_pages
+        self.lease_s = lease_s
 
     async def run(self, source: PageSource, registry_url: str, *, full: bool) -> SyncReport:
         """Walk every page (a full run) or those changed since the watermark.
 
         Never raises for upstream or database trouble: a failed run is recorded with its
-        error and returned.
+        error and returned. Runs an earlier process was killed during are failed first, and
+        this run's lease is renewed while it walks, so a kill now is found the same way.
         """
+        await fail_lapsed_runs(self.sessions, now=self.clock())
         since = None if full else await self._since(registry_url)
         run = await self._start(registry_url, full=full or since is None, since=since)
+
+        async def renew(session: AsyncSession, until: datetime) -> bool:
+            run.lease_expires_at = until  # the next page's merge writes it too
+            return await renew_run_lease(session, run.id, until)
+
+        name = f"sync run {run.id}"
+        async with renewed(self.sessions, renew, lease_s=self.lease_s, clock=self.clock, name=name):
+            return await self._walk(run, source, since)
+
+    async def _walk(
+        self, run: SyncRunRow, source: PageSource, since: datetime | None
+    ) -> SyncReport:
         watermark: datetime | None = None
         cursor: str | None = None
         try:
@@ -149,6 +167,7 @@ class SyncJob:
             rejected=0,
             rejections=[],
             error=None,
+            lease_expires_at=lease_until(self.clock(), self.lease_s),
         )
         async with self.sessions.begin() as session:
             session.add(run)
@@ -195,6 +214,7 @@ class SyncJob:
         run.finished_at = self.clock()
         run.status = "failed" if error else "completed"
         run.error = error
+        run.lease_expires_at = None
         run.watermark = watermark
         async with self.sessions.begin() as session:
             await session.merge(run)

@@ -7,29 +7,27 @@ carries `lease_expires_at`, which `renewed` pushes forward every third of the le
 the scan runs; `sweep_interrupted` marks a running scan past its lease `failed`
 (`interrupted`) and makes its endpoint due again, at start-up and periodically, as worker
 claims on the schedule already work (trustsvc/schedule/job_leases.py, the schedule's leases).
+The renewer itself is shared with the registry's sync runs (trustsvc/store/leases.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from trustsvc.schedule.repository import ScheduleRepository
+from trustsvc.store.leases import lease_until
+from trustsvc.store.leases import renewed as row_lease
 from trustsvc.store.repositories import SCAN_INTERRUPTED, ScanRepository
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SCAN_LEASE_S = 60.0
-
-
-def lease_until(now: datetime, lease_s: float) -> datetime:
-    """When a lease taken or renewed at `now` runs out."""
-    return now + timedelta(seconds=lease_s)
+__all__ = ["DEFAULT_SCAN_LEASE_S", "lease_until", "renewed", "sweep_interrupted"]
 
 
 @contextlib.asynccontextmanager
@@ -42,42 +40,15 @@ async def renewed(
 ) -> AsyncIterator[None]:
     """Renew the scan's lease every third of it until the block ends.
 
-    A renewal that fails (the database is away) is logged and retried at the next tick: the
-    lease has two more thirds to run. A scan found no longer running was swept, so renewal
-    stops; the scan's own commit then refuses to complete it (ScanService.finish). At the
-    end the renewer is told to stop and awaited, not cancelled: a renewal cancelled inside
-    its UPDATE (on SQLite, waiting for the scan's own commit) would leave its connection
-    mid-statement.
+    A scan found no longer running was swept, so renewal stops; the scan's own commit then
+    refuses to complete it (ScanService.finish).
     """
-    stop = asyncio.Event()
 
-    async def renew() -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), lease_s / 3)
-            if stop.is_set():
-                return
-            try:
-                async with sessions.begin() as session:
-                    held = await ScanRepository(session).renew_lease(
-                        scan_id, until=lease_until(clock(), lease_s)
-                    )
-            except Exception as exc:  # noqa: BLE001 - retried next tick; the lease still runs
-                log.warning("could not renew the lease of scan %s: %s", scan_id, exc)
-                continue
-            if not held:
-                return
+    async def renew(session: AsyncSession, until: datetime) -> bool:
+        return await ScanRepository(session).renew_lease(scan_id, until=until)
 
-    task = asyncio.create_task(renew(), name=f"scan-lease-{scan_id}")
-    try:
+    async with row_lease(sessions, renew, lease_s=lease_s, clock=clock, name=f"scan {scan_id}"):
         yield
-    finally:
-        stop.set()
-        try:
-            await asyncio.shield(task)
-        except asyncio.CancelledError:  # this scan itself was cancelled: end the renewer too
-            task.cancel()
-            raise
 
 
 async def sweep_interrupted(sessions: async_sessionmaker[AsyncSession], *, now: datetime) -> int:

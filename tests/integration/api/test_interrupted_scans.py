@@ -222,7 +222,7 @@ async def test_a_lapsed_lease_is_answered_409_and_the_periodic_job_fails_it(
         assert (await _scan(engine, scan_id)).status == "running"  # reads write nothing
         app = services(client.app.state)  # its pools live on the client's portal loop
         swept = await asyncio.to_thread(client.blocking_portal.call, fail_interrupted, app)
-        assert swept == "1 interrupted scan(s) failed"
+        assert swept == "1 interrupted scan(s) failed, 0 sync run(s)"
     row = await _scan(engine, scan_id)
     assert (row.status, row.error) == ("failed", "interrupted")
     schedule = await _schedule(engine, endpoint_id)

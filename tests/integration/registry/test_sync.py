@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,10 +19,12 @@ from trustsvc.registry.models import (
     ScanQueueRow,
     ServerEventRow,
     ServerVersionRow,
+    SyncRunRow,
     SyncStateRow,
 )
 from trustsvc.registry.queries import claimants
 from trustsvc.registry.records import UpstreamPage
+from trustsvc.registry.run_leases import KILLED, fail_lapsed_runs
 from trustsvc.registry.sync import INTERRUPTED, SyncJob, SyncReport, recent_runs
 from trustsvc.registry.upstream import UpstreamClient, UpstreamConfig
 from trustsvc.store.db import make_engine, make_sessionmaker
@@ -224,3 +229,78 @@ async def test_a_run_stopped_by_shutdown_is_recorded_as_interrupted_not_running(
     assert (report.pages, report.added) == (1, 5)  # what it stored is kept
     resumed = await sync(sessions, upstream)
     assert (resumed.status, resumed.added, resumed.unchanged) == ("completed", 7, 5)
+
+
+async def test_a_run_whose_process_was_killed_is_failed_once_its_lease_lapses(
+    sessions: async_sessionmaker[AsyncSession], upstream: FakeRegistry, database_url: str
+) -> None:
+    # A real `trustsvc sync`, SIGKILLed while it waits for its first page: nothing in it
+    # can record the interruption, so only its lease tells that nobody is walking any more.
+    upstream.stall_from(1)
+    proc = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "trustsvc"),
+        "sync",
+        "--registry",
+        upstream.url,
+        "--full",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+        env={**os.environ, "TRUSTSVC_DATABASE_URL": database_url},
+    )
+    await asyncio.wait_for(upstream.stalled.wait(), timeout=120)
+    proc.kill()
+    await proc.wait()
+    async with sessions() as session:
+        (killed,) = await session.scalars(select(SyncRunRow))
+        assert killed.status == "running"
+        lease = killed.lease_expires_at
+    assert lease is not None
+    assert lease > killed.started_at
+    # A live run looks the same until its lease lapses: nothing fails it before.
+    assert await fail_lapsed_runs(sessions, now=lease - dt.timedelta(seconds=1)) == 0
+    upstream.stall_from(None)
+    config = UpstreamConfig(base_url=upstream.url, page_size=5, max_retries=0, backoff_s=0)
+    after = lease + dt.timedelta(seconds=1)
+    async with UpstreamClient(config, sleep=no_sleep) as client:
+        resumed = await SyncJob(sessions, clock=lambda: after).run(client, upstream.url, full=True)
+    assert (resumed.status, resumed.added) == ("completed", 12)
+    async with sessions() as session:
+        runs = {run.id: run for run in await recent_runs(session)}
+    assert (runs[killed.id].status, runs[killed.id].error) == ("failed", KILLED)
+    assert runs[killed.id].finished_at == after
+    assert resumed.id in runs
+
+
+async def test_a_long_run_keeps_renewing_its_lease(
+    sessions: async_sessionmaker[AsyncSession], upstream: FakeRegistry
+) -> None:
+    # A lease of 0.3 s is renewed every 0.1 s: a run stalled for several leases is still
+    # its own, and a sweep meanwhile at the wall clock's now finds nothing to fail.
+    config = UpstreamConfig(base_url=upstream.url, page_size=5, max_retries=0, backoff_s=0)
+    async with UpstreamClient(config, sleep=no_sleep) as client:
+        source = StallingSource(client)
+        job = SyncJob(sessions, lease_s=0.3, clock=lambda: dt.datetime.now(dt.UTC))
+        run = asyncio.create_task(job.run(source, upstream.url, full=True))
+        await source.stalled.wait()
+        first = await _lease_of_the_run(sessions)
+        renewed = first
+        for _ in range(400):  # the renewal is due in 0.1 s; 20 s is a broken renewer
+            renewed = await _lease_of_the_run(sessions)
+            if renewed != first:
+                break
+            await asyncio.sleep(0.05)
+        assert renewed > first
+        assert await fail_lapsed_runs(sessions, now=dt.datetime.now(dt.UTC)) == 0
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+    async with sessions() as session:
+        (report,) = await recent_runs(session)
+    assert (report.status, report.error) == ("failed", INTERRUPTED)
+
+
+async def _lease_of_the_run(sessions: async_sessionmaker[AsyncSession]) -> dt.datetime:
+    async with sessions() as session:
+        lease: dt.datetime | None = await session.scalar(select(SyncRunRow.lease_expires_at))
+    assert lease is not None
+    return lease
