@@ -11,6 +11,7 @@ A worker's scan is also fenced by its lease: when the worker no longer holds the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -203,7 +204,9 @@ class ScanService:
             session,
             endpoint_id=scan.endpoint_id,
             scan_id=scan.id,
-            snapshot=snapshot_of(run.observations, run.findings, self.catalogue),
+            snapshot=await asyncio.to_thread(
+                snapshot_of, run.observations, run.findings, self.catalogue
+            ),
             now=assessed_at,
         )
         await record_tool_set(
@@ -231,7 +234,10 @@ class ScanService:
             score=score,
         )
         await self._reschedule(session, scan, run, assessed_at=assessed_at, owner=owner)
-        report = self._report(prepared.endpoint.url, run, score, assessed_at=assessed_at)
+        # A report of thousands of findings is built in ~0.5 s: in a thread, as scrubbing is.
+        report = await asyncio.to_thread(
+            self._report, prepared.endpoint.url, run, score, assessed_at=assessed_at
+        )
         report.scan_id = scan.id
         report.endpoint_id = scan.endpoint_id
         report.drift = [event_doc(event) for event in [*drift.events, *dropped]]
@@ -332,7 +338,9 @@ class ScanService:
             detail = prepared.unresolved_detail or "the host did not resolve"
             return unreachable_result(self.families, detail)
         run = await run_families(prepared.target, self.ctx, self.families)
-        return self.scrubber.run(run)
+        # Off the loop: scrubbing a listing of thousands of tools took 1-3 s of CPU, and on
+        # the API's loop that is a lookup held for as long (tests/.../test_hostile_load.py).
+        return await asyncio.to_thread(self.scrubber.run, run)
 
     def _report(
         self, url: str, run: RunResult, score: TrustScore, *, assessed_at: datetime
