@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 
 REALM = 'Bearer realm="trustsvc"'
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ADMITTED = "trustsvc.admitted"
+"""Scope key: a read's admission (its principal or its refusal), made once by the lookup
+fast path before it hands the request to the router, so no token is spent twice."""
 
 
 def route_action(scope: Scope) -> str:
@@ -166,7 +169,13 @@ class AccessMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Check, then call the route; a write is audited however it ends (but 429s)."""
         if cast("HTTPScope", scope)["method"] in SAFE_METHODS:
-            await self._admit(scope, self._reads)
+            admitted = scope.pop(ADMITTED, None)  # type: ignore[misc] # our own scope key
+            if isinstance(admitted, ProblemError):
+                raise admitted
+            if isinstance(admitted, Principal):
+                scope["user"] = admitted
+            else:
+                await self._admit(scope, self._reads)
             await next_app(scope, receive, send)
             return
         status: list[int] = []
@@ -189,6 +198,15 @@ class AccessMiddleware(ASGIMiddleware):
             await next_app(scope, replay(body), capture_send)
         finally:
             await self._audit(scope, status[0] if status else 500, document)
+
+    async def admit_read(self, scope: Scope) -> Principal:
+        """Admit a read as `handle` would (limits, key, scope); its principal.
+
+        For the lookup fast path, which sets `route_handler` first. Raises ProblemError.
+        """
+        await self._admit(scope, self._reads)
+        principal: Principal = scope["user"]
+        return principal
 
     async def _admit(self, scope: Scope, buckets: _Buckets) -> None:
         """Rate limits, then who is calling (stored as scope["user"]), then their scope."""

@@ -40,6 +40,7 @@ from trustsvc.api.controllers.webhooks import WebhooksController
 from trustsvc.api.docs import DOCS_PATH, LocalSwagger
 from trustsvc.api.errors import EXCEPTION_HANDLERS
 from trustsvc.api.headers import security_headers
+from trustsvc.api.lookup_fast import LookupFastPath
 from trustsvc.api.openapi_access import SECURITY_COMPONENTS, document_access
 from trustsvc.config.settings import Settings
 from trustsvc.dashboard.routes import dashboard_routes
@@ -61,6 +62,7 @@ def create_app(
     *,
     jobs_in: Literal["thread", "process"] = "thread",
     freeze_heap: bool = False,
+    lookup_fast_path: bool = True,
 ) -> Litestar:
     """Build the API for these settings (defaults: embedded SQLite, private targets refused).
 
@@ -69,6 +71,8 @@ def create_app(
     (jobs/process.py; `trustsvc serve`). `freeze_heap` moves what start-up built out of
     the garbage collector's reach once the app is up (`serve`, a process that lives long):
     otherwise each full collection walks it again and stalls every request for ~100 ms.
+    `lookup_fast_path` answers held lookups without routing (api/lookup_fast.py); off only
+    for the test that compares both paths.
     """
     settings = settings or Settings()
     metrics = Metrics()
@@ -103,6 +107,7 @@ def create_app(
                 _freeze(wanted=freeze_heap)
                 yield
 
+    access = AccessMiddleware(settings.access)
     app = Litestar(
         route_handlers=[
             SystemController,
@@ -122,7 +127,7 @@ def create_app(
             *dashboard_routes(),
         ],
         lifespan=[lifespan],
-        middleware=[AccessMiddleware(settings.access)],
+        middleware=[access],
         before_send=[security_headers],
         request_max_body_size=settings.access.max_body_bytes,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -145,6 +150,8 @@ def create_app(
         debug=False,
     )
     document_access(app, settings.access)
+    if lookup_fast_path:
+        app.asgi_handler = LookupFastPath(app.asgi_handler, app, access)
     return observe_requests(app, metrics, settings.observability.access_log)
 
 

@@ -173,6 +173,17 @@ class LookupService(ScanObserver):
         self._remember(url, record)
         return record
 
+    def cached(self, url: str) -> LookupRecord | None:
+        """The held result for a canonical URL, without reading the database (None: not held).
+
+        For the lookup fast path (trustsvc/api/lookup_fast.py): a URL not held, or held as
+        never assessed, goes through the routed handler, which reads and remembers it.
+        """
+        record = self._cache.get(url)
+        if record is not None:
+            self._cache.move_to_end(url)
+        return record
+
     def result_stored(self, report: ScanReport) -> None:
         """Forget what lookup held for a just-stored report's URL, without waiting for a poll.
 

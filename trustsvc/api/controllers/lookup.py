@@ -12,7 +12,8 @@ from trustsvc.api.errors import PROBLEM_RESPONSE, not_found
 from trustsvc.api.schemas import LookupResult
 from trustsvc.api.state import services
 from trustsvc.auth.principal import Scope
-from trustsvc.lookup.cache import canonical_url
+from trustsvc.lookup.cache import LookupRecord, canonical_url
+from trustsvc.services import AppServices
 
 
 class LookupController(Controller):
@@ -47,23 +48,29 @@ class LookupController(Controller):
         latest = await app.lookup.latest(canonical)
         if latest is None:
             raise not_found(f"assessment of {canonical}")
-        age = app.scans.clock() - latest.assessed_at
-        stale_s = app.lookup.stale_s
-        result = LookupResult(
-            url=latest.url,
-            endpoint_id=latest.endpoint_id,
-            scan_id=latest.scan_id,
-            score=latest.score,
-            grade=latest.grade,
-            verdict=latest.verdict,
-            confidence=latest.confidence,
-            policy_version=latest.policy_version,
-            assessed_at=latest.assessed_at,
-            age_s=max(0, int(age.total_seconds())),
-            display_score=latest.display_score,
-            display_grade=latest.display_grade,
-            could_not_assess=latest.could_not_assess,
-            stale=stale_s is not None,
-        )
-        headers = {} if stale_s is None else {"Age": str(int(stale_s))}
+        result, headers = lookup_answer(app, latest)
         return Response(result, headers=headers)
+
+
+def lookup_answer(app: AppServices, latest: LookupRecord) -> tuple[LookupResult, dict[str, str]]:
+    """The body and extra headers of a found lookup: the routed handler's and the fast path's."""
+    age = app.scans.clock() - latest.assessed_at
+    stale_s = app.lookup.stale_s
+    result = LookupResult(
+        url=latest.url,
+        endpoint_id=latest.endpoint_id,
+        scan_id=latest.scan_id,
+        score=latest.score,
+        grade=latest.grade,
+        verdict=latest.verdict,
+        confidence=latest.confidence,
+        policy_version=latest.policy_version,
+        assessed_at=latest.assessed_at,
+        age_s=max(0, int(age.total_seconds())),
+        display_score=latest.display_score,
+        display_grade=latest.display_grade,
+        could_not_assess=latest.could_not_assess,
+        stale=stale_s is not None,
+    )
+    headers = {} if stale_s is None else {"Age": str(int(stale_s))}
+    return result, headers
