@@ -12,12 +12,14 @@ A worker's scan is also fenced by its lease: when the worker no longer holds the
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -55,6 +57,22 @@ from trustsvc.store.models import ScanRow
 from trustsvc.store.repositories import SCAN_RUNNING, EndpointRepository, ScanRepository
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+_CPU = ThreadPoolExecutor(max_workers=2, thread_name_prefix="scan-cpu")
+"""Where a scan's own CPU work runs (scrubbing, the drift snapshot, the report), off the loop.
+
+Thousands of tools make each of these 0.5-3 s of CPU, and on the API's loop every lookup in
+flight would wait as long. Not the loop's default executor: the probes' judging fills that,
+and the report is built inside the scan's write transaction, where waiting in a queue
+behind other scans' judging holds SQLite's write lock (CI saw 'database is locked').
+"""
+
+
+async def _off_loop(call: Callable[[], _T]) -> _T:
+    """`call()` in the scan CPU pool."""
+    return await asyncio.get_running_loop().run_in_executor(_CPU, call)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,8 +222,8 @@ class ScanService:
             session,
             endpoint_id=scan.endpoint_id,
             scan_id=scan.id,
-            snapshot=await asyncio.to_thread(
-                snapshot_of, run.observations, run.findings, self.catalogue
+            snapshot=await _off_loop(
+                functools.partial(snapshot_of, run.observations, run.findings, self.catalogue)
             ),
             now=assessed_at,
         )
@@ -235,8 +253,10 @@ class ScanService:
         )
         await self._reschedule(session, scan, run, assessed_at=assessed_at, owner=owner)
         # A report of thousands of findings is built in ~0.5 s: in a thread, as scrubbing is.
-        report = await asyncio.to_thread(
-            self._report, prepared.endpoint.url, run, score, assessed_at=assessed_at
+        report = await _off_loop(
+            functools.partial(
+                self._report, prepared.endpoint.url, run, score, assessed_at=assessed_at
+            )
         )
         report.scan_id = scan.id
         report.endpoint_id = scan.endpoint_id
@@ -340,7 +360,7 @@ class ScanService:
         run = await run_families(prepared.target, self.ctx, self.families)
         # Off the loop: scrubbing a listing of thousands of tools took 1-3 s of CPU, and on
         # the API's loop that is a lookup held for as long (tests/.../test_hostile_load.py).
-        return await asyncio.to_thread(self.scrubber.run, run)
+        return await _off_loop(functools.partial(self.scrubber.run, run))
 
     def _report(
         self, url: str, run: RunResult, score: TrustScore, *, assessed_at: datetime
