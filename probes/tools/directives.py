@@ -29,6 +29,7 @@ from probes.tools.lexicon import (
     NEGATION,
     OBLIGATION,
     OBLIGATION_PHRASE,
+    OUTCOME_FORMS,
     OVERRIDE_VERBS,
     PERSONAL_DATA,
     SAFEGUARDS,
@@ -407,10 +408,29 @@ def _to_the_agent(lows: Sequence[str]) -> bool:
     """
     if _AGENT_CUES & set(lows):
         return True
-    first = next((w for w in lows if w not in _LEAD_SKIP and w.isalpha()), "")
+    at, first = next(
+        ((i, w) for i, w in enumerate(lows) if w not in _LEAD_SKIP and w.isalpha()), (0, "")
+    )
     verb = lemma(first)
     known = any(verb in v for v in ACTION_VERBS.values()) or verb in OVERRIDE_VERBS
-    return known and is_base_form(first)
+    return known and is_base_form(first) and not _subject_of_outcome(lows, at)
+
+
+_CLAUSE_ENDS = frozenset(",;:.!?()[]") | words("and then but so or")
+
+
+def _subject_of_outcome(lows: Sequence[str], at: int) -> bool:
+    """The opening verb names a call that a later verb of its clause reports on.
+
+    "First call without confirm shows a warning" says what the tool does when called so;
+    "First call it without confirmation" (no such verb) is an order.
+    """
+    for word in lows[at + 1 :]:
+        if word in _CLAUSE_ENDS:
+            return False
+        if word in OUTCOME_FORMS:
+            return True
+    return False
 
 
 def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa: PLR0911 (one return per way of hiding)
@@ -826,8 +846,16 @@ def _set_aside(text: str, role: Role) -> bool:
     """`_SET_ASIDE` outside a negated clause (parameter names are settings, as in `_override`)."""
     if role is Role.NAME:
         return False
-    found = _SET_ASIDE.search(text)
-    return found is not None and not _NEGATED_TAIL.search(text[: found.start()])
+    return any(
+        not _NEGATED_TAIL.search(text[: found.start()])
+        and not _CONDITION_OPEN.search(text[: found.start()])
+        for found in _SET_ASIDE.finditer(text)
+    )
+
+
+# "When privacy protection is disabled, the owner's details are public": a safeguard off
+# inside a condition describes a state the tool deals with; it declares nothing off.
+_CONDITION_OPEN = re.compile(r"\b(?:when|whenever|if|once|while)\b[^,;:.]*$", re.IGNORECASE)
 
 
 # Every alternative of `_SET_ASIDE` needs one of these words (lower-cased tokens), so the
