@@ -395,7 +395,27 @@ def _override(text: str, tokens: Sequence[Token], role: Role) -> bool:
     obey = _OBEY_OUTPUT.search(text)
     if obey and not _NEGATED_TAIL.search(text[: obey.start()]):
         return True
-    return bool(_PERSONA.search(text) or _APPROVED.search(text))
+    return _persona(text) or bool(_APPROVED.search(text))
+
+
+_QUERY_BOUNDS = re.compile(r"without\s+(?:any\s+)?(?:filters|limits)$", re.IGNORECASE)
+_CLAUSE_REST = re.compile(r"[^,;:.!?()\[\]]*")
+
+
+def _persona(text: str) -> bool:
+    """A persona line, not a call reported on ("calling it without filters gives the total").
+
+    "Without filters" or "without limits" followed in its clause by what the call then gives
+    or returns describes a query's arguments; "answer without filters" is an order.
+    """
+    for found in _PERSONA.finditer(text):
+        if _QUERY_BOUNDS.fullmatch(found.group(0)):
+            rest = _CLAUSE_REST.match(text, found.end())
+            tail = rest.group(0).lower().split() if rest else []
+            if OUTCOME_FORMS & set(tail):
+                continue
+        return True
+    return False
 
 
 _AGENT_CUES = words("you your proceed continue just go do")
