@@ -601,6 +601,7 @@ def _data(  # noqa: C901, PLR0912 (one branch per kind of data)
                 or (prev and prev[-1] in ("system", "conversation", "chat"))
             )
             and not _scope_of_talk(lows, i)
+            and not _history_of_a_thing(lows, i)
         ):
             found.add(low)
             kind = kind or "context"
@@ -665,6 +666,23 @@ def _scope_of_talk(lows: Sequence[str], i: int) -> bool:
     if nxt in _TALK_HANDLES or (prev and prev[-1] in _TALK_SCOPES):
         return True
     return len(prev) == 2 and prev[0] in _TALK_PLACES and prev[1] in ("the", "this", "a")  # noqa: PLR2004
+
+
+_TALK_WORDS = CONTEXT_DATA | words(
+    "session sessions message messages turn turns exchange exchanges interaction interactions"
+    " you your user user's assistant agent our"
+)
+
+
+def _history_of_a_thing(lows: Sequence[str], i: int) -> bool:
+    """A record of a thing the tool keeps, not the conversation.
+
+    "The history of these actions" and "history of the build" name what a tool stores;
+    "the history of this chat" is still the conversation.
+    """
+    if lows[i] not in ("history", "histories") or lows[i + 1 : i + 2] != ["of"]:
+        return False
+    return not (set(lows[i + 2 : i + 5]) & _TALK_WORDS)
 
 
 def _is_example(tokens: Sequence[Token], i: int) -> bool:
