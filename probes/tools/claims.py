@@ -139,8 +139,16 @@ _STRONG_VERBS = words(
 )
 
 
+# Flags that qualify what a reading or checking tool looks at ("validate the records an
+# update with `overwrite` would write", "check again with `force`"): beside a reading verb
+# in the name they do not belie a `readOnlyHint`.
+_FLAG_PARAMS = words("overwrite force")
+
+
 def _strong(definition: ToolDefinition, evidence: str) -> bool:
-    _, verb = tier_of_words(words_of(definition.name or ""))
+    tier, verb = tier_of_words(words_of(definition.name or ""))
+    if tier is Tier.READ and evidence in {f"it takes '{flag}'" for flag in _FLAG_PARAMS}:
+        return False
     return (
         verb in _STRONG_VERBS
         or evidence.startswith("it takes a free-form command")
@@ -169,11 +177,83 @@ def _belied_by(definition: ToolDefinition) -> str | None:
 _HEADING = re.compile(r"[)\]]?\s*:[ \t]*(?:\n|$)")
 
 
+# "repeating it is safe", "the call is safe to repeat": idempotency, that a second call adds
+# nothing to the first; it says nothing of what the first call does.
+_REPEAT_AFTER = re.compile(
+    r"\s+to\s+(?:repeat|retry|re-?run|re-?send|call\s+again|run\s+again|call\s+more\s+than\s+once)\b",
+    re.IGNORECASE,
+)
+_REPEAT_BEFORE = re.compile(
+    r"\b(?:repeating|retrying|re-?running|calling\s+(?:it|this)\s+again)\s+$", re.IGNORECASE
+)
+
+
 def _claims(description: str) -> Iterator[str]:
     for match in _CLAIM.finditer(description):
         if _SCOPED.match(description, match.end()) or _HEADING.match(description, match.end()):
             continue
+        if _REPEAT_AFTER.match(description, match.end()) or _REPEAT_BEFORE.search(
+            description, 0, match.start()
+        ):
+            continue
         yield " ".join(match.group(0).split()).strip(" .;:()[]")
+
+
+# A claim only that nothing leaves ("nothing is sent", "no network access") is belied by a
+# tool that sends, not by one that writes: a draft is created and nothing is sent.
+_SEND_ONLY = re.compile(
+    r"\b(?:sent|sends?|transmit\w*|network|uploaded|uploads?|leaves|posted|shared|externally"
+    r"|outside)\b",
+    re.IGNORECASE,
+)
+_NON_SEND_WORDS = re.compile(
+    r"\b(?:read|view|side|destructive|mutat\w*|modif\w*|chang\w*|writ\w*|delet\w*|remov\w*"
+    r"|harmless|safe|stor\w*|sav\w*|creat\w*|execut\w*|run|touch\w*|alter\w*|anything)\b",
+    re.IGNORECASE,
+)
+_SEND_PARAMS = words(
+    "upload_to upload webhook recipient recipients recipient_iban send publish notify"
+    " webhook_url callback_url post_to forward_to destination_url bcc cc"
+)
+
+
+# "Non-destructive: rearranges the variants in place" claims less than "read-only": a tool
+# that writes keeps it; only one that destroys, or runs anything it is given, belies it.
+_NON_DESTRUCTIVE = re.compile(r"(?:\w+\s+)?non[- ]?destructive(?:\s+\w+)?", re.IGNORECASE)
+_DESTROY_PARAMS = words("delete delete_after overwrite force")
+
+
+def _destroys(definition: ToolDefinition) -> bool:
+    tier, _ = tier_of_words(words_of(definition.name or ""))
+    if tier is Tier.DESTRUCTIVE:
+        return True
+    if any(kind in ("command", "code") for _, kind in overbroad_parameters(definition)):
+        return True
+    return bool({p.name.lower() for p in parameters(definition.input_schema)} & _DESTROY_PARAMS)
+
+
+def _narrow_claim_kept(claim: str, definition: ToolDefinition) -> bool:
+    """A claim narrower than "read-only" that the definition's writing does not belie."""
+    if _send_only(claim):
+        return not _sends(definition)
+    if _NON_DESTRUCTIVE.fullmatch(claim):
+        return not _destroys(definition)
+    return False
+
+
+def _send_only(claim: str) -> bool:
+    return _SEND_ONLY.search(claim) is not None and _NON_SEND_WORDS.search(claim) is None
+
+
+def _sends(definition: ToolDefinition) -> bool:
+    """The name or schema says the tool sends something out."""
+    tier, _ = tier_of_words(words_of(definition.name or ""))
+    if tier is Tier.EXTERNAL:
+        return True
+    names = {p.name.lower() for p in parameters(definition.input_schema)}
+    if names & _SEND_PARAMS:
+        return True
+    return any(group <= names for group in _SEND_SETS[:5])
 
 
 def _annotated_read_only(definition: ToolDefinition) -> bool:
@@ -196,6 +276,8 @@ def contradiction(definition: ToolDefinition) -> Contradiction | None:
     if claim is None and not annotated:
         return None
     if annotated and not _strong(definition, evidence):
+        return None
+    if claim is not None and _narrow_claim_kept(claim, definition):
         return None
     if evidence.startswith("it takes a free-form") and _enforced(definition):
         return None

@@ -29,6 +29,7 @@ from probes.tools.lexicon import (
     NEGATION,
     OBLIGATION,
     OBLIGATION_PHRASE,
+    OUTCOME_FORMS,
     OVERRIDE_VERBS,
     PERSONAL_DATA,
     SAFEGUARDS,
@@ -394,7 +395,27 @@ def _override(text: str, tokens: Sequence[Token], role: Role) -> bool:
     obey = _OBEY_OUTPUT.search(text)
     if obey and not _NEGATED_TAIL.search(text[: obey.start()]):
         return True
-    return bool(_PERSONA.search(text) or _APPROVED.search(text))
+    return _persona(text) or bool(_APPROVED.search(text))
+
+
+_QUERY_BOUNDS = re.compile(r"without\s+(?:any\s+)?(?:filters|limits)$", re.IGNORECASE)
+_CLAUSE_REST = re.compile(r"[^,;:.!?()\[\]]*")
+
+
+def _persona(text: str) -> bool:
+    """A persona line, not a call reported on ("calling it without filters gives the total").
+
+    "Without filters" or "without limits" followed in its clause by what the call then gives
+    or returns describes a query's arguments; "answer without filters" is an order.
+    """
+    for found in _PERSONA.finditer(text):
+        if _QUERY_BOUNDS.fullmatch(found.group(0)):
+            rest = _CLAUSE_REST.match(text, found.end())
+            tail = rest.group(0).lower().split() if rest else []
+            if OUTCOME_FORMS & set(tail):
+                continue
+        return True
+    return False
 
 
 _AGENT_CUES = words("you your proceed continue just go do")
@@ -407,10 +428,29 @@ def _to_the_agent(lows: Sequence[str]) -> bool:
     """
     if _AGENT_CUES & set(lows):
         return True
-    first = next((w for w in lows if w not in _LEAD_SKIP and w.isalpha()), "")
+    at, first = next(
+        ((i, w) for i, w in enumerate(lows) if w not in _LEAD_SKIP and w.isalpha()), (0, "")
+    )
     verb = lemma(first)
     known = any(verb in v for v in ACTION_VERBS.values()) or verb in OVERRIDE_VERBS
-    return known and is_base_form(first)
+    return known and is_base_form(first) and not _subject_of_outcome(lows, at)
+
+
+_CLAUSE_ENDS = frozenset(",;:.!?()[]") | words("and then but so or")
+
+
+def _subject_of_outcome(lows: Sequence[str], at: int) -> bool:
+    """The opening verb names a call that a later verb of its clause reports on.
+
+    "First call without confirm shows a warning" says what the tool does when called so;
+    "First call it without confirmation" (no such verb) is an order.
+    """
+    for word in lows[at + 1 :]:
+        if word in _CLAUSE_ENDS:
+            return False
+        if word in OUTCOME_FORMS:
+            return True
+    return False
 
 
 def _concealment(tokens: Sequence[Token], actions: set[Action]) -> bool:  # noqa: PLR0911 (one return per way of hiding)
@@ -561,6 +601,7 @@ def _data(  # noqa: C901, PLR0912 (one branch per kind of data)
                 or (prev and prev[-1] in ("system", "conversation", "chat"))
             )
             and not _scope_of_talk(lows, i)
+            and not _history_of_a_thing(lows, i)
         ):
             found.add(low)
             kind = kind or "context"
@@ -625,6 +666,23 @@ def _scope_of_talk(lows: Sequence[str], i: int) -> bool:
     if nxt in _TALK_HANDLES or (prev and prev[-1] in _TALK_SCOPES):
         return True
     return len(prev) == 2 and prev[0] in _TALK_PLACES and prev[1] in ("the", "this", "a")  # noqa: PLR2004
+
+
+_TALK_WORDS = CONTEXT_DATA | words(
+    "session sessions message messages turn turns exchange exchanges interaction interactions"
+    " you your user user's assistant agent our"
+)
+
+
+def _history_of_a_thing(lows: Sequence[str], i: int) -> bool:
+    """A record of a thing the tool keeps, not the conversation.
+
+    "The history of these actions" and "history of the build" name what a tool stores;
+    "the history of this chat" is still the conversation.
+    """
+    if lows[i] not in ("history", "histories") or lows[i + 1 : i + 2] != ["of"]:
+        return False
+    return not (set(lows[i + 2 : i + 5]) & _TALK_WORDS)
 
 
 def _is_example(tokens: Sequence[Token], i: int) -> bool:
@@ -826,8 +884,16 @@ def _set_aside(text: str, role: Role) -> bool:
     """`_SET_ASIDE` outside a negated clause (parameter names are settings, as in `_override`)."""
     if role is Role.NAME:
         return False
-    found = _SET_ASIDE.search(text)
-    return found is not None and not _NEGATED_TAIL.search(text[: found.start()])
+    return any(
+        not _NEGATED_TAIL.search(text[: found.start()])
+        and not _CONDITION_OPEN.search(text[: found.start()])
+        for found in _SET_ASIDE.finditer(text)
+    )
+
+
+# "When privacy protection is disabled, the owner's details are public": a safeguard off
+# inside a condition describes a state the tool deals with; it declares nothing off.
+_CONDITION_OPEN = re.compile(r"\b(?:when|whenever|if|once|while)\b[^,;:.]*$", re.IGNORECASE)
 
 
 # Every alternative of `_SET_ASIDE` needs one of these words (lower-cased tokens), so the

@@ -67,6 +67,12 @@ CONSENT = words(
     " authorize permissions"
 )
 ASK_VERBS = words("ask request seek wait get obtain prompt")
+# Third-person forms that report what a call leads to ("First call without confirm shows a
+# warning", "calling it without filters gives the total"): a sentence whose opening verb is
+# followed in the same clause by one of these names that call as its subject, not an order.
+OUTCOME_FORMS = words(
+    "shows returns gives yields fails raises prints displays produces throws rejects refuses"
+)
 HIDE_VERBS = words(
     "tell inform mention reveal notify alert disclose show display explain acknowledge"
     " report surface"

@@ -49,8 +49,13 @@ def _is_rtl(ch: str) -> bool:
     return unicodedata.bidirectional(ch) in ("R", "AL")
 
 
+# Emoji bases Unicode files as letters, not symbols: U+2139 (information source) is a letter
+# of category Ll, written with the emoji presentation selector like any other emoji.
+_LETTER_EMOJI = frozenset("\u2139")
+
+
 def _is_pictograph(ch: str) -> bool:
-    return ord(ch) >= _PICTOGRAPHS or unicodedata.category(ch) == "So"
+    return ord(ch) >= _PICTOGRAPHS or unicodedata.category(ch) == "So" or ch in _LETTER_EMOJI
 
 
 _STRAY_RUN = 3
