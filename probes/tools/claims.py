@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from probes.tools.lexicon import words
 from probes.tools.observation import ToolDefinition
 from probes.tools.parameters import overbroad_parameters, parameters
-from probes.tools.tiers import WEAK_VERBS, Tier, tier_of_words, words_of
+from probes.tools.tiers import WEAK_VERBS, Tier, name_tier
 
 # A claim of harmlessness is built from parts, not listed phrase by phrase: a harmless
 # quality (read-only, side-effect free, no network access) said of the tool itself, a
@@ -146,7 +146,7 @@ _FLAG_PARAMS = words("overwrite force")
 
 
 def _strong(definition: ToolDefinition, evidence: str) -> bool:
-    tier, verb = tier_of_words(words_of(definition.name or ""))
+    tier, verb = name_tier(definition)
     if tier is Tier.READ and evidence in {f"it takes '{flag}'" for flag in _FLAG_PARAMS}:
         return False
     return (
@@ -157,13 +157,13 @@ def _strong(definition: ToolDefinition, evidence: str) -> bool:
 
 
 def _belied_by(definition: ToolDefinition) -> str | None:
-    tier, verb = tier_of_words(words_of(definition.name or ""))
+    tier, verb = name_tier(definition)
     if tier in _WRITES and verb not in _BROAD_VERBS:
         return f"its name says '{verb}'"
     for param, kind in overbroad_parameters(definition):
         if kind in ("command", "code"):
             return f"it takes a free-form {kind} in '{param.path}'"
-    names = {p.name.lower() for p in parameters(definition.input_schema)}
+    names = _parameter_names(definition)
     writes = sorted(names & _WRITE_PARAMS)
     if writes:
         return f"it takes '{writes[0]}'"
@@ -224,12 +224,12 @@ _DESTROY_PARAMS = words("delete delete_after overwrite force")
 
 
 def _destroys(definition: ToolDefinition) -> bool:
-    tier, _ = tier_of_words(words_of(definition.name or ""))
+    tier, _ = name_tier(definition)
     if tier is Tier.DESTRUCTIVE:
         return True
     if any(kind in ("command", "code") for _, kind in overbroad_parameters(definition)):
         return True
-    return bool({p.name.lower() for p in parameters(definition.input_schema)} & _DESTROY_PARAMS)
+    return bool(_parameter_names(definition) & _DESTROY_PARAMS)
 
 
 def _narrow_claim_kept(claim: str, definition: ToolDefinition) -> bool:
@@ -247,13 +247,18 @@ def _send_only(claim: str) -> bool:
 
 def _sends(definition: ToolDefinition) -> bool:
     """The name or schema says the tool sends something out."""
-    tier, _ = tier_of_words(words_of(definition.name or ""))
+    tier, _ = name_tier(definition)
     if tier is Tier.EXTERNAL:
         return True
-    names = {p.name.lower() for p in parameters(definition.input_schema)}
+    names = _parameter_names(definition)
     if names & _SEND_PARAMS:
         return True
     return any(group <= names for group in _SEND_SETS[:5])
+
+
+def _parameter_names(definition: ToolDefinition) -> set[str]:
+    """The lower-case names of a definition's parameters, nested ones included."""
+    return {p.name.lower() for p in parameters(definition.input_schema)}
 
 
 def _annotated_read_only(definition: ToolDefinition) -> bool:

@@ -120,6 +120,11 @@ _NUMBERS = _words("number numbers two values integers integer floats digits sum 
 _ALL_WORDS = _DESTRUCTIVE | _EXTERNAL_VERBS | _WRITE | _WEAK_WRITE | _READ
 
 
+def name_tier(definition: ToolDefinition) -> tuple[Tier | None, str]:
+    """The tier and cue word of a definition's name (`tier_of_words` of its words)."""
+    return tier_of_words(words_of(definition.name or ""))
+
+
 def tier_of_words(words: tuple[str, ...]) -> tuple[Tier | None, str]:
     """The tier of a verb-object name: its first verb decides, a destructive word anywhere wins.
 
@@ -167,7 +172,7 @@ def _description_tier(description: str) -> tuple[Tier | None, str]:
 
 def _inferred(definition: ToolDefinition) -> tuple[Tier | None, str, str]:
     """(tier, cue, basis) from the name, then the description, then the schema."""
-    tier, cue = tier_of_words(words_of(definition.name or ""))
+    tier, cue = name_tier(definition)
     basis = "name"
     if cue == "add" and _NUMERIC.search((definition.description or "")[:200]):
         tier = Tier.READ  # "add: Adds two numbers" computes
@@ -230,7 +235,7 @@ def capability(definition: ToolDefinition) -> Capability:
 
 def _names_external(definition: ToolDefinition) -> bool:
     """External verbs in the name or as the description's leading verb."""
-    tier, _ = tier_of_words(words_of(definition.name or ""))
+    tier, _ = name_tier(definition)
     if tier is Tier.EXTERNAL:
         return True
     described, _ = _description_tier(definition.description or "")
