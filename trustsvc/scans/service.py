@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -59,6 +59,7 @@ from trustsvc.store.repositories import SCAN_RUNNING, EndpointRepository, ScanRe
 log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 
 _CPU = ThreadPoolExecutor(max_workers=2, thread_name_prefix="scan-cpu")
 """Where a scan's own CPU work runs (scrubbing, the drift snapshot, the report), off the loop.
@@ -70,8 +71,9 @@ behind other scans' judging holds SQLite's write lock (CI saw 'database is locke
 """
 
 
-async def _off_loop(call: Callable[[], _T]) -> _T:
-    """`call()` in the scan CPU pool."""
+async def _off_loop(fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """`fn(*args, **kwargs)` in the scan CPU pool."""
+    call = functools.partial(fn, *args, **kwargs)
     return await asyncio.get_running_loop().run_in_executor(_CPU, call)
 
 
@@ -222,9 +224,7 @@ class ScanService:
             session,
             endpoint_id=scan.endpoint_id,
             scan_id=scan.id,
-            snapshot=await _off_loop(
-                functools.partial(snapshot_of, run.observations, run.findings, self.catalogue)
-            ),
+            snapshot=await _off_loop(snapshot_of, run.observations, run.findings, self.catalogue),
             now=assessed_at,
         )
         await record_tool_set(
@@ -254,9 +254,7 @@ class ScanService:
         await self._reschedule(session, scan, run, assessed_at=assessed_at, owner=owner)
         # A report of thousands of findings is built in ~0.5 s: in a thread, as scrubbing is.
         report = await _off_loop(
-            functools.partial(
-                self._report, prepared.endpoint.url, run, score, assessed_at=assessed_at
-            )
+            self._report, prepared.endpoint.url, run, score, assessed_at=assessed_at
         )
         report.scan_id = scan.id
         report.endpoint_id = scan.endpoint_id
@@ -360,7 +358,7 @@ class ScanService:
         run = await run_families(prepared.target, self.ctx, self.families)
         # Off the loop: scrubbing a listing of thousands of tools took 1-3 s of CPU, and on
         # the API's loop that is a lookup held for as long (tests/.../test_hostile_load.py).
-        return await _off_loop(functools.partial(self.scrubber.run, run))
+        return await _off_loop(self.scrubber.run, run)
 
     def _report(
         self, url: str, run: RunResult, score: TrustScore, *, assessed_at: datetime
